@@ -1,0 +1,85 @@
+package org.sparkcnn.models;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The "LeNet" of Caffe's MNIST tutorial and DL4J's LeNet example (often called LeNet 20/50/500):
+ * conv1 20 maps 5x5 (no activation), 2x2 max pool, conv2 50 maps 5x5 (no activation), 2x2 max
+ * pool, dense 500 with the hidden activation, output. Valid convolutions, no padding: at 28x28x1
+ * and 10 classes it has 431,080 parameters. It is the network of the PyTorch reference script
+ * {@code torch_lenet.py}, so throughput can be compared one to one.
+ *
+ * <p>Input shape [channels, height, width], at least 16x16.
+ */
+public final class CaffeLeNet implements NetworkBuilder {
+  public static final int CONV1_MAPS = 20;
+  public static final int CONV2_MAPS = 50;
+  public static final int DENSE_UNITS = 500;
+  public static final int KERNEL = 5;
+
+  private final NetworkOptions options;
+
+  public CaffeLeNet(NetworkOptions options) {
+    ImageShape in = options.inputShape();
+    if (in.height() < 16 || in.width() < 16) {
+      throw new IllegalArgumentException("CaffeLeNet needs an input of at least 16x16, got " + in);
+    }
+    this.options = options;
+  }
+
+  @Override
+  public MultiLayerConfiguration conf() {
+    ImageShape in = options.inputShape();
+    return new NeuralNetConfiguration.Builder()
+        .seed(options.seed())
+        .updater(options.updater())
+        .weightInit(options.weightInit())
+        .l2(options.l2())
+        .convolutionMode(ConvolutionMode.Truncate)
+        .list()
+        // block 1
+        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
+            .name("conv1")
+            .nOut(CONV1_MAPS)
+            .activation(Activation.IDENTITY)
+            .build())
+        .layer(maxPool("pool1"))
+        // block 2
+        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
+            .name("conv2")
+            .nOut(CONV2_MAPS)
+            .activation(Activation.IDENTITY)
+            .build())
+        .layer(maxPool("pool2"))
+        // block 3: classifier
+        .layer(new DenseLayer.Builder()
+            .name("ip1")
+            .nOut(DENSE_UNITS)
+            .activation(options.activation())
+            .build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+            .name("output")
+            .nOut(options.numClasses())
+            .activation(Activation.SOFTMAX)
+            .build())
+        .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
+        .build();
+  }
+
+  static SubsamplingLayer maxPool(String name) {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .name(name)
+        .kernelSize(2, 2)
+        .stride(2, 2)
+        .build();
+  }
+}

@@ -1,0 +1,98 @@
+package org.sparkcnn.models;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * LeNet-5 (LeCun et al., 1998), in the layout the CNN survey gives: input 32x32; C1 6 maps 5x5
+ * (28x28); S2 pooling to 14x14; C3 16 maps 5x5 (10x10); S4 to 5x5; C5 120 maps 5x5 (1x1); F6 84;
+ * output. With full C3 connectivity and 10 classes it has 61,706 parameters.
+ *
+ * <p>Input shape [channels, height, width]. An image smaller than 32x32 (MNIST's 28x28) is
+ * zero-padded to 32x32 by C1's padding ({@code (32 - size) / 2} on each side), which is what the
+ * paper did to MNIST and leaves the parameter count unchanged. The subsampling layers are 2x2 max
+ * pooling (the paper's trainable average subsampling has 12 + 32 extra parameters and no modern
+ * use); the hidden activation is the caller's choice.
+ */
+public final class LeNet5 implements NetworkBuilder {
+  /** Input side length of the paper's network; smaller inputs are padded up to it. */
+  public static final int PAPER_INPUT_SIZE = 32;
+  /** Feature maps of C1, C3 and C5, and units of F6, as in the paper. */
+  public static final int C1_MAPS = 6;
+  public static final int C3_MAPS = 16;
+  public static final int C5_MAPS = 120;
+  public static final int F6_UNITS = 84;
+  /** Kernel side of every convolution. */
+  public static final int KERNEL = 5;
+
+  private final NetworkOptions options;
+
+  public LeNet5(NetworkOptions options) {
+    this.options = options;
+    ImageShape in = options.inputShape();
+    int paddedHeight = in.height() + 2 * padding(in.height());
+    int paddedWidth = in.width() + 2 * padding(in.width());
+    // C1 (-4), S2 (/2), C3 (-4), S4 (/2) and C5 (-4) must leave at least one pixel.
+    if (((paddedHeight - 4) / 2 - 4) / 2 < KERNEL || ((paddedWidth - 4) / 2 - 4) / 2 < KERNEL) {
+      throw new IllegalArgumentException("LeNet-5 needs an input of at least 32x32 after padding, got "
+          + in);
+    }
+  }
+
+  /** Zero padding C1 applies on each side so that a smaller input becomes 32 pixels wide. */
+  static int padding(int size) {
+    return Math.max(0, (PAPER_INPUT_SIZE - size) / 2);
+  }
+
+  @Override
+  public MultiLayerConfiguration conf() {
+    ImageShape in = options.inputShape();
+    return new NeuralNetConfiguration.Builder()
+        .seed(options.seed())
+        .updater(options.updater())
+        .weightInit(options.weightInit())
+        .l2(options.l2())
+        .convolutionMode(ConvolutionMode.Truncate)
+        .list()
+        // block 1: C1 (with the padding to 32x32) and S2
+        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
+            .name("c1")
+            .padding(padding(in.height()), padding(in.width()))
+            .nOut(C1_MAPS)
+            .activation(options.activation())
+            .build())
+        .layer(CaffeLeNet.maxPool("s2"))
+        // block 2: C3 and S4
+        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
+            .name("c3")
+            .nOut(C3_MAPS)
+            .activation(options.activation())
+            .build())
+        .layer(CaffeLeNet.maxPool("s4"))
+        // block 3: C5 (a 5x5 convolution over 5x5 maps: fully connected), F6, output
+        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
+            .name("c5")
+            .nOut(C5_MAPS)
+            .activation(options.activation())
+            .build())
+        .layer(new DenseLayer.Builder()
+            .name("f6")
+            .nOut(F6_UNITS)
+            .activation(options.activation())
+            .build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+            .name("output")
+            .nOut(options.numClasses())
+            .activation(Activation.SOFTMAX)
+            .build())
+        .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
+        .build();
+  }
+}

@@ -1,0 +1,40 @@
+package org.sparkcnn.models;
+
+import java.util.Objects;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * What every model builder takes.
+ *
+ * @param inputShape shape of one input image, [channels, height, width]
+ * @param numClasses number of output classes
+ * @param activation activation of the hidden layers
+ * @param weightInit weight initialisation scheme
+ * @param l2 L2 penalty coefficient on weights (not biases); 0 for none
+ * @param updater optimiser and learning rate (DL4J keeps it in the network configuration)
+ * @param seed seed of the weight initialisation
+ */
+public record NetworkOptions(
+    ImageShape inputShape,
+    int numClasses,
+    IActivation activation,
+    WeightInit weightInit,
+    double l2,
+    IUpdater updater,
+    long seed) {
+
+  public NetworkOptions {
+    Objects.requireNonNull(inputShape, "inputShape");
+    Objects.requireNonNull(activation, "activation");
+    Objects.requireNonNull(weightInit, "weightInit");
+    Objects.requireNonNull(updater, "updater");
+    if (numClasses < 2) {
+      throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
+    }
+    if (!(l2 >= 0) || Double.isInfinite(l2)) {
+      throw new IllegalArgumentException("l2 must be a finite value >= 0, got " + l2);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package org.sparkcnn.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.sparkcnn.activations.Activations;
+import org.sparkcnn.models.Models;
+
+import static org.sparkcnn.config.InvalidConfigException.check;
+
+/**
+ * A whole job's configuration, one record per section of {@code reference.conf} (see there for
+ * each key's meaning and unit). Every record validates its values in its constructor, naming the
+ * key at fault.
+ */
+public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, TrainConfig train,
+    Config resolved) {
+
+  /** Builds the records from a resolved configuration (see {@link ConfigLoader}). */
+  public static JobConfig from(Config c) {
+    return new JobConfig(
+        new RunConfig(c.getString("run.output-root"), c.getString("run.id"), c.getLong("run.seed")),
+        new DataConfig(
+            c.getString("data.name"),
+            c.getString("data.format"),
+            c.getString("data.train-images"),
+            c.getString("data.train-labels"),
+            c.getString("data.test-images"),
+            c.getString("data.test-labels"),
+            c.getInt("data.num-classes"),
+            List.copyOf(c.getStringList("data.class-names")),
+            c.getLong("data.train-limit"),
+            c.getLong("data.test-limit"),
+            c.getInt("data.partitions")),
+        new ModelConfig(
+            c.getString("model.name"),
+            c.getString("model.activation"),
+            c.getString("model.weight-init"),
+            c.getDouble("model.l2")),
+        new TrainConfig(
+            c.getInt("train.epochs"),
+            c.getInt("train.batch-size-per-worker"),
+            c.getInt("train.workers"),
+            c.getInt("train.averaging-frequency"),
+            c.getInt("train.prefetch-batches"),
+            c.getInt("train.aggregation-depth"),
+            c.getString("train.updater"),
+            c.getDouble("train.learning-rate"),
+            c.getDouble("train.momentum"),
+            c.getInt("train.eval-batch-size")),
+        c);
+  }
+
+  /** The resolved configuration as HOCON, as saved in the run directory. */
+  public String render() {
+    return resolved.root().render(ConfigRenderOptions.defaults()
+        .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
+  }
+
+  /** Section {@code run}. */
+  public record RunConfig(String outputRoot, String id, long seed) {
+    public RunConfig {
+      check(!outputRoot.isBlank(), "run.output-root", "must not be empty", "''");
+      check(id.isEmpty() || id.matches("[A-Za-z0-9._-]+") && !id.startsWith("."), "run.id",
+          "must be empty or letters, digits, '.', '_' and '-' (not starting with '.')",
+          "'" + id + "'");
+    }
+  }
+
+  /** Section {@code data}. */
+  public record DataConfig(String name, String format, String trainImages, String trainLabels,
+      String testImages, String testLabels, int numClasses, List<String> classNames,
+      long trainLimit, long testLimit, int partitions) {
+    public DataConfig {
+      check(!name.isBlank(), "data.name", "must not be empty", "''");
+      check(format.equals("idx"), "data.format", "must be one of [idx]", "'" + format + "'");
+      check(numClasses >= 2 && numClasses <= 256, "data.num-classes", "must be in 2..256",
+          numClasses);
+      check(classNames.isEmpty() || classNames.size() == numClasses, "data.class-names",
+          "must be empty or hold data.num-classes (" + numClasses + ") names",
+          classNames.size() + " names");
+      check(trainLimit >= 0, "data.train-limit", "must be >= 0", trainLimit);
+      check(testLimit >= 0, "data.test-limit", "must be >= 0", testLimit);
+      check(partitions >= 0, "data.partitions", "must be >= 0", partitions);
+    }
+
+    /** Name of class {@code index}: its configured name, or the index itself. */
+    public String className(int index) {
+      return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
+    }
+  }
+
+  /** Section {@code model}. */
+  public record ModelConfig(String name, String activation, String weightInit, double l2) {
+    public ModelConfig {
+      check(Models.isKnown(name), "model.name", "must be one of " + Models.names(),
+          "'" + name + "'");
+      try {
+        Activations.parse(activation);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("model.activation: " + e.getMessage(), e);
+      }
+      check(parseWeightInit(weightInit) != null, "model.weight-init",
+          "must be a DL4J WeightInit name (relu, xavier, ...)", "'" + weightInit + "'");
+      check(l2 >= 0 && Double.isFinite(l2), "model.l2", "must be a finite value >= 0", l2);
+    }
+
+    public WeightInit weightInitScheme() {
+      return parseWeightInit(weightInit);
+    }
+
+    private static WeightInit parseWeightInit(String name) {
+      try {
+        return WeightInit.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Section {@code train}. */
+  public record TrainConfig(int epochs, int batchSizePerWorker, int workers,
+      int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
+      double learningRate, double momentum, int evalBatchSize) {
+    /** Optimisers {@code train.updater} may name. */
+    public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
+
+    public TrainConfig {
+      check(epochs > 0, "train.epochs", "must be > 0", epochs);
+      check(batchSizePerWorker > 0, "train.batch-size-per-worker", "must be > 0",
+          batchSizePerWorker);
+      check(workers >= 0, "train.workers", "must be >= 0", workers);
+      check(averagingFrequency > 0, "train.averaging-frequency", "must be > 0",
+          averagingFrequency);
+      check(prefetchBatches >= 0, "train.prefetch-batches", "must be >= 0", prefetchBatches);
+      check(aggregationDepth >= 1, "train.aggregation-depth", "must be >= 1", aggregationDepth);
+      check(UPDATERS.contains(updater), "train.updater", "must be one of " + UPDATERS,
+          "'" + updater + "'");
+      check(learningRate > 0 && Double.isFinite(learningRate), "train.learning-rate",
+          "must be a finite value > 0", learningRate);
+      check(momentum >= 0 && momentum < 1, "train.momentum", "must be in [0, 1)", momentum);
+      check(evalBatchSize > 0, "train.eval-batch-size", "must be > 0", evalBatchSize);
+    }
+
+    /** The DL4J optimiser this section describes. */
+    public IUpdater optimizer() {
+      return switch (updater) {
+        case "sgd" -> new Sgd(learningRate);
+        case "nesterovs" -> new Nesterovs(learningRate, momentum);
+        case "adam" -> new Adam(learningRate);
+        default -> throw new IllegalStateException(updater);
+      };
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package org.sparkcnn.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * One run's output directory, {@code <output-root>/<run-id>/}, on any Hadoop filesystem.
+ *
+ * <p>Each file is written under a temporary name and renamed into place, so a reader never sees a
+ * half-written file; {@link #markSuccess} writes {@code _SUCCESS} and is called only when every
+ * output is complete. A directory that already exists is never reused, so two runs cannot mix
+ * their files.
+ */
+public final class RunDirectory {
+  /** Marker written last, only when every other output is complete. */
+  public static final String SUCCESS = "_SUCCESS";
+
+  private final Path path;
+  private final FileSystem fs;
+
+  private RunDirectory(Path path, FileSystem fs) {
+    this.path = path;
+    this.fs = fs;
+  }
+
+  /**
+   * Creates {@code root/runId}.
+   *
+   * @throws IllegalStateException when it already exists
+   */
+  public static RunDirectory create(String root, String runId, Configuration conf) {
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(conf);
+      Path dir = fs.makeQualified(new Path(rootPath, runId));
+      if (fs.exists(dir)) {
+        throw new IllegalStateException("run directory " + dir
+            + " already exists; choose another run.id or remove it");
+      }
+      // No .crc side files next to every output on the local filesystem.
+      fs.setWriteChecksum(false);
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("mkdirs returned false");
+      }
+      return new RunDirectory(dir, fs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run directory " + runId + " under " + root, e);
+    }
+  }
+
+  /** Fully qualified path of the directory, e.g. {@code file:/work/runs/x}. */
+  public Path path() {
+    return path;
+  }
+
+  /** Path of {@code name} inside the directory. */
+  public Path resolve(String name) {
+    return new Path(path, name);
+  }
+
+  /** Writes a UTF-8 text file atomically, replacing an earlier version. */
+  public void write(String name, String text) {
+    write(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Writes a file through {@code writer} atomically, replacing an earlier version. */
+  public void write(String name, StreamWriter writer) {
+    Path target = resolve(name);
+    Path temp = resolve("." + name + ".tmp");
+    try {
+      try (FSDataOutputStream out = fs.create(temp, true)) {
+        writer.writeTo(out);
+      }
+      if (fs.exists(target) && !fs.delete(target, false)) {
+        throw new IOException("cannot replace " + target);
+      }
+      if (!fs.rename(temp, target)) {
+        throw new IOException("cannot rename " + temp + " to " + target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
+  /** Writes {@code _SUCCESS}: call only when every other output is complete. */
+  public void markSuccess() {
+    write(SUCCESS, "");
+  }
+
+  public boolean exists(String name) {
+    try {
+      return fs.exists(resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes {@code name} (a file or a directory tree) if it exists. */
+  public void delete(String name) {
+    try {
+      fs.delete(resolve(name), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + resolve(name), e);
+    }
+  }
+
+  /** Writes the content of one file. */
+  @FunctionalInterface
+  public interface StreamWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+}

@@ -1,0 +1,97 @@
+package org.sparkcnn.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.nd4j.evaluation.classification.ConfusionMatrix;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.train.EpochMetrics;
+
+/** The tables a training run writes into its run directory. */
+public final class RunReports {
+  private RunReports() {}
+
+  /** {@code metrics.csv}: one row per epoch. */
+  public static Table metrics(List<EpochMetrics> epochs) {
+    Table t = new Table("epoch", "examples", "averaging_rounds", "loss", "test_accuracy",
+        "seconds", "examples_per_sec", "eval_seconds");
+    for (EpochMetrics m : epochs) {
+      t.add(m.epoch(), m.examples(), m.rounds(), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
+          fixed(m.trainSeconds(), 2), fixed(m.examplesPerSecond(), 1), fixed(m.evalSeconds(), 2));
+    }
+    return t;
+  }
+
+  /**
+   * {@code accuracy.csv}: one row with the run's description, its top-1 test accuracy and one
+   * {@code class_<i>} column per class holding that class's accuracy (recall: the fraction of its
+   * test images classified correctly; empty when the test set has none).
+   */
+  public static Table accuracy(JobConfig config, Evaluation eval) {
+    List<String> columns = new ArrayList<>(
+        List.of("model", "activation", "dataset", "epochs", "test_examples", "top1_accuracy"));
+    List<Object> row = new ArrayList<>(List.of(config.model().name(), config.model().activation(),
+        config.data().name(), config.train().epochs(), totalCount(eval),
+        fixed(eval.accuracy(), 4)));
+    for (int c = 0; c < config.data().numClasses(); c++) {
+      columns.add("class_" + c);
+      double accuracy = classAccuracy(eval, c);
+      row.add(Double.isNaN(accuracy) ? "" : fixed(accuracy, 4));
+    }
+    return new Table(columns).add(row);
+  }
+
+  /** Per-class accuracy with names and counts, for {@code accuracy.md}. */
+  public static Table perClass(JobConfig config, Evaluation eval) {
+    Table t = new Table("class", "name", "test_examples", "accuracy");
+    for (int c = 0; c < config.data().numClasses(); c++) {
+      double accuracy = classAccuracy(eval, c);
+      t.add(c, config.data().className(c), eval.getConfusionMatrix().getActualTotal(c),
+          Double.isNaN(accuracy) ? "n/a" : fixed(accuracy, 4));
+    }
+    return t;
+  }
+
+  /** {@code accuracy.md}: the summary row, then the per-class table. */
+  public static String accuracyMarkdown(JobConfig config, Evaluation eval) {
+    Table summary = accuracy(config, eval);
+    Table head = new Table(summary.columns().subList(0, 6));
+    head.add(summary.rows().get(0).subList(0, 6));
+    return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
+        + perClass(config, eval).toMarkdown();
+  }
+
+  /**
+   * {@code timing.csv}: how the run was parallelised and how long it took.
+   *
+   * @param totalSeconds wall time of the whole run (loading, training, evaluation, writing)
+   */
+  public static Table timing(JobConfig config, String sparkMaster, int workers,
+      List<EpochMetrics> epochs, double totalSeconds) {
+    double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+    long examples = epochs.stream().mapToLong(EpochMetrics::examples).sum();
+    return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
+        "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec")
+        .add(sparkMaster, workers, config.train().batchSizePerWorker(),
+            config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
+            fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
+            fixed(examples / trainSeconds, 1));
+  }
+
+  /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */
+  static double classAccuracy(Evaluation eval, int c) {
+    ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
+    int total = cm.getActualTotal(c);
+    return total == 0 ? Double.NaN : (double) cm.getCount(c, c) / total;
+  }
+
+  private static int totalCount(Evaluation eval) {
+    return eval.getConfusionMatrix().getClasses().stream()
+        .mapToInt(c -> eval.getConfusionMatrix().getActualTotal(c)).sum();
+  }
+
+  static String fixed(double value, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+}

@@ -1,0 +1,25 @@
+package org.sparkcnn.train;
+
+/** Process exit codes of the jobs, distinct per kind of failure so schedulers can tell them apart. */
+public enum ExitCode {
+  /** The run completed and its directory holds {@code _SUCCESS}. */
+  OK(0),
+  /** An unexpected failure: Spark, the filesystem, a bug. Often worth retrying. */
+  FAILURE(1),
+  /** Bad command-line arguments or configuration (unknown key, wrong type, bad value). */
+  USAGE(2),
+  /** Bad input data: a missing path, a file in the wrong format, a truncated file, a bad label. */
+  BAD_INPUT(3),
+  /** The loss became NaN or infinite. */
+  DIVERGED(4);
+
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+}

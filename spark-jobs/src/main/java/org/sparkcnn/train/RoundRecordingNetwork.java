@@ -1,0 +1,38 @@
+package org.sparkcnn.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+
+/**
+ * A {@link SparkDl4jMultiLayer} that keeps the mean training loss of every parameter-averaging
+ * round. DL4J's training master reports each round's loss (averaged over the workers) through
+ * {@link #setScore}; the base class keeps only the last one.
+ */
+public class RoundRecordingNetwork extends SparkDl4jMultiLayer {
+  private static final long serialVersionUID = 1L;
+  private final transient List<Double> roundLosses = new ArrayList<>();
+
+  public RoundRecordingNetwork(JavaSparkContext sc, MultiLayerNetwork network,
+      TrainingMaster<?, ?> trainingMaster) {
+    super(sc, network, trainingMaster);
+  }
+
+  @Override
+  public void setScore(double lastScore) {
+    super.setScore(lastScore);
+    roundLosses.add(lastScore);
+  }
+
+  /** Losses of the rounds since the last {@link #clearRounds()}, in order. */
+  public List<Double> rounds() {
+    return List.copyOf(roundLosses);
+  }
+
+  public void clearRounds() {
+    roundLosses.clear();
+  }
+}

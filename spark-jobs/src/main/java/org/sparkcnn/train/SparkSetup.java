@@ -1,0 +1,38 @@
+package org.sparkcnn.train;
+
+import org.apache.spark.SparkConf;
+
+/**
+ * The Spark settings DL4J training needs, applied where the user has not set them, so the job
+ * works under a plain {@code spark-submit} as well as from the project's scripts. The master is
+ * never set here: spark-submit (or {@code -Dspark.master}) decides.
+ */
+public final class SparkSetup {
+  /** System property of DL4J's Spark statistics clock; its NTP default fails offline. */
+  public static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+  public static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+  static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
+  static final String ND4J_KRYO_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+
+  private SparkSetup() {}
+
+  /** Applies the defaults to {@code conf} and to this JVM (the driver); returns {@code conf}. */
+  public static SparkConf configure(SparkConf conf, String appName) {
+    conf.setIfMissing("spark.app.name", appName);
+    conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
+    conf.setIfMissing("spark.kryo.registrator", ND4J_KRYO_REGISTRATOR);
+    // ND4J arrays are off-heap: Kryo's default 64 MB buffer cap is too small for large models.
+    conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+    String clock = "-D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK;
+    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOptions.contains(TIME_SOURCE_PROPERTY)) {
+      conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + clock).trim());
+    }
+    // One OpenMP thread per task core: Spark already runs one task per core.
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+    if (System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+      System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
+    }
+    return conf;
+  }
+}

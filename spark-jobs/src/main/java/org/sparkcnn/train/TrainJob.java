@@ -1,0 +1,297 @@
+package org.sparkcnn.train;
+
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkcnn.activations.Activations;
+import org.sparkcnn.config.ConfigLoader;
+import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.BadInputException;
+import org.sparkcnn.data.IdxDataset;
+import org.sparkcnn.data.LabeledImage;
+import org.sparkcnn.data.Minibatches;
+import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.Models;
+import org.sparkcnn.models.NetworkOptions;
+import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunReports;
+
+/**
+ * Trains a CNN with DL4J parameter averaging on Spark, evaluates it on the test set after every
+ * epoch, and writes a run directory: {@code config.conf}, {@code metrics.csv}, {@code
+ * accuracy.csv/.md}, {@code timing.csv/.md}, {@code model.zip} and, last, {@code _SUCCESS}.
+ *
+ * <p>Usage: {@code TrainJob [--conf FILE]... [--set key=value]...}
+ *
+ * <p>Files and overrides are layered over {@code reference.conf} in the order given. The master is
+ * spark-submit's {@code --master} (or {@code -Dspark.master=local[N]} when run with plain java).
+ * Exit codes: see {@link ExitCode}.
+ */
+public final class TrainJob {
+  private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
+  public static final String APP_NAME = "spark-cnn train";
+  /** Where DL4J exports each epoch's minibatches, inside the run directory; deleted at the end. */
+  static final String EXPORT_DIR = "_export";
+  /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
+  static final String FAILED = "_FAILED";
+  private static final String USAGE =
+      "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
+          + "  --conf FILE      HOCON file layered over the defaults (local path or Hadoop URI)\n"
+          + "  --set key=value  one override, e.g. --set train.epochs=2\n"
+          + "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).";
+
+  private TrainJob() {}
+
+  public static void main(String[] args) {
+    System.exit(execute(args, () -> new JavaSparkContext(
+        SparkSetup.configure(new SparkConf(), APP_NAME)), System.err).code());
+  }
+
+  /**
+   * Parses {@code args}, loads the configuration, starts Spark through {@code sparkFactory} and
+   * runs the job; reports any failure on {@code err} as one clear message.
+   */
+  public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
+      PrintStream err) {
+    JobConfig config;
+    try {
+      config = parseArgs(args);
+    } catch (InvalidConfigException e) {
+      err.println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    if (config == null) {
+      err.println(USAGE);
+      return ExitCode.OK;
+    }
+    JavaSparkContext sc = sparkFactory.get();
+    try {
+      RunResult result = run(config, sc);
+      log.info("run complete: {} (test accuracy {})", result.runDirectory(),
+          String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
+      return ExitCode.OK;
+    } catch (RuntimeException e) {
+      ExitCode code = classify(e);
+      BadInputException bad = BadInputException.findIn(e);
+      String message = bad != null ? bad.getMessage() : e.getMessage();
+      if (code == ExitCode.FAILURE) {
+        log.error("run failed", e);
+      }
+      err.println("error: " + message);
+      return code;
+    } finally {
+      sc.stop();
+    }
+  }
+
+  /** The exit code for a failure, looking through Spark's wrapping of task failures. */
+  static ExitCode classify(Throwable e) {
+    if (BadInputException.findIn(e) != null) {
+      return ExitCode.BAD_INPUT;
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof DivergedException) {
+        return ExitCode.DIVERGED;
+      }
+      if (c instanceof InvalidConfigException) {
+        return ExitCode.USAGE;
+      }
+    }
+    return ExitCode.FAILURE;
+  }
+
+  /** The configuration {@code args} describe, or null when they ask for help. */
+  static JobConfig parseArgs(String[] args) {
+    ConfigLoader loader = new ConfigLoader();
+    Configuration hadoopConf = new Configuration();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "-h", "--help" -> {
+          return null;
+        }
+        case "--conf" -> loader.file(value(args, ++i, "--conf"), hadoopConf);
+        case "--set" -> loader.set(value(args, ++i, "--set"));
+        default -> throw new InvalidConfigException(
+            "unknown argument '" + args[i] + "'\n" + USAGE);
+      }
+    }
+    return JobConfig.from(loader.resolve());
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new InvalidConfigException(option + " needs a value\n" + USAGE);
+    }
+    return args[i];
+  }
+
+  /**
+   * Runs the job described by {@code config} on {@code sc}.
+   *
+   * @throws BadInputException for unusable input data (before any training where it can be seen)
+   * @throws DivergedException when the loss becomes NaN or infinite
+   */
+  public static RunResult run(JobConfig config, JavaSparkContext sc) {
+    long startNanos = System.nanoTime();
+    log.info("configuration:\n{}", config.render());
+    Configuration hadoopConf = sc.hadoopConfiguration();
+    JobConfig.DataConfig data = config.data();
+
+    IdxDataset trainSet = IdxDataset.open(data.trainImages(), data.trainLabels(),
+        data.numClasses(), data.trainLimit(), hadoopConf);
+    IdxDataset testSet = IdxDataset.open(data.testImages(), data.testLabels(),
+        data.numClasses(), data.testLimit(), hadoopConf);
+    ImageShape shape = trainSet.shape();
+    if (!shape.equals(testSet.shape())) {
+      throw new BadInputException(data.testImages() + " holds images of shape " + testSet.shape()
+          + " but " + data.trainImages() + " holds " + shape);
+    }
+
+    RunDirectory dir = RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf);
+    log.info("run directory: {}", dir.path());
+    JavaRDD<LabeledImage> train = null;
+    JavaRDD<LabeledImage> test = null;
+    try {
+      dir.write("config.conf", config.render());
+      int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
+      train = trainSet.load(sc, partitions).persist(StorageLevel.MEMORY_ONLY());
+      test = testSet.load(sc, partitions).persist(StorageLevel.MEMORY_ONLY());
+      // Reads and checks every record now, so bad input fails before any training.
+      long trainCount = train.count();
+      long testCount = test.count();
+      log.info("data: {} training and {} test images of shape {} in {} partitions",
+          trainCount, testCount, shape, partitions);
+
+      RunResult result = train(config, sc, dir, shape, train, test, trainCount, startNanos);
+      dir.delete(EXPORT_DIR);
+      dir.markSuccess();
+      return result;
+    } catch (RuntimeException e) {
+      recordFailure(dir, e);
+      throw e;
+    } finally {
+      if (train != null) {
+        train.unpersist(false);
+      }
+      if (test != null) {
+        test.unpersist(false);
+      }
+    }
+  }
+
+  private static RunResult train(JobConfig config, JavaSparkContext sc, RunDirectory dir,
+      ImageShape shape, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, long trainCount,
+      long startNanos) {
+    JobConfig.TrainConfig tc = config.train();
+    int numClasses = config.data().numClasses();
+    int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
+    NetworkOptions options = new NetworkOptions(shape, numClasses,
+        Activations.parse(config.model().activation()), config.model().weightInitScheme(),
+        config.model().l2(), tc.optimizer(), config.run().seed());
+    MultiLayerNetwork net = Models.builder(config.model().name(), options).init();
+    log.info("model {}: {} parameters", config.model().name(), net.numParams());
+
+    ParameterAveragingTrainingMaster master =
+        new ParameterAveragingTrainingMaster.Builder(workers, tc.batchSizePerWorker())
+            .batchSizePerWorker(tc.batchSizePerWorker())
+            .averagingFrequency(tc.averagingFrequency())
+            .workerPrefetchNumBatches(tc.prefetchBatches())
+            .aggregationDepth(tc.aggregationDepth())
+            .rddTrainingApproach(RDDTrainingApproach.Export)
+            .exportDirectory(dir.resolve(EXPORT_DIR).toString())
+            .rngSeed(config.run().seed())
+            .saveUpdater(true)
+            .build();
+    RoundRecordingNetwork sparkNet = new RoundRecordingNetwork(sc, net, master);
+
+    JavaRDD<org.nd4j.linalg.dataset.DataSet> testBatches =
+        Minibatches.inOrder(test, tc.evalBatchSize(), shape, numClasses);
+    List<EpochMetrics> epochs = new ArrayList<>();
+    Evaluation eval = null;
+    try {
+      for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
+        sparkNet.clearRounds();
+        long t0 = System.nanoTime();
+        sparkNet.fit(Minibatches.training(train, tc.batchSizePerWorker(), shape, numClasses,
+            config.run().seed(), epoch));
+        double trainSeconds = seconds(t0);
+        List<Double> rounds = sparkNet.rounds();
+        double loss = rounds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.getScore())) {
+          throw new DivergedException(String.format(Locale.ROOT,
+              "training diverged in epoch %d: loss %s after %d averaging rounds; lower"
+                  + " train.learning-rate", epoch, loss, rounds.size()));
+        }
+        long t1 = System.nanoTime();
+        eval = sparkNet.doEvaluation(testBatches, 1, tc.evalBatchSize(),
+            new Evaluation(numClasses))[0];
+        EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), loss, eval.accuracy(),
+            trainSeconds, seconds(t1));
+        epochs.add(m);
+        dir.write("metrics.csv", RunReports.metrics(epochs).toCsv());
+        log.info(String.format(Locale.ROOT,
+            "epoch %d/%d | rounds %d | loss %.4f | test accuracy %.4f | %.1f examples/s"
+                + " | train %.1f s | eval %.1f s",
+            epoch, tc.epochs(), m.rounds(), m.loss(), m.testAccuracy(), m.examplesPerSecond(),
+            m.trainSeconds(), m.evalSeconds()));
+      }
+    } finally {
+      master.deleteTempFiles(sc);
+    }
+
+    MultiLayerNetwork trained = sparkNet.getNetwork();
+    dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
+    dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
+    dir.write("accuracy.md", RunReports.accuracyMarkdown(config, eval));
+    var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos));
+    dir.write("timing.csv", timing.toCsv());
+    dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
+    return new RunResult(dir.path().toString(), eval.accuracy(), epochs);
+  }
+
+  /** {@code run.id}, or {@code <model>-<dataset>-<UTC time>} when it is empty. */
+  static String runId(JobConfig config) {
+    if (!config.run().id().isEmpty()) {
+      return config.run().id();
+    }
+    String time = ZonedDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+    String dataset = config.data().name().replaceAll("[^A-Za-z0-9._-]", "_");
+    return config.model().name() + "-" + dataset + "-" + time;
+  }
+
+  private static void recordFailure(RunDirectory dir, RuntimeException e) {
+    try {
+      BadInputException bad = BadInputException.findIn(e);
+      dir.delete(EXPORT_DIR);
+      dir.write(FAILED, (bad != null ? bad.getMessage() : String.valueOf(e)) + "\n");
+    } catch (RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  private static double seconds(long sinceNanos) {
+    return (System.nanoTime() - sinceNanos) / 1e9;
+  }
+
+  /** Where a finished run's outputs are and what it reached. */
+  public record RunResult(String runDirectory, double testAccuracy, List<EpochMetrics> epochs) {}
+}
