@@ -1,6 +1,7 @@
 package org.sparkcnn.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,14 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
   /** Builds the records from a resolved configuration (see {@link ConfigLoader}). */
   public static JobConfig from(Config c) {
+    try {
+      return read(c);
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("invalid configuration: " + e.getMessage(), e);
+    }
+  }
+
+  private static JobConfig read(Config c) {
     return new JobConfig(
         new RunConfig(c.getString("run.output-root"), c.getString("run.id"), c.getLong("run.seed")),
         new DataConfig(

@@ -88,7 +88,7 @@ public final class TrainJob {
       log.info("run complete: {} (test accuracy {})", result.runDirectory(),
           String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
       return ExitCode.OK;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, though Scala declares nothing
       ExitCode code = classify(e);
       BadInputException bad = BadInputException.findIn(e);
       String message = bad != null ? bad.getMessage() : e.getMessage();
@@ -184,7 +184,7 @@ public final class TrainJob {
       dir.delete(EXPORT_DIR);
       dir.markSuccess();
       return result;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // rethrown as is: SparkException is checked but undeclared
       recordFailure(dir, e);
       throw e;
     } finally {
@@ -264,7 +264,7 @@ public final class TrainJob {
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos));
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
-    return new RunResult(dir.path().toString(), eval.accuracy(), epochs);
+    return new RunResult(dir.path().toString(), eval.accuracy(), epochs, trained);
   }
 
   /** {@code run.id}, or {@code <model>-<dataset>-<UTC time>} when it is empty. */
@@ -278,7 +278,7 @@ public final class TrainJob {
     return config.model().name() + "-" + dataset + "-" + time;
   }
 
-  private static void recordFailure(RunDirectory dir, RuntimeException e) {
+  private static void recordFailure(RunDirectory dir, Exception e) {
     try {
       BadInputException bad = BadInputException.findIn(e);
       dir.delete(EXPORT_DIR);
@@ -292,6 +292,11 @@ public final class TrainJob {
     return (System.nanoTime() - sinceNanos) / 1e9;
   }
 
-  /** Where a finished run's outputs are and what it reached. */
-  public record RunResult(String runDirectory, double testAccuracy, List<EpochMetrics> epochs) {}
+  /**
+   * Where a finished run's outputs are and what it reached.
+   *
+   * @param network the trained network, as saved in {@code model.zip}
+   */
+  public record RunResult(String runDirectory, double testAccuracy, List<EpochMetrics> epochs,
+      MultiLayerNetwork network) {}
 }

@@ -1,0 +1,113 @@
+package org.sparkcnn.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final Configuration HADOOP = new Configuration();
+  @TempDir Path dir;
+
+  Path file(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void defaultsAloneMakeAValidJob() {
+    JobConfig c = JobConfig.from(new ConfigLoader().resolve());
+    assertEquals("lenet5", c.model().name());
+    assertEquals(10, c.data().numClasses());
+    assertEquals("Ankle boot", c.data().className(9));
+  }
+
+  @Test
+  void laterLayersWinAndStringsNeedNoQuoting() throws Exception {
+    Path job = file("job.conf", "train { epochs = 7, learning-rate = 0.5 }\nmodel.name = lenet-caffe\n");
+    JobConfig c = JobConfig.from(new ConfigLoader()
+        .file(job.toString(), HADOOP)
+        .set("train.epochs=3")
+        .set("data.train-images=hdfs://namenode:8020/data/train-images.gz")
+        .set("data.class-names=[a, b, c, d, e, f, g, h, i, j]")
+        .resolve());
+    assertEquals(3, c.train().epochs());
+    assertEquals(0.5, c.train().learningRate());
+    assertEquals("lenet-caffe", c.model().name());
+    assertEquals("hdfs://namenode:8020/data/train-images.gz", c.data().trainImages());
+    assertEquals("j", c.data().className(9));
+  }
+
+  @Test
+  void misspeltKeyInAFileIsNamedWithItsFileLineAndASuggestion() throws Exception {
+    Path job = file("job.conf", "train {\n  epoch = 3\n}\n");
+    var e = assertThrows(InvalidConfigException.class,
+        () -> new ConfigLoader().file(job.toString(), HADOOP));
+    assertEquals("unknown configuration key 'train.epoch' (" + job + ": 2); did you mean"
+        + " 'train.epochs'?", e.getMessage());
+  }
+
+  @Test
+  void unknownKeyInASetIsNamed() {
+    var e = assertThrows(InvalidConfigException.class,
+        () -> new ConfigLoader().set("trian.epochs=2"));
+    assertEquals("unknown configuration key 'trian.epochs' (--set trian.epochs=2); did you mean"
+        + " 'train.epochs'?", e.getMessage());
+    var far = assertThrows(InvalidConfigException.class,
+        () -> new ConfigLoader().set("colour=blue"));
+    assertEquals("unknown configuration key 'colour' (--set colour=blue)", far.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsNamed() {
+    var e = assertThrows(InvalidConfigException.class,
+        () -> JobConfig.from(new ConfigLoader().set("train.epochs=many").resolve()));
+    assertEquals("invalid configuration: --set train.epochs: 1: train.epochs has type STRING rather"
+        + " than NUMBER", e.getMessage());
+  }
+
+  @Test
+  void badValuesAreNamedByKey() {
+    assertEquals("train.epochs must be > 0, got 0", invalid("train.epochs=0"));
+    assertEquals("train.updater must be one of [sgd, nesterovs, adam], got 'rmsprop'",
+        invalid("train.updater=rmsprop"));
+    assertEquals("data.class-names must be empty or hold data.num-classes (10) names, got 2 names",
+        invalid("data.class-names=[a, b]"));
+    assertEquals("model.name must be one of [lenet-caffe, lenet5], got 'resnet'",
+        invalid("model.name=resnet"));
+    assertTrue(invalid("model.activation=relu7").startsWith(
+        "model.activation: unknown activation 'relu7'; known: "));
+    assertEquals("run.id must be empty or letters, digits, '.', '_' and '-' (not starting with"
+        + " '.'), got '../x'", invalid("run.id=../x"));
+  }
+
+  @Test
+  void malformedSetAndUnreadableFileAreReported() {
+    assertEquals("--set expects key=value, got 'train.epochs'", assertThrows(
+        InvalidConfigException.class, () -> new ConfigLoader().set("train.epochs")).getMessage());
+    Path missing = dir.resolve("missing.conf");
+    assertTrue(assertThrows(InvalidConfigException.class,
+        () -> new ConfigLoader().file(missing.toString(), HADOOP)).getMessage()
+        .startsWith("cannot read configuration file " + missing));
+  }
+
+  @Test
+  void editDistance() {
+    assertEquals(0, ConfigLoader.editDistance("abc", "abc"));
+    assertEquals(1, ConfigLoader.editDistance("train.epoch", "train.epochs"));
+    assertEquals(2, ConfigLoader.editDistance("trian", "train"));
+    assertEquals(3, ConfigLoader.editDistance("", "abc"));
+  }
+
+  static String invalid(String... sets) {
+    ConfigLoader loader = new ConfigLoader();
+    List.of(sets).forEach(loader::set);
+    return assertThrows(InvalidConfigException.class,
+        () -> JobConfig.from(loader.resolve())).getMessage();
+  }
+}

@@ -1,0 +1,200 @@
+package org.sparkcnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparkcnn.LocalSpark;
+import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.IdxDataset;
+import org.sparkcnn.data.Minibatches;
+import org.sparkcnn.report.RunDirectory;
+
+/**
+ * The whole job in Spark local[2] on real Fashion-MNIST images (the 5,000 / 1,000 subset in the
+ * test resources), and its failures.
+ */
+class TrainJobTest {
+  static final Path SUBSET = resource("fashion-mnist-subset");
+  @TempDir Path runs;
+
+  static Path resource(String name) {
+    try {
+      return Path.of(TrainJobTest.class.getResource(name).toURI());
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Arguments that train on the subset, writing under the test's temporary directory. */
+  List<String> subsetArgs(String runId) {
+    return new ArrayList<>(List.of(
+        "--set", "data.train-images=" + SUBSET.resolve("train-images-idx3-ubyte.gz"),
+        "--set", "data.train-labels=" + SUBSET.resolve("train-labels-idx1-ubyte.gz"),
+        "--set", "data.test-images=" + SUBSET.resolve("t10k-images-idx3-ubyte.gz"),
+        "--set", "data.test-labels=" + SUBSET.resolve("t10k-labels-idx1-ubyte.gz"),
+        "--set", "run.output-root=" + runs,
+        "--set", "run.id=" + runId));
+  }
+
+  static List<List<String>> csv(Path file) throws Exception {
+    return Files.readAllLines(file).stream().map(l -> Arrays.asList(l.split(","))).toList();
+  }
+
+  @Test
+  void trainsOnRealImagesAndWritesEveryOutput() throws Exception {
+    List<String> args = subsetArgs("e2e");
+    args.addAll(List.of("--set", "train.epochs=3", "--set", "train.learning-rate=0.05"));
+    JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
+    JavaSparkContext sc = LocalSpark.start();
+    TrainJob.RunResult result;
+    DataSet testSet;
+    try {
+      result = TrainJob.run(config, sc);
+      IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
+          10, 0, sc.hadoopConfiguration());
+      testSet = Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10);
+    } finally {
+      sc.stop();
+    }
+    Path dir = runs.resolve("e2e");
+
+    assertTrue(result.testAccuracy() >= 0.70, "test accuracy " + result.testAccuracy());
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    assertFalse(Files.exists(dir.resolve(TrainJob.EXPORT_DIR)), "export directory left behind");
+    assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
+
+    // config.conf holds the resolved configuration and parses back to the same job
+    var saved = ConfigFactory.parseFile(dir.resolve("config.conf").toFile());
+    assertEquals(config.resolved().root().unwrapped(), saved.root().unwrapped());
+    JobConfig reloadedConfig = JobConfig.from(saved);
+    assertEquals(config.train(), reloadedConfig.train());
+    assertEquals(config.data(), reloadedConfig.data());
+
+    List<List<String>> metrics = csv(dir.resolve("metrics.csv"));
+    assertEquals(List.of("epoch", "examples", "averaging_rounds", "loss", "test_accuracy",
+        "seconds", "examples_per_sec", "eval_seconds"), metrics.get(0));
+    assertEquals(4, metrics.size());
+    for (int e = 1; e <= 3; e++) {
+      List<String> row = metrics.get(e);
+      assertEquals(String.valueOf(e), row.get(0));
+      assertEquals("5000", row.get(1));
+      // 5,000 examples / (2 workers x 64 x 5) per round
+      assertEquals("8", row.get(2));
+      assertTrue(Double.parseDouble(row.get(3)) > 0 && Double.parseDouble(row.get(3)) < 2.5);
+      assertTrue(Double.parseDouble(row.get(6)) > 0);
+    }
+    assertTrue(Double.parseDouble(metrics.get(3).get(3)) < Double.parseDouble(metrics.get(1).get(3)),
+        "loss falls from epoch 1 to 3");
+    String finalAccuracy = String.format(java.util.Locale.ROOT, "%.4f", result.testAccuracy());
+    assertEquals(finalAccuracy, metrics.get(3).get(4));
+
+    List<List<String>> accuracy = csv(dir.resolve("accuracy.csv"));
+    assertEquals(List.of("lenet5", "relu", "fashion-mnist", "3", "1000", finalAccuracy),
+        accuracy.get(1).subList(0, 6));
+    assertEquals("class_9", accuracy.get(0).get(15));
+    double weighted = 0;
+    int[] perClass = new int[10];
+    for (int c = 0; c < 10; c++) {
+      perClass[c] = (int) testSet.getLabels().getColumn(c).sumNumber().intValue();
+      weighted += Double.parseDouble(accuracy.get(1).get(6 + c)) * perClass[c];
+    }
+    assertEquals(result.testAccuracy(), weighted / 1000, 1e-3, "per-class accuracies add up");
+    String md = Files.readString(dir.resolve("accuracy.md"));
+    assertTrue(md.contains("| 9 | Ankle boot | " + perClass[9] + " | "), md);
+
+    List<List<String>> timing = csv(dir.resolve("timing.csv"));
+    assertEquals(List.of("local[2]", "2", "64", "5", "3"), timing.get(1).subList(0, 5));
+    assertTrue(Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
+
+    // model.zip reloads and predicts exactly what the trained network predicts
+    MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(
+        dir.resolve("model.zip").toFile(), true);
+    INDArray expected = result.network().output(testSet.getFeatures());
+    assertEquals(expected, reloaded.output(testSet.getFeatures()));
+    Evaluation eval = new Evaluation(10);
+    eval.eval(testSet.getLabels(), reloaded.output(testSet.getFeatures()));
+    assertEquals(finalAccuracy, String.format(java.util.Locale.ROOT, "%.4f", eval.accuracy()));
+  }
+
+  @Test
+  void labelOutOfRangeExitsWithBadInputNamingFileAndRecordAndNoSuccess() throws Exception {
+    byte[] labels = Files.readAllBytes(SUBSET.resolve("t10k-labels-idx1-ubyte.gz"));
+    Path bad = runs.resolve("bad-labels.gz");
+    byte[] raw = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(labels))
+        .readAllBytes();
+    raw[8 + 617] = 10;
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bad))) {
+      out.write(raw);
+    }
+    List<String> args = subsetArgs("bad");
+    args.addAll(List.of("--set", "data.test-labels=" + bad));
+    Outcome outcome = execute(args);
+    assertEquals(ExitCode.BAD_INPUT, outcome.code);
+    assertEquals("error: " + bad + " record 617: label 10 is outside the class range 0..9\n",
+        outcome.err);
+    Path dir = runs.resolve("bad");
+    assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    assertTrue(Files.readString(dir.resolve(TrainJob.FAILED)).contains("record 617"));
+    assertTrue(Files.exists(dir.resolve("config.conf")));
+  }
+
+  @Test
+  void missingInputExitsWithBadInputBeforeCreatingARunDirectory() throws Exception {
+    List<String> args = subsetArgs("missing");
+    Path missing = runs.resolve("no-such-images.gz");
+    args.addAll(List.of("--set", "data.train-images=" + missing));
+    Outcome outcome = execute(args);
+    assertEquals(ExitCode.BAD_INPUT, outcome.code);
+    assertEquals("error: input file not found: " + missing + "\n", outcome.err);
+    assertFalse(Files.exists(runs.resolve("missing")));
+  }
+
+  @Test
+  void divergingLossExitsWithDivergedAndNoSuccess() throws Exception {
+    List<String> args = subsetArgs("diverged");
+    args.addAll(List.of("--set", "train.updater=sgd", "--set", "train.learning-rate=1e6",
+        "--set", "data.train-limit=1280", "--set", "data.test-limit=100"));
+    Outcome outcome = execute(args);
+    assertEquals(ExitCode.DIVERGED, outcome.code, outcome.err);
+    assertTrue(outcome.err.startsWith("error: training diverged in epoch 1: loss "), outcome.err);
+    assertFalse(Files.exists(runs.resolve("diverged").resolve(RunDirectory.SUCCESS)));
+    assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
+  }
+
+  @Test
+  void misspeltKeyExitsWithUsageWithoutStartingSpark() {
+    Outcome outcome = execute(List.of("--set", "train.epoch=2"));
+    assertEquals(ExitCode.USAGE, outcome.code);
+    assertEquals("error: unknown configuration key 'train.epoch' (--set train.epoch=2); did you"
+        + " mean 'train.epochs'?\n", outcome.err);
+    assertEquals(ExitCode.USAGE, execute(List.of("--epochs", "2")).code);
+  }
+
+  record Outcome(ExitCode code, String err) {}
+
+  static Outcome execute(List<String> args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code = TrainJob.execute(args.toArray(String[]::new), LocalSpark::start,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+  }
+}
