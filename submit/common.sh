@@ -7,6 +7,13 @@
 #   MVN              Maven command used to build                          (default: mvn)
 #   OMP_NUM_THREADS  OpenMP threads of each training task                 (default: 1)
 
+# Sourced without arguments, this file shares the caller's: a leading --dry-run is taken here.
+DRY_RUN=0
+if [[ "${1:-}" == --dry-run ]]; then
+  DRY_RUN=1
+  shift
+fi
+
 SPARK_CNN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MAIN_CLASS=org.sparkcnn.train.TrainJob
 # Spark runs one task per core; more OpenMP threads per task oversubscribe the cores.
@@ -33,11 +40,16 @@ JAVA17_OPENS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
-# Prints the application jar's path, building it first when it is missing or stale.
+# Prints the application jar's path, building it first when it is missing or stale (not when
+# DRY_RUN=1: then it only prints where the jar is or will be).
 app_jar() {
   local jars jar
   jars=("$SPARK_CNN_HOME"/spark-jobs/target/spark-cnn-jobs-*-app.jar)
   jar=${jars[0]}
+  if [[ "${DRY_RUN:-0}" == 1 ]]; then
+    echo "$jar"
+    return
+  fi
   if [[ ! -f "$jar" || ! -f "$SPARK_CNN_HOME/spark-jobs/target/spark-classpath.txt" ]] \
       || [[ -n "$(find "$SPARK_CNN_HOME"/pom.xml "$SPARK_CNN_HOME"/*/pom.xml \
                         "$SPARK_CNN_HOME"/*/src/main -newer "$jar" -print -quit)" ]]; then

@@ -13,14 +13,11 @@
 #   SPARK_CNN_LOG_CONFIG     log4j2 configuration                        (default: conf/log4j2.properties)
 #   MVN, OMP_NUM_THREADS     see submit/common.sh
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-DRY_RUN=0
-if [[ "${1:-}" == --dry-run ]]; then
-  DRY_RUN=1
-  shift
-fi
-CORES=${SPARK_CNN_CORES:-$(nproc)}
+# (nproc itself would answer OMP_NUM_THREADS, which common.sh sets to 1.)
+CORES=${SPARK_CNN_CORES:-$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)}
 DRIVER_MEMORY=${SPARK_CNN_DRIVER_MEMORY:-6g}
 LOG_CONFIG=${SPARK_CNN_LOG_CONFIG:-$SPARK_CNN_HOME/conf/log4j2.properties}
 DATASET_DIR=/usr/share/datasets/fashion-mnist
@@ -49,5 +46,5 @@ run java "${JAVA17_OPENS[@]}" \
   "-Dspark.master=local[$CORES]" \
   "$DL4J_CLOCK_OPT" \
   "-Dlog4j2.configurationFile=$LOG_CONFIG" \
-  -cp "$JAR:$(cat "$SPARK_CNN_HOME/spark-jobs/target/spark-classpath.txt")" \
+  -cp "$JAR:$(cat "$SPARK_CNN_HOME/spark-jobs/target/spark-classpath.txt" 2>/dev/null || true)" \
   "$MAIN_CLASS" "$@"

@@ -15,13 +15,9 @@
 #   SPARK_CNN_SUBMIT_OPTS      more spark-submit options, split on spaces   (default: none)
 #   MVN, OMP_NUM_THREADS       see submit/common.sh
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-DRY_RUN=0
-if [[ "${1:-}" == --dry-run ]]; then
-  DRY_RUN=1
-  shift
-fi
 if [[ $# -lt 1 || "$1" == -* ]]; then
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2

@@ -1,15 +1,10 @@
 package org.sparkcnn.models;
 
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.activations.IActivation;
 
 /**
  * The "LeNet" of Caffe's MNIST tutorial and DL4J's LeNet example (often called LeNet 20/50/500):
@@ -25,6 +20,8 @@ public final class CaffeLeNet implements NetworkBuilder {
   public static final int CONV2_MAPS = 50;
   public static final int DENSE_UNITS = 500;
   public static final int KERNEL = 5;
+  /** Caffe's convolutions have no activation. */
+  private static final IActivation IDENTITY = Activation.IDENTITY.getActivationFunction();
 
   private final NetworkOptions options;
 
@@ -39,47 +36,21 @@ public final class CaffeLeNet implements NetworkBuilder {
   @Override
   public MultiLayerConfiguration conf() {
     ImageShape in = options.inputShape();
-    return new NeuralNetConfiguration.Builder()
-        .seed(options.seed())
-        .updater(options.updater())
-        .weightInit(options.weightInit())
-        .l2(options.l2())
-        .convolutionMode(ConvolutionMode.Truncate)
-        .list()
+    return Layers.list(options)
         // block 1
-        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
-            .name("conv1")
-            .nOut(CONV1_MAPS)
-            .activation(Activation.IDENTITY)
-            .build())
-        .layer(maxPool("pool1"))
+        .layer(Layers.conv("conv1", KERNEL, CONV1_MAPS, IDENTITY).build())
+        .layer(Layers.maxPool2x2("pool1"))
         // block 2
-        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
-            .name("conv2")
-            .nOut(CONV2_MAPS)
-            .activation(Activation.IDENTITY)
-            .build())
-        .layer(maxPool("pool2"))
+        .layer(Layers.conv("conv2", KERNEL, CONV2_MAPS, IDENTITY).build())
+        .layer(Layers.maxPool2x2("pool2"))
         // block 3: classifier
         .layer(new DenseLayer.Builder()
             .name("ip1")
             .nOut(DENSE_UNITS)
             .activation(options.activation())
             .build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
-            .name("output")
-            .nOut(options.numClasses())
-            .activation(Activation.SOFTMAX)
-            .build())
+        .layer(Layers.softmaxOutput(options.numClasses()))
         .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
-        .build();
-  }
-
-  static SubsamplingLayer maxPool(String name) {
-    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-        .name(name)
-        .kernelSize(2, 2)
-        .stride(2, 2)
         .build();
   }
 }

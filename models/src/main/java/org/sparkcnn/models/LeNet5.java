@@ -1,14 +1,8 @@
 package org.sparkcnn.models;
 
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * LeNet-5 (LeCun et al., 1998), in the layout the CNN survey gives: input 32x32; C1 6 maps 5x5
@@ -54,44 +48,23 @@ public final class LeNet5 implements NetworkBuilder {
   @Override
   public MultiLayerConfiguration conf() {
     ImageShape in = options.inputShape();
-    return new NeuralNetConfiguration.Builder()
-        .seed(options.seed())
-        .updater(options.updater())
-        .weightInit(options.weightInit())
-        .l2(options.l2())
-        .convolutionMode(ConvolutionMode.Truncate)
-        .list()
+    return Layers.list(options)
         // block 1: C1 (with the padding to 32x32) and S2
-        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
-            .name("c1")
+        .layer(Layers.conv("c1", KERNEL, C1_MAPS, options.activation())
             .padding(padding(in.height()), padding(in.width()))
-            .nOut(C1_MAPS)
-            .activation(options.activation())
             .build())
-        .layer(CaffeLeNet.maxPool("s2"))
+        .layer(Layers.maxPool2x2("s2"))
         // block 2: C3 and S4
-        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
-            .name("c3")
-            .nOut(C3_MAPS)
-            .activation(options.activation())
-            .build())
-        .layer(CaffeLeNet.maxPool("s4"))
+        .layer(Layers.conv("c3", KERNEL, C3_MAPS, options.activation()).build())
+        .layer(Layers.maxPool2x2("s4"))
         // block 3: C5 (a 5x5 convolution over 5x5 maps: fully connected), F6, output
-        .layer(new ConvolutionLayer.Builder(KERNEL, KERNEL)
-            .name("c5")
-            .nOut(C5_MAPS)
-            .activation(options.activation())
-            .build())
+        .layer(Layers.conv("c5", KERNEL, C5_MAPS, options.activation()).build())
         .layer(new DenseLayer.Builder()
             .name("f6")
             .nOut(F6_UNITS)
             .activation(options.activation())
             .build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
-            .name("output")
-            .nOut(options.numClasses())
-            .activation(Activation.SOFTMAX)
-            .build())
+        .layer(Layers.softmaxOutput(options.numClasses()))
         .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
         .build();
   }

@@ -62,7 +62,7 @@ class TrainJobTest {
   @Test
   void trainsOnRealImagesAndWritesEveryOutput() throws Exception {
     List<String> args = subsetArgs("e2e");
-    args.addAll(List.of("--set", "train.epochs=3", "--set", "train.learning-rate=0.05"));
+    args.addAll(List.of("--set", "train.epochs=3"));
     JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
     JavaSparkContext sc = LocalSpark.start();
     TrainJob.RunResult result;
