@@ -281,8 +281,10 @@ public final class TrainJob {
   private static void recordFailure(RunDirectory dir, Exception e) {
     try {
       BadInputException bad = BadInputException.findIn(e);
+      String why = bad != null ? bad.getMessage()
+          : e instanceof DivergedException ? e.getMessage() : String.valueOf(e);
       dir.delete(EXPORT_DIR);
-      dir.write(FAILED, (bad != null ? bad.getMessage() : String.valueOf(e)) + "\n");
+      dir.write(FAILED, why + "\n");
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);
     }
