@@ -61,6 +61,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getInt("train.aggregation-depth"),
             c.getString("train.updater"),
             c.getDouble("train.learning-rate"),
+            c.getDouble("train.learning-rate-decay"),
             c.getDouble("train.momentum"),
             c.getInt("train.eval-batch-size")),
         c);
@@ -136,7 +137,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   /** Section {@code train}. */
   public record TrainConfig(int epochs, int batchSizePerWorker, int workers,
       int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
-      double learningRate, double momentum, int evalBatchSize) {
+      double learningRate, double learningRateDecay, double momentum, int evalBatchSize) {
     /** Optimisers {@code train.updater} may name. */
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
 
@@ -153,11 +154,18 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
           "'" + updater + "'");
       check(learningRate > 0 && Double.isFinite(learningRate), "train.learning-rate",
           "must be a finite value > 0", learningRate);
+      check(learningRateDecay > 0 && learningRateDecay <= 1, "train.learning-rate-decay",
+          "must be in (0, 1]", learningRateDecay);
       check(momentum >= 0 && momentum < 1, "train.momentum", "must be in [0, 1)", momentum);
       check(evalBatchSize > 0, "train.eval-batch-size", "must be > 0", evalBatchSize);
     }
 
-    /** The DL4J optimiser this section describes. */
+    /** Learning rate of 1-based {@code epoch}. */
+    public double learningRate(int epoch) {
+      return learningRate * Math.pow(learningRateDecay, epoch - 1);
+    }
+
+    /** The DL4J optimiser this section describes (at the first epoch's learning rate). */
     public IUpdater optimizer() {
       return switch (updater) {
         case "sgd" -> new Sgd(learningRate);

@@ -14,10 +14,11 @@ public final class RunReports {
 
   /** {@code metrics.csv}: one row per epoch. */
   public static Table metrics(List<EpochMetrics> epochs) {
-    Table t = new Table("epoch", "examples", "averaging_rounds", "loss", "test_accuracy",
-        "seconds", "examples_per_sec", "eval_seconds");
+    Table t = new Table("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds");
     for (EpochMetrics m : epochs) {
-      t.add(m.epoch(), m.examples(), m.rounds(), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
+      t.add(m.epoch(), m.examples(), m.rounds(), String.format(Locale.ROOT, "%.6g",
+          m.learningRate()), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
           fixed(m.trainSeconds(), 2), fixed(m.examplesPerSecond(), 1), fixed(m.evalSeconds(), 2));
     }
     return t;

@@ -229,6 +229,9 @@ public final class TrainJob {
     try {
       for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
         sparkNet.clearRounds();
+        // Every fit broadcasts the driver's configuration, so the workers train at this rate.
+        double learningRate = tc.learningRate(epoch);
+        net.setLearningRate(learningRate);
         long t0 = System.nanoTime();
         sparkNet.fit(Minibatches.training(train, tc.batchSizePerWorker(), shape, numClasses,
             config.run().seed(), epoch));
@@ -243,14 +246,15 @@ public final class TrainJob {
         long t1 = System.nanoTime();
         eval = sparkNet.doEvaluation(testBatches, 1, tc.evalBatchSize(),
             new Evaluation(numClasses))[0];
-        EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), loss, eval.accuracy(),
-            trainSeconds, seconds(t1));
+        EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
+            eval.accuracy(), trainSeconds, seconds(t1));
         epochs.add(m);
         dir.write("metrics.csv", RunReports.metrics(epochs).toCsv());
         log.info(String.format(Locale.ROOT,
-            "epoch %d/%d | rounds %d | loss %.4f | test accuracy %.4f | %.1f examples/s"
-                + " | train %.1f s | eval %.1f s",
-            epoch, tc.epochs(), m.rounds(), m.loss(), m.testAccuracy(), m.examplesPerSecond(),
+            "epoch %d/%d | rounds %d | lr %.3g | loss %.4f | test accuracy %.4f"
+                + " | %.1f examples/s | train %.1f s | eval %.1f s",
+            epoch, tc.epochs(), m.rounds(), learningRate, m.loss(), m.testAccuracy(),
+            m.examplesPerSecond(),
             m.trainSeconds(), m.evalSeconds()));
       }
     } finally {

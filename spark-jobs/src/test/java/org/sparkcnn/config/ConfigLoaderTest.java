@@ -74,6 +74,8 @@ class ConfigLoaderTest {
   @Test
   void badValuesAreNamedByKey() {
     assertEquals("train.epochs must be > 0, got 0", invalid("train.epochs=0"));
+    assertEquals("train.learning-rate-decay must be in (0, 1], got 1.5",
+        invalid("train.learning-rate-decay=1.5"));
     assertEquals("train.updater must be one of [sgd, nesterovs, adam], got 'rmsprop'",
         invalid("train.updater=rmsprop"));
     assertEquals("data.class-names must be empty or hold data.num-classes (10) names, got 2 names",

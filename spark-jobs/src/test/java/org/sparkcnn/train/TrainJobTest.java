@@ -62,7 +62,7 @@ class TrainJobTest {
   @Test
   void trainsOnRealImagesAndWritesEveryOutput() throws Exception {
     List<String> args = subsetArgs("e2e");
-    args.addAll(List.of("--set", "train.epochs=3"));
+    args.addAll(List.of("--set", "train.epochs=3", "--set", "train.learning-rate-decay=0.8"));
     JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
     JavaSparkContext sc = LocalSpark.start();
     TrainJob.RunResult result;
@@ -90,8 +90,8 @@ class TrainJobTest {
     assertEquals(config.data(), reloadedConfig.data());
 
     List<List<String>> metrics = csv(dir.resolve("metrics.csv"));
-    assertEquals(List.of("epoch", "examples", "averaging_rounds", "loss", "test_accuracy",
-        "seconds", "examples_per_sec", "eval_seconds"), metrics.get(0));
+    assertEquals(List.of("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds"), metrics.get(0));
     assertEquals(4, metrics.size());
     for (int e = 1; e <= 3; e++) {
       List<String> row = metrics.get(e);
@@ -99,13 +99,16 @@ class TrainJobTest {
       assertEquals("5000", row.get(1));
       // 5,000 examples / (2 workers x 64 x 5) per round
       assertEquals("8", row.get(2));
-      assertTrue(Double.parseDouble(row.get(3)) > 0 && Double.parseDouble(row.get(3)) < 2.5);
-      assertTrue(Double.parseDouble(row.get(6)) > 0);
+      assertEquals(0.05 * Math.pow(0.8, e - 1), Double.parseDouble(row.get(3)), 1e-9);
+      assertTrue(Double.parseDouble(row.get(4)) > 0 && Double.parseDouble(row.get(4)) < 2.5);
+      assertTrue(Double.parseDouble(row.get(7)) > 0);
     }
-    assertTrue(Double.parseDouble(metrics.get(3).get(3)) < Double.parseDouble(metrics.get(1).get(3)),
+    // the decayed rate is in the network the workers received for the last epoch
+    assertEquals(0.05 * 0.8 * 0.8, result.network().getLearningRate(0), 1e-9);
+    assertTrue(Double.parseDouble(metrics.get(3).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
         "loss falls from epoch 1 to 3");
     String finalAccuracy = String.format(java.util.Locale.ROOT, "%.4f", result.testAccuracy());
-    assertEquals(finalAccuracy, metrics.get(3).get(4));
+    assertEquals(finalAccuracy, metrics.get(3).get(5));
 
     List<List<String>> accuracy = csv(dir.resolve("accuracy.csv"));
     assertEquals(List.of("lenet5", "relu", "fashion-mnist", "3", "1000", finalAccuracy),
@@ -133,6 +136,35 @@ class TrainJobTest {
     Evaluation eval = new Evaluation(10);
     eval.eval(testSet.getLabels(), reloaded.output(testSet.getFeatures()));
     assertEquals(finalAccuracy, String.format(java.util.Locale.ROOT, "%.4f", eval.accuracy()));
+  }
+
+  @Test
+  void customActivationTrainsOnSparkAndTheSavedModelReloads() throws Exception {
+    List<String> args = subsetArgs("relu-h-swish");
+    args.addAll(List.of("--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
+        "--set", "data.train-limit=1280", "--set", "data.test-limit=200"));
+    JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
+    JavaSparkContext sc = LocalSpark.start();
+    TrainJob.RunResult result;
+    DataSet testSet;
+    try {
+      result = TrainJob.run(config, sc);
+      IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
+          10, 200, sc.hadoopConfiguration());
+      testSet = Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10);
+    } finally {
+      sc.stop();
+    }
+    Path dir = runs.resolve("relu-h-swish");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(
+        dir.resolve("model.zip").toFile(), true);
+    var c1 = (org.deeplearning4j.nn.conf.layers.BaseLayer)
+        reloaded.getLayerWiseConfigurations().getConf(0).getLayer();
+    assertEquals(new org.sparkcnn.activations.ActivationReLUHardSwish(), c1.getActivationFn());
+    assertEquals(result.network().output(testSet.getFeatures()),
+        reloaded.output(testSet.getFeatures()));
+    assertTrue(csv(dir.resolve("accuracy.csv")).get(1).get(1).equals("relu-h-swish"));
   }
 
   @Test
@@ -178,6 +210,8 @@ class TrainJobTest {
     assertTrue(outcome.err.startsWith("error: training diverged in epoch 1: loss "), outcome.err);
     assertFalse(Files.exists(runs.resolve("diverged").resolve(RunDirectory.SUCCESS)));
     assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
+    assertTrue(Files.readString(runs.resolve("diverged").resolve(TrainJob.FAILED))
+        .startsWith("training diverged in epoch 1: loss "));
   }
 
   @Test
