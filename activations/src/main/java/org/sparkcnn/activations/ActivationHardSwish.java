@@ -1,7 +1,6 @@
 package org.sparkcnn.activations;
 
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
@@ -18,14 +17,20 @@ import org.nd4j.linalg.factory.Nd4j;
  *           1              x &gt; 3
  * </pre>
  *
- * <p>In place like DL4J's activations (see {@link ActivationReLUSwish}).
+ * <p>Like DL4J's activations, {@link #getActivation} writes f(x) into its input and {@link
+ * #backprop} writes dL/dz into its input, returning them.
  */
-public final class ActivationHardSwish extends BaseActivationFunction {
+public final class ActivationHardSwish extends NamedActivation {
   private static final long serialVersionUID = 1L;
   /** Name in the {@link Activations} registry. */
   public static final String NAME = "hard-swish";
   /** Where ReLU6(x + 3) leaves its linear part: x = -3 and x = 3. */
   static final double KNEE = 3.0;
+
+  @Override
+  String name() {
+    return NAME;
+  }
 
   @Override
   public INDArray getActivation(INDArray in, boolean training) {
@@ -55,20 +60,5 @@ public final class ActivationHardSwish extends BaseActivationFunction {
     INDArray above = Nd4j.exec(new Step(x, x.ulike(), KNEE));
     Nd4j.exec(new ScalarMin(x, null, x, KNEE));
     return x.muli(1.0 / 3).addi(0.5).muli(inside).subi(above.muli(0.5));
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ActivationHardSwish;
-  }
-
-  @Override
-  public int hashCode() {
-    return NAME.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return NAME;
   }
 }

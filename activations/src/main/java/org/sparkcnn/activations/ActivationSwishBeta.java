@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With u = beta * x: f(x) = swish(u) / beta and f'(x) = swish'(u), so both directions reuse
  * libnd4j's swish kernels. beta = 0 is handled exactly (f = x / 2, f' = 1/2). Beta is a fixed
  * hyper-parameter: a trainable beta would need a layer with a parameter (like PReLU), not an
- * activation, and is left out. In place like DL4J's activations.
+ * activation, and is left out. In place like DL4J's activations (see {@link IdentityAboveZero}).
  */
 public final class ActivationSwishBeta extends BaseActivationFunction {
   private static final long serialVersionUID = 1L;

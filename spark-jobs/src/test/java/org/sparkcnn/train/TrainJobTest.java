@@ -64,17 +64,9 @@ class TrainJobTest {
     List<String> args = subsetArgs("e2e");
     args.addAll(List.of("--set", "train.epochs=3", "--set", "train.learning-rate-decay=0.8"));
     JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
-    JavaSparkContext sc = LocalSpark.start();
-    TrainJob.RunResult result;
-    DataSet testSet;
-    try {
-      result = TrainJob.run(config, sc);
-      IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
-          10, 0, sc.hadoopConfiguration());
-      testSet = Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10);
-    } finally {
-      sc.stop();
-    }
+    Trained trained = train(config);
+    TrainJob.RunResult result = trained.result;
+    DataSet testSet = trained.testSet;
     Path dir = runs.resolve("e2e");
 
     assertTrue(result.testAccuracy() >= 0.70, "test accuracy " + result.testAccuracy());
@@ -143,18 +135,9 @@ class TrainJobTest {
     List<String> args = subsetArgs("relu-h-swish");
     args.addAll(List.of("--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
         "--set", "data.train-limit=1280", "--set", "data.test-limit=200"));
-    JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
-    JavaSparkContext sc = LocalSpark.start();
-    TrainJob.RunResult result;
-    DataSet testSet;
-    try {
-      result = TrainJob.run(config, sc);
-      IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
-          10, 200, sc.hadoopConfiguration());
-      testSet = Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10);
-    } finally {
-      sc.stop();
-    }
+    Trained trained = train(TrainJob.parseArgs(args.toArray(String[]::new)));
+    TrainJob.RunResult result = trained.result;
+    DataSet testSet = trained.testSet;
     Path dir = runs.resolve("relu-h-swish");
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
     MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(
@@ -221,6 +204,22 @@ class TrainJobTest {
     assertEquals("error: unknown configuration key 'train.epoch' (--set train.epoch=2); did you"
         + " mean 'train.epochs'?\n", outcome.err);
     assertEquals(ExitCode.USAGE, execute(List.of("--epochs", "2")).code);
+  }
+
+  record Trained(TrainJob.RunResult result, DataSet testSet) {}
+
+  /** Runs the job on local[2], and reads the test set it evaluated on (after data.test-limit). */
+  static Trained train(JobConfig config) {
+    JavaSparkContext sc = LocalSpark.start();
+    try {
+      TrainJob.RunResult result = TrainJob.run(config, sc);
+      IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
+          10, config.data().testLimit(), sc.hadoopConfiguration());
+      return new Trained(result,
+          Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10));
+    } finally {
+      sc.stop();
+    }
   }
 
   record Outcome(ExitCode code, String err) {}
