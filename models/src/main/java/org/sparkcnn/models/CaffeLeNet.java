@@ -38,10 +38,10 @@ public final class CaffeLeNet implements NetworkBuilder {
     ImageShape in = options.inputShape();
     return Layers.list(options)
         // block 1
-        .layer(Layers.conv("conv1", KERNEL, CONV1_MAPS, IDENTITY).build())
+        .layer(Layers.conv(options, "conv1", KERNEL, CONV1_MAPS, IDENTITY).build())
         .layer(Layers.maxPool2x2("pool1"))
         // block 2
-        .layer(Layers.conv("conv2", KERNEL, CONV2_MAPS, IDENTITY).build())
+        .layer(Layers.conv(options, "conv2", KERNEL, CONV2_MAPS, IDENTITY).build())
         .layer(Layers.maxPool2x2("pool2"))
         // block 3: classifier
         .layer(new DenseLayer.Builder()

@@ -24,10 +24,10 @@ final class Layers {
         .list();
   }
 
-  /** A square convolution with stride 1. */
-  static ConvolutionLayer.Builder conv(String name, int kernel, int maps, IActivation activation) {
-    return new ConvolutionLayer.Builder(kernel, kernel).name(name).nOut(maps)
-        .activation(activation);
+  /** A square convolution with stride 1, of the options' convolution engine. */
+  static ConvolutionLayer.Builder conv(NetworkOptions options, String name, int kernel, int maps,
+      IActivation activation) {
+    return options.convolutions().builder(kernel).name(name).nOut(maps).activation(activation);
   }
 
   /** 2x2 max pooling with stride 2. */

@@ -15,6 +15,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param l2 L2 penalty coefficient on weights (not biases); 0 for none
  * @param updater optimiser and learning rate (DL4J keeps it in the network configuration)
  * @param seed seed of the weight initialisation
+ * @param convolutions layer class of the 2D convolutions ({@link ConvolutionEngine#NATIVE} unless
+ *     comparing with DL4J's own)
  */
 public record NetworkOptions(
     ImageShape inputShape,
@@ -23,18 +25,26 @@ public record NetworkOptions(
     WeightInit weightInit,
     double l2,
     IUpdater updater,
-    long seed) {
+    long seed,
+    ConvolutionEngine convolutions) {
 
   public NetworkOptions {
     Objects.requireNonNull(inputShape, "inputShape");
     Objects.requireNonNull(activation, "activation");
     Objects.requireNonNull(weightInit, "weightInit");
     Objects.requireNonNull(updater, "updater");
+    Objects.requireNonNull(convolutions, "convolutions");
     if (numClasses < 2) {
       throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
     }
     if (!(l2 >= 0) || Double.isInfinite(l2)) {
       throw new IllegalArgumentException("l2 must be a finite value >= 0, got " + l2);
     }
+  }
+
+  /** These options with another convolution engine. */
+  public NetworkOptions withConvolutions(ConvolutionEngine engine) {
+    return new NetworkOptions(inputShape, numClasses, activation, weightInit, l2, updater, seed,
+        engine);
   }
 }

@@ -17,7 +17,8 @@ class LeNet5Test {
 
   static NetworkOptions options(int channels, int size, int classes) {
     return new NetworkOptions(new ImageShape(channels, size, size), classes,
-        Activation.RELU.getActivationFunction(), WeightInit.RELU, 0.0, new Sgd(0.1), 1L);
+        Activation.RELU.getActivationFunction(), WeightInit.RELU, 0.0, new Sgd(0.1), 1L,
+        ConvolutionEngine.NATIVE);
   }
 
   /** Parameters of a convolution: one k x k kernel per (input map, output map) plus biases. */

@@ -11,6 +11,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkcnn.activations.Activations;
+import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.Models;
 
 import static org.sparkcnn.config.InvalidConfigException.check;
@@ -51,7 +52,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getString("model.name"),
             c.getString("model.activation"),
             c.getString("model.weight-init"),
-            c.getDouble("model.l2")),
+            c.getDouble("model.l2"),
+            c.getString("model.convolution")),
         new TrainConfig(
             c.getInt("train.epochs"),
             c.getInt("train.batch-size-per-worker"),
@@ -107,7 +109,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   }
 
   /** Section {@code model}. */
-  public record ModelConfig(String name, String activation, String weightInit, double l2) {
+  public record ModelConfig(String name, String activation, String weightInit, double l2,
+      String convolution) {
     public ModelConfig {
       check(Models.isKnown(name), "model.name", "must be one of " + Models.names(),
           "'" + name + "'");
@@ -119,6 +122,15 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
       check(parseWeightInit(weightInit) != null, "model.weight-init",
           "must be a DL4J WeightInit name (relu, xavier, ...)", "'" + weightInit + "'");
       check(l2 >= 0 && Double.isFinite(l2), "model.l2", "must be a finite value >= 0", l2);
+      try {
+        ConvolutionEngine.parse(convolution);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("model.convolution: " + e.getMessage(), e);
+      }
+    }
+
+    public ConvolutionEngine convolutionEngine() {
+      return ConvolutionEngine.parse(convolution);
     }
 
     public WeightInit weightInitScheme() {

@@ -205,7 +205,8 @@ public final class TrainJob {
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
     NetworkOptions options = new NetworkOptions(shape, numClasses,
         Activations.parse(config.model().activation()), config.model().weightInitScheme(),
-        config.model().l2(), tc.optimizer(), config.run().seed());
+        config.model().l2(), tc.optimizer(), config.run().seed(),
+        config.model().convolutionEngine());
     MultiLayerNetwork net = Models.builder(config.model().name(), options).init();
     log.info("model {}: {} parameters", config.model().name(), net.numParams());
 

@@ -1,0 +1,39 @@
+package org.sparkcnn.models;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.sparkcnn.models.layers.NativeConvolution;
+
+/** Which layer class the model builders use for 2D convolutions. */
+public enum ConvolutionEngine {
+  /**
+   * {@link NativeConvolution}: libnd4j's conv2d / conv2d_bp ops (oneDNN in the onednn builds).
+   */
+  NATIVE,
+  /** DL4J's own {@link ConvolutionLayer} (im2col + gemm), for comparison. */
+  DL4J;
+
+  /** A builder for a k x k convolution, stride 1, of this engine. */
+  ConvolutionLayer.Builder builder(int kernel) {
+    return this == NATIVE
+        ? new NativeConvolution.Builder(kernel, kernel)
+        : new ConvolutionLayer.Builder(kernel, kernel);
+  }
+
+  /** The configuration name: "native" or "dl4j". */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses "native" or "dl4j" (any case). */
+  public static ConvolutionEngine parse(String name) {
+    for (ConvolutionEngine engine : values()) {
+      if (engine.configName().equalsIgnoreCase(name.trim())) {
+        return engine;
+      }
+    }
+    throw new IllegalArgumentException("unknown convolution engine \"" + name + "\"; known: "
+        + Arrays.stream(values()).map(ConvolutionEngine::configName).toList());
+  }
+}
