@@ -10,7 +10,8 @@ public final class Models {
   private static final Map<String, Function<NetworkOptions, NetworkBuilder>> BUILDERS =
       new TreeMap<>(Map.of(
           "lenet5", LeNet5::new,
-          "lenet-caffe", CaffeLeNet::new));
+          "lenet-caffe", CaffeLeNet::new,
+          "tf-cifar10", TfCifar10Tutorial::new));
 
   private Models() {}
 

@@ -67,17 +67,22 @@ public final class RunReports {
    * {@code timing.csv}: how the run was parallelised and how long it took.
    *
    * @param totalSeconds wall time of the whole run (loading, training, evaluation, writing)
+   * @param driverNd4j the ND4J backend and native build of the driver
+   * @param executorNd4j the distinct backends and builds the executors reported
    */
   public static Table timing(JobConfig config, String sparkMaster, int workers,
-      List<EpochMetrics> epochs, double totalSeconds) {
+      List<EpochMetrics> epochs, double totalSeconds, String driverNd4j,
+      List<String> executorNd4j) {
     double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
     long examples = epochs.stream().mapToLong(EpochMetrics::examples).sum();
     return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
-        "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec")
+        "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
+        "convolution", "driver_nd4j", "executor_nd4j")
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
-            fixed(examples / trainSeconds, 1));
+            fixed(examples / trainSeconds, 1), config.model().convolution(), driverNd4j,
+            String.join("; ", executorNd4j));
   }
 
   /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */

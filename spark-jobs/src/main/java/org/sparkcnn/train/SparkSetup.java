@@ -1,6 +1,8 @@
 package org.sparkcnn.train;
 
 import org.apache.spark.SparkConf;
+import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.backend.NativeBackendPlugin;
 
 /**
  * The Spark settings DL4J training needs, applied where the user has not set them, so the job
@@ -13,11 +15,21 @@ public final class SparkSetup {
   public static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
   static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
   static final String ND4J_KRYO_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+  static final String BACKEND_PLUGIN = NativeBackendPlugin.class.getName();
 
   private SparkSetup() {}
 
-  /** Applies the defaults to {@code conf} and to this JVM (the driver); returns {@code conf}. */
+  /**
+   * Applies the defaults to {@code conf} and to this JVM (the driver): selects and loads this
+   * JVM's nd4j-native build and has every executor do the same at start
+   * ({@link NativeBackendPlugin}). Returns {@code conf}.
+   */
   public static SparkConf configure(SparkConf conf, String appName) {
+    NativeBackend.selectAndLog("driver");
+    String plugins = conf.get("spark.plugins", "");
+    if (!plugins.contains(BACKEND_PLUGIN)) {
+      conf.set("spark.plugins", plugins.isBlank() ? BACKEND_PLUGIN : plugins + "," + BACKEND_PLUGIN);
+    }
     conf.setIfMissing("spark.app.name", appName);
     conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
     conf.setIfMissing("spark.kryo.registrator", ND4J_KRYO_REGISTRATOR);

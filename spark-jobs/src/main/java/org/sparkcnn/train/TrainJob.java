@@ -21,6 +21,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.activations.Activations;
+import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
@@ -61,6 +62,7 @@ public final class TrainJob {
   private TrainJob() {}
 
   public static void main(String[] args) {
+    NativeBackend.select(); // before anything loads ND4J
     System.exit(execute(args, () -> new JavaSparkContext(
         SparkSetup.configure(new SparkConf(), APP_NAME)), System.err).code());
   }
@@ -222,6 +224,9 @@ public final class TrainJob {
             .saveUpdater(true)
             .build();
     RoundRecordingNetwork sparkNet = new RoundRecordingNetwork(sc, net, master);
+    String driverNd4j = NativeBackend.describe();
+    List<String> executorNd4j = executorBackends(sc, workers);
+    log.info("ND4J backend: driver {}; executors {}", driverNd4j, executorNd4j);
 
     JavaRDD<org.nd4j.linalg.dataset.DataSet> testBatches =
         Minibatches.inOrder(test, tc.evalBatchSize(), shape, numClasses);
@@ -266,10 +271,18 @@ public final class TrainJob {
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
     dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
     dir.write("accuracy.md", RunReports.accuracyMarkdown(config, eval));
-    var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos));
+    var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
+        driverNd4j, executorNd4j);
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
     return new RunResult(dir.path().toString(), eval.accuracy(), epochs, trained);
+  }
+
+  /** The distinct ND4J backends and builds that {@code tasks} tasks find on the executors. */
+  static List<String> executorBackends(JavaSparkContext sc, int tasks) {
+    List<Integer> ids = java.util.stream.IntStream.range(0, tasks).boxed().toList();
+    return sc.parallelize(ids, tasks).map(i -> NativeBackend.describe()).collect().stream()
+        .distinct().sorted().toList();
   }
 
   /** {@code run.id}, or {@code <model>-<dataset>-<UTC time>} when it is empty. */

@@ -118,6 +118,11 @@ class TrainJobTest {
 
     List<List<String>> timing = csv(dir.resolve("timing.csv"));
     assertEquals(List.of("local[2]", "2", "64", "5", "3"), timing.get(1).subList(0, 5));
+    // The tests run the portable oneDNN build (surefire sets the JavaCPP platform extension).
+    assertEquals(List.of("convolution", "driver_nd4j", "executor_nd4j"),
+        timing.get(0).subList(9, 12));
+    assertEquals(List.of("native", "CPU linux-x86_64-onednn oneDNN",
+        "CPU linux-x86_64-onednn oneDNN"), timing.get(1).subList(9, 12));
     assertTrue(Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
 
     // model.zip reloads and predicts exactly what the trained network predicts

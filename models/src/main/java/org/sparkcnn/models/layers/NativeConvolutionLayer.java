@@ -16,6 +16,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -46,7 +47,7 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
   }
 
   /** conv2d / conv2d_bp integer arguments, in libnd4j's order. */
-  private int[] opArguments() {
+  private long[] opArguments() {
     int[] kernel = layerConf().getKernelSize();
     int[] stride = layerConf().getStride();
     int[] dilation = layerConf().getDilation();
@@ -54,8 +55,27 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
     // With isSameMode = 1 libnd4j computes the padding itself, top/left = total / 2 rounded
     // down, as DL4J's ConvolutionUtils.getSameModeTopLeftPadding does.
     int[] pad = same ? new int[] {0, 0} : layerConf().getPadding();
-    return new int[] {kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0],
+    return new long[] {kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0],
         dilation[1], same ? 1 : 0, format() == CNN2DFormat.NCHW ? 0 : 1, WEIGHTS_OIHW};
+  }
+
+  /**
+   * Runs a conv2d op. Dilated convolutions skip libnd4j's platform (oneDNN) implementation:
+   * in nd4j-native 1.0.0-M2.1 it fails on any dilation other than 1, and libnd4j's own kernel
+   * computes them correctly.
+   */
+  private void exec(String op, INDArray[] inputs, INDArray[] outputs) {
+    int[] dilation = layerConf().getDilation();
+    try (OpContext context = Nd4j.getExecutioner().buildContext()) {
+      context.allowHelpers(dilation[0] == 1 && dilation[1] == 1);
+      context.setInputArrays(inputs);
+      context.setOutputArrays(outputs);
+      context.setIArguments(opArguments());
+      Nd4j.exec(DynamicCustomOp.builder(op).build(), context);
+    } catch (Exception e) {
+      throw new IllegalStateException(op + " failed in layer " + layerId() + ": " + e.getMessage(),
+          e);
+    }
   }
 
   @Override
@@ -78,14 +98,11 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
         : new long[] {miniBatch, outSize[0], outSize[1], maps};
     INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outShape, 'c');
 
-    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
-    if (layerConf().hasBias()) {
-      op.addInputs(input, weights,
-          getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr));
-    } else {
-      op.addInputs(input, weights);
-    }
-    Nd4j.exec(op.addOutputs(z).addIntegerArguments(opArguments()).build());
+    INDArray[] inputs = layerConf().hasBias()
+        ? new INDArray[] {input, weights,
+            getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
+        : new INDArray[] {input, weights};
+    exec("conv2d", inputs, new INDArray[] {z});
     return new Pair<>(z, null);
   }
 
@@ -123,18 +140,18 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
     INDArray epsilonOut =
         workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-    DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp");
     Gradient gradient = new DefaultGradient();
     if (layerConf().hasBias()) {
       INDArray bias =
           getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
       INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-      op.addInputs(input, weights, bias, delta).addOutputs(epsilonOut, weightGrad, biasGrad);
+      exec("conv2d_bp", new INDArray[] {input, weights, bias, delta},
+          new INDArray[] {epsilonOut, weightGrad, biasGrad});
       gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
     } else {
-      op.addInputs(input, weights, delta).addOutputs(epsilonOut, weightGrad);
+      exec("conv2d_bp", new INDArray[] {input, weights, delta},
+          new INDArray[] {epsilonOut, weightGrad});
     }
-    Nd4j.exec(op.addIntegerArguments(opArguments()).build());
     gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
     weightNoiseParams.clear();
     return new Pair<>(gradient, backpropDropOutIfPresent(epsilonOut));

@@ -1,0 +1,76 @@
+package org.sparkcnn.models;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+
+/**
+ * The CNN of TensorFlow's CIFAR-10 tutorial (SEEDS.md section 3), for 24x24x3 crops: conv1 5x5x64
+ * (same padding), max pool 3x3 stride 2 (same), LRN, conv2 5x5x64, LRN, max pool 3x3 stride 2,
+ * local3 dense 384, local4 dense 192, softmax output. 1,068,298 parameters at 10 classes.
+ *
+ * <p>LRN as TensorFlow's {@code depth_radius=4, bias=1, alpha=0.001/9, beta=0.75}: DL4J's layer
+ * sums over n = 2 * radius + 1 = 9 maps and, like TensorFlow, does not divide alpha by n.
+ * Differences from the tutorial: the options' L2 applies to every weight (the tutorial puts
+ * 0.004 on local3/local4 only); no moving average of the weights.
+ */
+public final class TfCifar10Tutorial implements NetworkBuilder {
+  public static final int MAPS = 64;
+  public static final int KERNEL = 5;
+  public static final int LOCAL3_UNITS = 384;
+  public static final int LOCAL4_UNITS = 192;
+
+  private final NetworkOptions options;
+
+  public TfCifar10Tutorial(NetworkOptions options) {
+    ImageShape in = options.inputShape();
+    if (in.height() < 8 || in.width() < 8) {
+      throw new IllegalArgumentException(
+          "TfCifar10Tutorial needs an input of at least 8x8, got " + in);
+    }
+    this.options = options;
+  }
+
+  private static SubsamplingLayer maxPool3x3Stride2(String name) {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .name(name)
+        .kernelSize(3, 3)
+        .stride(2, 2)
+        .convolutionMode(ConvolutionMode.Same)
+        .build();
+  }
+
+  private static LocalResponseNormalization lrn(String name) {
+    return new LocalResponseNormalization.Builder()
+        .name(name)
+        .k(1.0)
+        .n(9)
+        .alpha(0.001 / 9.0)
+        .beta(0.75)
+        .build();
+  }
+
+  @Override
+  public MultiLayerConfiguration conf() {
+    ImageShape in = options.inputShape();
+    return Layers.list(options)
+        .layer(Layers.conv(options, "conv1", KERNEL, MAPS, options.activation())
+            .convolutionMode(ConvolutionMode.Same).build())
+        .layer(maxPool3x3Stride2("pool1"))
+        .layer(lrn("norm1"))
+        .layer(Layers.conv(options, "conv2", KERNEL, MAPS, options.activation())
+            .convolutionMode(ConvolutionMode.Same).build())
+        .layer(lrn("norm2"))
+        .layer(maxPool3x3Stride2("pool2"))
+        .layer(new DenseLayer.Builder().name("local3").nOut(LOCAL3_UNITS)
+            .activation(options.activation()).build())
+        .layer(new DenseLayer.Builder().name("local4").nOut(LOCAL4_UNITS)
+            .activation(options.activation()).build())
+        .layer(Layers.softmaxOutput(options.numClasses()))
+        .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
+        .build();
+  }
+}
