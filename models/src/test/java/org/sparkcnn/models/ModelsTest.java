@@ -19,6 +19,6 @@ class ModelsTest {
   void unknownNameListsTheKnownOnes() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> Models.builder("lenet6", options(1, 28, 10)));
-    assertEquals("unknown model 'lenet6'; known: lenet-caffe, lenet5", e.getMessage());
+    assertEquals("unknown model 'lenet6'; known: lenet-caffe, lenet5, tf-cifar10", e.getMessage());
   }
 }
