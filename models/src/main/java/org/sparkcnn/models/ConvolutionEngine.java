@@ -3,15 +3,25 @@ package org.sparkcnn.models;
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.sparkcnn.models.layers.NativeConvolution;
+import org.sparkcnn.models.layers.NativeLocalResponseNormalization;
 
-/** Which layer class the model builders use for 2D convolutions. */
+/**
+ * Which layer classes the model builders use for 2D convolutions and local response
+ * normalisation.
+ */
 public enum ConvolutionEngine {
   /**
-   * {@link NativeConvolution}: libnd4j's conv2d / conv2d_bp ops (oneDNN in the onednn builds).
+   * {@link NativeConvolution}: libnd4j's conv2d / conv2d_bp ops (oneDNN in the onednn builds),
+   * and {@link NativeLocalResponseNormalization}.
    */
   NATIVE,
-  /** DL4J's own {@link ConvolutionLayer} (im2col + gemm), for comparison. */
+  /**
+   * DL4J's own {@link ConvolutionLayer} (im2col + gemm) and {@link LocalResponseNormalization},
+   * for comparison.
+   */
   DL4J;
 
   /** A builder for a k x k convolution, stride 1, of this engine. */
@@ -19,6 +29,11 @@ public enum ConvolutionEngine {
     return this == NATIVE
         ? new NativeConvolution.Builder(kernel, kernel)
         : new ConvolutionLayer.Builder(kernel, kernel);
+  }
+
+  /** {@code lrn} as this engine's layer. */
+  Layer lrn(LocalResponseNormalization lrn) {
+    return this == NATIVE ? new NativeLocalResponseNormalization(lrn) : lrn;
   }
 
   /** The configuration name: "native" or "dl4j". */

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
@@ -43,14 +44,14 @@ public final class TfCifar10Tutorial implements NetworkBuilder {
         .build();
   }
 
-  private static LocalResponseNormalization lrn(String name) {
-    return new LocalResponseNormalization.Builder()
+  private Layer lrn(String name) {
+    return options.convolutions().lrn(new LocalResponseNormalization.Builder()
         .name(name)
         .k(1.0)
         .n(9)
         .alpha(0.001 / 9.0)
         .beta(0.75)
-        .build();
+        .build());
   }
 
   @Override

@@ -9,10 +9,12 @@ import static org.sparkcnn.models.LeNet5Test.options;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.models.layers.NativeConvolution;
+import org.sparkcnn.models.layers.NativeLocalResponseNormalization;
 
 class TfCifar10TutorialTest {
 
@@ -32,9 +34,11 @@ class TfCifar10TutorialTest {
     NetworkOptions nativeOptions = options(3, 24, 10);
     MultiLayerConfiguration conf = new TfCifar10Tutorial(nativeOptions).conf();
     assertInstanceOf(NativeConvolution.class, conf.getConf(0).getLayer());
+    assertInstanceOf(NativeLocalResponseNormalization.class, conf.getConf(2).getLayer());
     assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
     MultiLayerConfiguration dl4j =
         new TfCifar10Tutorial(nativeOptions.withConvolutions(ConvolutionEngine.DL4J)).conf();
     assertEquals(ConvolutionLayer.class, dl4j.getConf(0).getLayer().getClass());
+    assertEquals(LocalResponseNormalization.class, dl4j.getConf(2).getLayer().getClass());
   }
 }

@@ -30,6 +30,12 @@ public final class NativeBackend {
   /** JavaCPP's platform extension: "-onednn-avx2" loads {@code linux-x86_64-onednn-avx2}. */
   public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
   private static final String BINDINGS = "org/nd4j/linalg/cpu/nativecpu/bindings/";
+  /**
+   * JavaCPP's platform name, computed as JavaCPP does: calling its {@code Loader} here would
+   * initialise it, and it would then ignore an extension set afterwards.
+   */
+  static final String PLATFORM = platform(System.getProperty("os.name"),
+      System.getProperty("os.arch"));
 
   /** nd4j-native builds, best first, with the CPU flags each was compiled for. */
   public enum Build {
@@ -54,7 +60,7 @@ public final class NativeBackend {
 
     /** The classifier directory, e.g. {@code linux-x86_64-onednn}. */
     public String platform() {
-      return Loader.getPlatform() + extension;
+      return PLATFORM + extension;
     }
 
     boolean runsOn(Set<String> flags) {
@@ -63,6 +69,18 @@ public final class NativeBackend {
   }
 
   private NativeBackend() {}
+
+  static String platform(String osName, String osArch) {
+    String os = osName.toLowerCase(Locale.ROOT);
+    os = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macosx"
+        : os.startsWith("windows") ? "windows" : os.replaceAll("\\W", "");
+    String arch = switch (osArch.toLowerCase(Locale.ROOT)) {
+      case "amd64", "x86-64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> osArch.toLowerCase(Locale.ROOT);
+    };
+    return os + "-" + arch;
+  }
 
   /**
    * The best build among {@code bundled} that a CPU with {@code cpuFlags} runs, or null if none.
@@ -150,10 +168,19 @@ public final class NativeBackend {
     return String.join(" ", parts);
   }
 
-  /** {@link #select()}, loads ND4J and logs the build it runs; returns {@link #describe()}. */
+  /**
+   * {@link #select()}, loads ND4J and logs the build it runs (a warning when it is not the one
+   * selected); returns {@link #describe()}.
+   */
   public static String selectAndLog(String where) {
     select();
     String running = describe();
+    String wanted = PLATFORM + System.getProperty(EXTENSION_PROPERTY, "");
+    if (running.startsWith("CPU") && !running.contains(" " + wanted + " ")
+        && !running.endsWith(" " + wanted)) {
+      log.warn("{} selected nd4j-native {} but JavaCPP loaded another build: was ND4J loaded"
+          + " before NativeBackend.select()?", where, wanted);
+    }
     log.info("{} runs ND4J {} (CPU: {} cores{}; bundled builds: {})", where, running,
         Runtime.getRuntime().availableProcessors(), simdSummary(cpuFlags()),
         names(bundledBuilds()));

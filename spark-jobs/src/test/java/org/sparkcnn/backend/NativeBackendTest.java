@@ -35,6 +35,14 @@ class NativeBackendTest {
   }
 
   @Test
+  void namesPlatformsAsJavaCppDoesWithoutLoadingIt() {
+    assertEquals("linux-x86_64", NativeBackend.platform("Linux", "amd64"));
+    assertEquals("linux-arm64", NativeBackend.platform("Linux", "aarch64"));
+    assertEquals("macosx-x86_64", NativeBackend.platform("Mac OS X", "x86_64"));
+    assertEquals(org.bytedeco.javacpp.Loader.getPlatform(), NativeBackend.PLATFORM);
+  }
+
+  @Test
   void findsTheBuildsOnTheClassPath() {
     List<Build> bundled = NativeBackend.bundledBuilds();
     assertEquals(List.of(Build.ONEDNN_AVX512, Build.ONEDNN_AVX2, Build.ONEDNN), bundled);

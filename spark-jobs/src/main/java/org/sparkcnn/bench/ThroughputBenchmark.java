@@ -1,0 +1,240 @@
+package org.sparkcnn.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.models.ConvolutionEngine;
+import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.Models;
+import org.sparkcnn.models.NetworkOptions;
+import org.sparkcnn.report.Table;
+import org.sparkcnn.train.SparkSetup;
+
+/**
+ * Training throughput (images/s) of the project's networks on random data, in one process or with
+ * Spark parameter averaging, appended as rows to a CSV file and printed as a Markdown table.
+ *
+ * <pre>
+ * ThroughputBenchmark --mode single|spark [--models lenet5,lenet-caffe,tf-cifar10]
+ *     [--engines native,dl4j] [--iterations 50] [--warmup 5] [--workers N]
+ *     [--averaging-frequency 5] [--output FILE]
+ * </pre>
+ *
+ * <p>{@code single}: {@code MultiLayerNetwork.fit} on one minibatch, timed over {@code
+ * iterations} fits after {@code warmup}. {@code spark}: {@code SparkDl4jMultiLayer.fit} with
+ * {@code workers} workers (Spark local[workers] unless spark.master is set), each fitting {@code
+ * iterations} minibatches of the same size, averaging every {@code averaging-frequency}, after a
+ * warm-up fit; the time
+ * includes Spark's scheduling, export and averaging. Threads per worker: OMP_NUM_THREADS. Run by
+ * {@code submit/benchmark.sh}, which covers both modes.
+ */
+public final class ThroughputBenchmark {
+  /** Input shape and minibatch of each benchmarked model (the PyTorch peers' sizes). */
+  static final Map<String, Object[]> CASES = Map.of(
+      "lenet5", new Object[] {new ImageShape(1, 28, 28), 64},
+      "lenet-caffe", new Object[] {new ImageShape(1, 28, 28), 64},
+      "tf-cifar10", new Object[] {new ImageShape(3, 24, 24), 128});
+  static final int CLASSES = 10;
+  static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "parameters",
+      "convolution", "mode", "workers", "threads_per_worker", "batch", "averaging_frequency",
+      "iterations", "images_per_sec");
+
+  private ThroughputBenchmark() {}
+
+  record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
+      int iterations, int warmup, int workers, int averagingFrequency, Path output) {}
+
+  public static void main(String[] args) throws IOException {
+    NativeBackend.select();
+    Options o = parse(args);
+    String nd4j = NativeBackend.selectAndLog("benchmark");
+    List<List<String>> rows = new ArrayList<>();
+    JavaSparkContext sc = null;
+    if (o.mode().equals("spark")) {
+      SparkConf conf = new SparkConf().setIfMissing("spark.master", "local[" + o.workers() + "]");
+      sc = new JavaSparkContext(SparkSetup.configure(conf, "spark-cnn throughput benchmark"));
+    }
+    try {
+      for (String model : o.models()) {
+        for (ConvolutionEngine engine : o.engines()) {
+          MultiLayerNetwork net = network(model, engine);
+          int batch = (Integer) CASES.get(model)[1];
+          double imagesPerSec = sc == null ? single(net, model, o) : spark(sc, net, model, o);
+          List<String> row = List.of(LocalDate.now(ZoneOffset.UTC).toString(), cpuModel(), nd4j,
+              model, Long.toString(net.numParams()), engine.configName(),
+              sc == null ? "single" : sc.master(), Integer.toString(sc == null ? 1 : o.workers()),
+              System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
+              Integer.toString(batch),
+              sc == null ? "" : Integer.toString(o.averagingFrequency()),
+              Integer.toString(o.iterations()),
+              String.format(Locale.ROOT, "%.1f", imagesPerSec));
+          System.out.println("RESULT " + String.join(" | ", row));
+          rows.add(row);
+        }
+      }
+    } finally {
+      if (sc != null) {
+        sc.stop();
+      }
+    }
+    append(o.output(), rows);
+    Table table = new Table(COLUMNS.toArray(String[]::new));
+    rows.forEach(r -> table.add(r));
+    System.out.println(table.toMarkdown());
+  }
+
+  static Options parse(String[] args) {
+    String mode = null;
+    List<String> models = List.of("lenet5", "lenet-caffe", "tf-cifar10");
+    List<ConvolutionEngine> engines = List.of(ConvolutionEngine.NATIVE, ConvolutionEngine.DL4J);
+    int iterations = 50;
+    int averagingFrequency = 5;
+    int warmup = 5;
+    int workers = Runtime.getRuntime().availableProcessors();
+    Path output = Path.of("runs", "throughput.csv");
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
+      }
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--mode" -> mode = v;
+        case "--models" -> models = Arrays.asList(v.split(","));
+        case "--engines" -> engines =
+            Arrays.stream(v.split(",")).map(ConvolutionEngine::parse).toList();
+        case "--iterations" -> iterations = Integer.parseInt(v);
+        case "--warmup" -> warmup = Integer.parseInt(v);
+        case "--workers" -> workers = Integer.parseInt(v);
+        case "--averaging-frequency" -> averagingFrequency = Integer.parseInt(v);
+        case "--output" -> output = Path.of(v);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (!"single".equals(mode) && !"spark".equals(mode)) {
+      throw new IllegalArgumentException("--mode must be single or spark, got " + mode);
+    }
+    for (String m : models) {
+      if (!CASES.containsKey(m)) {
+        throw new IllegalArgumentException("unknown model " + m + "; known: " + CASES.keySet());
+      }
+    }
+    return new Options(mode, models, engines, iterations, warmup, workers, averagingFrequency,
+        output);
+  }
+
+  static MultiLayerNetwork network(String model, ConvolutionEngine engine) {
+    NetworkOptions options = new NetworkOptions((ImageShape) CASES.get(model)[0], CLASSES,
+        Activation.RELU.getActivationFunction(), WeightInit.RELU, 5e-4,
+        new Nesterovs(0.01, 0.9), 1L, engine);
+    return Models.builder(model, options).init();
+  }
+
+  /** A minibatch of uniform random images with cycling one-hot labels. */
+  static DataSet randomBatch(String model, long seed) {
+    ImageShape s = (ImageShape) CASES.get(model)[0];
+    int batch = (Integer) CASES.get(model)[1];
+    Nd4j.getRandom().setSeed(seed);
+    INDArray features = Nd4j.rand(DataType.FLOAT, batch, s.channels(), s.height(), s.width());
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, CLASSES);
+    for (int i = 0; i < batch; i++) {
+      labels.putScalar(i, i % CLASSES, 1.0);
+    }
+    return new DataSet(features, labels);
+  }
+
+  static double single(MultiLayerNetwork net, String model, Options o) {
+    DataSet batch = randomBatch(model, 1);
+    for (int i = 0; i < o.warmup(); i++) {
+      net.fit(batch);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < o.iterations(); i++) {
+      net.fit(batch);
+    }
+    return o.iterations() * (double) batch.numExamples() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  static double spark(JavaSparkContext sc, MultiLayerNetwork net, String model, Options o)
+      throws IOException {
+    int batch = (Integer) CASES.get(model)[1];
+    Path export = Files.createTempDirectory("spark-cnn-bench-export");
+    ParameterAveragingTrainingMaster master =
+        new ParameterAveragingTrainingMaster.Builder(o.workers(), batch)
+            .batchSizePerWorker(batch)
+            .averagingFrequency(o.averagingFrequency())
+            .workerPrefetchNumBatches(2)
+            .rddTrainingApproach(RDDTrainingApproach.Export)
+            .exportDirectory(export.toUri().toString())
+            .rngSeed(1L)
+            .build();
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    try {
+      sparkNet.fit(batches(sc, model,
+          o.workers() * Math.max(o.warmup(), o.averagingFrequency()), o.workers()));
+      int count = o.workers() * o.iterations();
+      JavaRDD<DataSet> data = batches(sc, model, count, o.workers());
+      long t0 = System.nanoTime();
+      sparkNet.fit(data);
+      return count * (double) batch / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      master.deleteTempFiles(sc);
+    }
+  }
+
+  private static JavaRDD<DataSet> batches(JavaSparkContext sc, String model, int count,
+      int partitions) {
+    List<Integer> seeds = IntStream.range(0, count).boxed().toList();
+    return sc.parallelize(seeds, partitions).map(seed -> randomBatch(model, seed));
+  }
+
+  /** The CPU model from /proc/cpuinfo, with the number of cores. */
+  static String cpuModel() {
+    String name = "unknown CPU";
+    try {
+      name = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse(name);
+    } catch (IOException e) {
+      // keep "unknown CPU"
+    }
+    return name + " x" + Runtime.getRuntime().availableProcessors();
+  }
+
+  private static void append(Path csv, List<List<String>> rows) throws IOException {
+    if (csv.getParent() != null) {
+      Files.createDirectories(csv.getParent());
+    }
+    Table table = new Table(COLUMNS.toArray(String[]::new));
+    rows.forEach(r -> table.add(r));
+    String text = table.toCsv();
+    if (Files.exists(csv)) {
+      text = text.substring(text.indexOf('\n') + 1); // header already there
+    }
+    Files.writeString(csv, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+}
