@@ -40,17 +40,17 @@ import org.sparkcnn.train.SparkSetup;
  *
  * <pre>
  * ThroughputBenchmark --mode single|spark [--models lenet5,lenet-caffe,tf-cifar10]
- *     [--engines native,dl4j] [--iterations 50] [--warmup 5] [--workers N]
+ *     [--engines native,dl4j] [--iterations 100] [--warmup 10] [--workers N]
  *     [--averaging-frequency 5] [--output FILE]
  * </pre>
  *
- * <p>{@code single}: {@code MultiLayerNetwork.fit} on one minibatch, timed over {@code
- * iterations} fits after {@code warmup}. {@code spark}: {@code SparkDl4jMultiLayer.fit} with
- * {@code workers} workers (Spark local[workers] unless spark.master is set), each fitting {@code
- * iterations} minibatches of the same size, averaging every {@code averaging-frequency}, after a
- * warm-up fit; the time
- * includes Spark's scheduling, export and averaging. Threads per worker: OMP_NUM_THREADS. Run by
- * {@code submit/benchmark.sh}, which covers both modes.
+ * <p>{@code single}: {@code MultiLayerNetwork.fit} on one minibatch, timed over at least {@code
+ * iterations} fits and 10 seconds, after {@code warmup} fits. {@code spark}: {@code
+ * SparkDl4jMultiLayer.fit} with {@code workers} workers (Spark local[workers] unless spark.master
+ * is set), each fitting {@code iterations} minibatches of the same size, averaging every {@code
+ * averaging-frequency}, after a warm-up fit; the time includes Spark's scheduling, export and
+ * averaging. Threads per worker: OMP_NUM_THREADS. Run by {@code submit/benchmark.sh}, which
+ * covers both modes.
  */
 public final class ThroughputBenchmark {
   /** Input shape and minibatch of each benchmarked model (the PyTorch peers' sizes). */
@@ -59,6 +59,7 @@ public final class ThroughputBenchmark {
       "lenet-caffe", new Object[] {new ImageShape(1, 28, 28), 64},
       "tf-cifar10", new Object[] {new ImageShape(3, 24, 24), 128});
   static final int CLASSES = 10;
+  static final long MIN_SINGLE_NANOS = 10_000_000_000L;
   static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "parameters",
       "convolution", "mode", "workers", "threads_per_worker", "batch", "averaging_frequency",
       "iterations", "images_per_sec");
@@ -111,9 +112,9 @@ public final class ThroughputBenchmark {
     String mode = null;
     List<String> models = List.of("lenet5", "lenet-caffe", "tf-cifar10");
     List<ConvolutionEngine> engines = List.of(ConvolutionEngine.NATIVE, ConvolutionEngine.DL4J);
-    int iterations = 50;
+    int iterations = 100;
     int averagingFrequency = 5;
-    int warmup = 5;
+    int warmup = 10;
     int workers = Runtime.getRuntime().availableProcessors();
     Path output = Path.of("runs", "throughput.csv");
     for (int i = 0; i < args.length; i += 2) {
@@ -166,16 +167,19 @@ public final class ThroughputBenchmark {
     return new DataSet(features, labels);
   }
 
+  /** Fits after the warm-up until both {@code iterations} fits and 10 seconds have passed. */
   static double single(MultiLayerNetwork net, String model, Options o) {
     DataSet batch = randomBatch(model, 1);
     for (int i = 0; i < o.warmup(); i++) {
       net.fit(batch);
     }
     long t0 = System.nanoTime();
-    for (int i = 0; i < o.iterations(); i++) {
+    long fits = 0;
+    while (fits < o.iterations() || System.nanoTime() - t0 < MIN_SINGLE_NANOS) {
       net.fit(batch);
+      fits++;
     }
-    return o.iterations() * (double) batch.numExamples() / ((System.nanoTime() - t0) / 1e9);
+    return fits * (double) batch.numExamples() / ((System.nanoTime() - t0) / 1e9);
   }
 
   static double spark(JavaSparkContext sc, MultiLayerNetwork net, String model, Options o)

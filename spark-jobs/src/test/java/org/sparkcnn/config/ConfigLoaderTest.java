@@ -80,7 +80,7 @@ class ConfigLoaderTest {
         invalid("train.updater=rmsprop"));
     assertEquals("data.class-names must be empty or hold data.num-classes (10) names, got 2 names",
         invalid("data.class-names=[a, b]"));
-    assertEquals("model.name must be one of [lenet-caffe, lenet5], got 'resnet'",
+    assertEquals("model.name must be one of [lenet-caffe, lenet5, tf-cifar10], got 'resnet'",
         invalid("model.name=resnet"));
     assertTrue(invalid("model.activation=relu7").startsWith(
         "model.activation: unknown activation 'relu7'; known: "));

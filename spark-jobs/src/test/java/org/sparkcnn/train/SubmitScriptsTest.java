@@ -51,6 +51,24 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void benchmarkRunsSingleProcessWithAllCoresThenOneThreadThenSparkWithOneThreadPerWorker()
+      throws Exception {
+    Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
+        "--models", "lenet5");
+    assertEquals(0, r.exit, r.err);
+    List<String> commands = r.out.lines().toList();
+    assertEquals(3, commands.size(), r.out);
+    String main = " org.sparkcnn.bench.ThroughputBenchmark ";
+    assertTrue(commands.get(0).startsWith("env OMP_NUM_THREADS=4 java "), commands.get(0));
+    assertTrue(commands.get(0).endsWith(main + "--mode single --models lenet5"), commands.get(0));
+    assertTrue(commands.get(1).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(1));
+    assertTrue(commands.get(1).endsWith(main + "--mode single --models lenet5"), commands.get(1));
+    assertTrue(commands.get(2).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(2));
+    assertTrue(commands.get(2).endsWith(main + "--mode spark --workers 4 --models lenet5"),
+        commands.get(2));
+  }
+
+  @Test
   void localDefaultsToOneTaskPerCoreEvenWithOpenMpLimitedToOneThread() throws Exception {
     // GNU nproc answers OMP_NUM_THREADS when it is set; the cores must not shrink to it.
     Result r = bash(Map.of("OMP_NUM_THREADS", "1"), "submit/local.sh", "--dry-run");
@@ -102,7 +120,7 @@ class SubmitScriptsTest {
   void scriptsPassShellcheck() throws Exception {
     assumeTrue(onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
     Process p = new ProcessBuilder("shellcheck", "-x", "submit/common.sh", "submit/local.sh",
-        "submit/submit.sh", ".ci/run").directory(HOME.toFile()).redirectErrorStream(true).start();
+        "submit/submit.sh", "submit/benchmark.sh", ".ci/run").directory(HOME.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
   }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import org.sparkcnn.LocalSpark;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.IdxDataset;
 import org.sparkcnn.data.Minibatches;
+import org.sparkcnn.models.layers.NativeConvolutionLayer;
 import org.sparkcnn.report.RunDirectory;
 
 /**
@@ -133,6 +135,27 @@ class TrainJobTest {
     Evaluation eval = new Evaluation(10);
     eval.eval(testSet.getLabels(), reloaded.output(testSet.getFeatures()));
     assertEquals(finalAccuracy, String.format(java.util.Locale.ROOT, "%.4f", eval.accuracy()));
+  }
+
+  @Test
+  void nativeAndDl4jConvolutionsTrainToTheSameAccuracyBand() throws Exception {
+    double[] accuracy = new double[2];
+    String[] engines = {"native", "dl4j"};
+    for (int i = 0; i < 2; i++) {
+      List<String> args = subsetArgs("engine-" + engines[i]);
+      args.addAll(List.of("--set", "model.name=lenet-caffe", "--set", "train.epochs=1",
+          "--set", "train.learning-rate=0.01", "--set", "model.convolution=" + engines[i]));
+      Trained trained = train(TrainJob.parseArgs(args.toArray(String[]::new)));
+      accuracy[i] = trained.result().testAccuracy();
+      var conv1 = trained.result().network().getLayer(0);
+      assertEquals(i == 0 ? NativeConvolutionLayer.class : ConvolutionLayer.class,
+          conv1.getClass());
+      assertEquals(engines[i],
+          csv(runs.resolve("engine-" + engines[i]).resolve("timing.csv")).get(1).get(9));
+    }
+    assertTrue(accuracy[0] >= 0.70, "native: test accuracy " + accuracy[0]);
+    // Same seed, same initial weights: only the order of float sums differs.
+    assertEquals(accuracy[1], accuracy[0], 0.02, "native vs dl4j test accuracy");
   }
 
   @Test
