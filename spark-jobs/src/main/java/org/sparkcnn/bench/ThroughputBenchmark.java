@@ -41,7 +41,7 @@ import org.sparkcnn.train.SparkSetup;
  * <pre>
  * ThroughputBenchmark --mode single|spark [--models lenet5,lenet-caffe,tf-cifar10]
  *     [--engines native,dl4j] [--iterations 100] [--warmup 10] [--workers N]
- *     [--averaging-frequency 5] [--output FILE]
+ *     [--averaging-frequency 5] [--stats false] [--output FILE]
  * </pre>
  *
  * <p>{@code single}: {@code MultiLayerNetwork.fit} on one minibatch, timed over at least {@code
@@ -49,7 +49,8 @@ import org.sparkcnn.train.SparkSetup;
  * SparkDl4jMultiLayer.fit} with {@code workers} workers (Spark local[workers] unless spark.master
  * is set), each fitting {@code iterations} minibatches of the same size, averaging every {@code
  * averaging-frequency}, after a warm-up fit; the time includes Spark's scheduling, export and
- * averaging. Threads per worker: OMP_NUM_THREADS. Run by {@code submit/benchmark.sh}, which
+ * averaging ({@code --stats true} prints DL4J's breakdown of it). Threads per worker:
+ * OMP_NUM_THREADS. Run by {@code submit/benchmark.sh}, which
  * covers both modes.
  */
 public final class ThroughputBenchmark {
@@ -67,7 +68,8 @@ public final class ThroughputBenchmark {
   private ThroughputBenchmark() {}
 
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
-      int iterations, int warmup, int workers, int averagingFrequency, Path output) {}
+      int iterations, int warmup, int workers, int averagingFrequency, boolean stats,
+      Path output) {}
 
   public static void main(String[] args) throws IOException {
     NativeBackend.select();
@@ -114,6 +116,7 @@ public final class ThroughputBenchmark {
     List<ConvolutionEngine> engines = List.of(ConvolutionEngine.NATIVE, ConvolutionEngine.DL4J);
     int iterations = 100;
     int averagingFrequency = 5;
+    boolean stats = false;
     int warmup = 10;
     int workers = Runtime.getRuntime().availableProcessors();
     Path output = Path.of("runs", "throughput.csv");
@@ -131,6 +134,7 @@ public final class ThroughputBenchmark {
         case "--warmup" -> warmup = Integer.parseInt(v);
         case "--workers" -> workers = Integer.parseInt(v);
         case "--averaging-frequency" -> averagingFrequency = Integer.parseInt(v);
+        case "--stats" -> stats = Boolean.parseBoolean(v);
         case "--output" -> output = Path.of(v);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -144,7 +148,7 @@ public final class ThroughputBenchmark {
       }
     }
     return new Options(mode, models, engines, iterations, warmup, workers, averagingFrequency,
-        output);
+        stats, output);
   }
 
   static MultiLayerNetwork network(String model, ConvolutionEngine engine) {
@@ -202,8 +206,13 @@ public final class ThroughputBenchmark {
       int count = o.workers() * o.iterations();
       JavaRDD<DataSet> data = batches(sc, model, count, o.workers());
       long t0 = System.nanoTime();
+      sparkNet.setCollectTrainingStats(o.stats());
       sparkNet.fit(data);
-      return count * (double) batch / ((System.nanoTime() - t0) / 1e9);
+      double imagesPerSec = count * (double) batch / ((System.nanoTime() - t0) / 1e9);
+      if (o.stats()) {
+        System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
+      }
+      return imagesPerSec;
     } finally {
       master.deleteTempFiles(sc);
     }
