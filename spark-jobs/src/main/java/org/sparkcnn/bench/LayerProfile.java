@@ -24,7 +24,6 @@ public final class LayerProfile {
   private LayerProfile() {}
 
   public static void main(String[] args) {
-    NativeBackend.select();
     String model = args.length > 0 ? args[0] : "lenet-caffe";
     ConvolutionEngine engine = ConvolutionEngine.parse(args.length > 1 ? args[1] : "dl4j");
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 30;

@@ -54,11 +54,14 @@ import org.sparkcnn.train.SparkSetup;
  * covers both modes.
  */
 public final class ThroughputBenchmark {
-  /** Input shape and minibatch of each benchmarked model (the PyTorch peers' sizes). */
-  static final Map<String, Object[]> CASES = Map.of(
-      "lenet5", new Object[] {new ImageShape(1, 28, 28), 64},
-      "lenet-caffe", new Object[] {new ImageShape(1, 28, 28), 64},
-      "tf-cifar10", new Object[] {new ImageShape(3, 24, 24), 128});
+  /** Input shape and minibatch of a benchmarked model. */
+  record Case(ImageShape shape, int batch) {}
+
+  /** The benchmarked models, with the PyTorch peers' sizes. */
+  static final Map<String, Case> CASES = Map.of(
+      "lenet5", new Case(new ImageShape(1, 28, 28), 64),
+      "lenet-caffe", new Case(new ImageShape(1, 28, 28), 64),
+      "tf-cifar10", new Case(new ImageShape(3, 24, 24), 128));
   static final int CLASSES = 10;
   static final long MIN_SINGLE_NANOS = 10_000_000_000L;
   static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "parameters",
@@ -72,8 +75,7 @@ public final class ThroughputBenchmark {
       Path output) {}
 
   public static void main(String[] args) throws IOException {
-    NativeBackend.select();
-    Options o = parse(args);
+    Options o = parse(args); // touches no ND4J class, so the build can still be selected
     String nd4j = NativeBackend.selectAndLog("benchmark");
     List<List<String>> rows = new ArrayList<>();
     JavaSparkContext sc = null;
@@ -85,7 +87,7 @@ public final class ThroughputBenchmark {
       for (String model : o.models()) {
         for (ConvolutionEngine engine : o.engines()) {
           MultiLayerNetwork net = network(model, engine);
-          int batch = (Integer) CASES.get(model)[1];
+          int batch = CASES.get(model).batch();
           double imagesPerSec = sc == null ? single(net, model, o) : spark(sc, net, model, o);
           List<String> row = List.of(LocalDate.now(ZoneOffset.UTC).toString(), cpuModel(), nd4j,
               model, Long.toString(net.numParams()), engine.configName(),
@@ -104,9 +106,9 @@ public final class ThroughputBenchmark {
         sc.stop();
       }
     }
-    append(o.output(), rows);
-    Table table = new Table(COLUMNS.toArray(String[]::new));
-    rows.forEach(r -> table.add(r));
+    Table table = new Table(COLUMNS);
+    rows.forEach(table::add);
+    append(o.output(), table);
     System.out.println(table.toMarkdown());
   }
 
@@ -152,7 +154,7 @@ public final class ThroughputBenchmark {
   }
 
   static MultiLayerNetwork network(String model, ConvolutionEngine engine) {
-    NetworkOptions options = new NetworkOptions((ImageShape) CASES.get(model)[0], CLASSES,
+    NetworkOptions options = new NetworkOptions(CASES.get(model).shape(), CLASSES,
         Activation.RELU.getActivationFunction(), WeightInit.RELU, 5e-4,
         new Nesterovs(0.01, 0.9), 1L, engine);
     return Models.builder(model, options).init();
@@ -160,8 +162,8 @@ public final class ThroughputBenchmark {
 
   /** A minibatch of uniform random images with cycling one-hot labels. */
   static DataSet randomBatch(String model, long seed) {
-    ImageShape s = (ImageShape) CASES.get(model)[0];
-    int batch = (Integer) CASES.get(model)[1];
+    ImageShape s = CASES.get(model).shape();
+    int batch = CASES.get(model).batch();
     Nd4j.getRandom().setSeed(seed);
     INDArray features = Nd4j.rand(DataType.FLOAT, batch, s.channels(), s.height(), s.width());
     INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, CLASSES);
@@ -188,7 +190,7 @@ public final class ThroughputBenchmark {
 
   static double spark(JavaSparkContext sc, MultiLayerNetwork net, String model, Options o)
       throws IOException {
-    int batch = (Integer) CASES.get(model)[1];
+    int batch = CASES.get(model).batch();
     Path export = Files.createTempDirectory("spark-cnn-bench-export");
     ParameterAveragingTrainingMaster master =
         new ParameterAveragingTrainingMaster.Builder(o.workers(), batch)
@@ -238,12 +240,11 @@ public final class ThroughputBenchmark {
     return name + " x" + Runtime.getRuntime().availableProcessors();
   }
 
-  private static void append(Path csv, List<List<String>> rows) throws IOException {
+  /** Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. */
+  private static void append(Path csv, Table table) throws IOException {
     if (csv.getParent() != null) {
       Files.createDirectories(csv.getParent());
     }
-    Table table = new Table(COLUMNS.toArray(String[]::new));
-    rows.forEach(r -> table.add(r));
     String text = table.toCsv();
     if (Files.exists(csv)) {
       text = text.substring(text.indexOf('\n') + 1); // header already there

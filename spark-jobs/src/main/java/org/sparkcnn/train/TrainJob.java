@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -280,7 +281,7 @@ public final class TrainJob {
 
   /** The distinct ND4J backends and builds that {@code tasks} tasks find on the executors. */
   static List<String> executorBackends(JavaSparkContext sc, int tasks) {
-    List<Integer> ids = java.util.stream.IntStream.range(0, tasks).boxed().toList();
+    List<Integer> ids = IntStream.range(0, tasks).boxed().toList();
     return sc.parallelize(ids, tasks).map(i -> NativeBackend.describe()).collect().stream()
         .distinct().sorted().toList();
   }

@@ -1,7 +1,6 @@
 package org.sparkcnn.models.layers;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -39,14 +38,8 @@ public class NativeConvolution extends ConvolutionLayer {
       DataType networkDataType) {
     LayerValidation.assertNInNOutSet("NativeConvolution", getLayerName(), layerIndex, getNIn(),
         getNOut());
-    NativeConvolutionLayer layer = new NativeConvolutionLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> params = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(params);
-    layer.setConf(conf);
-    return layer;
+    return NativeOps.wire(new NativeConvolutionLayer(conf, networkDataType), conf, listeners,
+        layerIndex, layerParamsView, initializeParams, initializer());
   }
 
   @Override

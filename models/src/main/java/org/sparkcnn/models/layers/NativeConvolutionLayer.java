@@ -15,9 +15,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The network-side layer of {@link NativeConvolution}: DL4J's {@link ConvolutionLayer} with its
@@ -66,16 +63,8 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
    */
   private void exec(String op, INDArray[] inputs, INDArray[] outputs) {
     int[] dilation = layerConf().getDilation();
-    try (OpContext context = Nd4j.getExecutioner().buildContext()) {
-      context.allowHelpers(dilation[0] == 1 && dilation[1] == 1);
-      context.setInputArrays(inputs);
-      context.setOutputArrays(outputs);
-      context.setIArguments(opArguments());
-      Nd4j.exec(DynamicCustomOp.builder(op).build(), context);
-    } catch (Exception e) {
-      throw new IllegalStateException(op + " failed in layer " + layerId() + ": " + e.getMessage(),
-          e);
-    }
+    NativeOps.exec(op, dilation[0] == 1 && dilation[1] == 1, inputs, outputs, new double[0],
+        opArguments(), layerId());
   }
 
   @Override

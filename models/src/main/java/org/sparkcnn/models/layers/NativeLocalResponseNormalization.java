@@ -40,14 +40,8 @@ public class NativeLocalResponseNormalization extends LocalResponseNormalization
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray layerParamsView, boolean initializeParams,
       DataType networkDataType) {
-    NativeLocalResponseNormalizationLayer layer =
-        new NativeLocalResponseNormalizationLayer(conf, networkDataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return NativeOps.wire(new NativeLocalResponseNormalizationLayer(conf, networkDataType), conf,
+        listeners, layerIndex, layerParamsView, initializeParams, initializer());
   }
 
   @Override

@@ -11,8 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -42,16 +40,9 @@ public class NativeLocalResponseNormalizationLayer extends LocalResponseNormaliz
   private INDArray lrn(LayerWorkspaceMgr workspaceMgr, INDArray input) {
     INDArray out =
         workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, input.shape(), 'c');
-    try (OpContext context = Nd4j.getExecutioner().buildContext()) {
-      context.setInputArrays(input);
-      context.setOutputArrays(out);
-      context.setTArguments(layerConf().getK(), layerConf().getAlpha(), layerConf().getBeta());
-      context.setIArguments((int) layerConf().getN() / 2);
-      Nd4j.exec(DynamicCustomOp.builder("lrn").build(), context);
-    } catch (Exception e) {
-      throw new IllegalStateException("lrn failed in layer " + layerId() + ": " + e.getMessage(),
-          e);
-    }
+    NativeOps.exec("lrn", true, new INDArray[] {input}, new INDArray[] {out},
+        new double[] {layerConf().getK(), layerConf().getAlpha(), layerConf().getBeta()},
+        new long[] {(int) layerConf().getN() / 2}, layerId());
     return out;
   }
 

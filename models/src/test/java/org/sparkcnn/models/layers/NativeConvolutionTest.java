@@ -38,6 +38,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkcnn.activations.ActivationReLUHardSwish;
 
 /**
@@ -123,19 +124,16 @@ class NativeConvolutionTest {
 
   static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
     assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()), what);
-    double worst = Transforms.worstRelativeError(expected, actual);
+    double worst = worstRelativeError(expected, actual);
     assertTrue(worst <= tolerance, what + ": error " + worst + " > " + tolerance);
   }
 
   /** Absolute error relative to max(1, |expected|), the worst element. */
-  static final class Transforms {
-    static double worstRelativeError(INDArray expected, INDArray actual) {
-      INDArray e = expected.castTo(DataType.DOUBLE);
-      INDArray a = actual.castTo(DataType.DOUBLE);
-      INDArray scale = org.nd4j.linalg.ops.transforms.Transforms.max(
-          org.nd4j.linalg.ops.transforms.Transforms.abs(e, true), 1.0, false);
-      return e.sub(a).divi(scale).amaxNumber().doubleValue();
-    }
+  static double worstRelativeError(INDArray expected, INDArray actual) {
+    INDArray e = expected.castTo(DataType.DOUBLE);
+    INDArray a = actual.castTo(DataType.DOUBLE);
+    INDArray scale = Transforms.max(Transforms.abs(e, true), 1.0, false);
+    return e.sub(a).divi(scale).amaxNumber().doubleValue();
   }
 
   @ParameterizedTest(name = "{0}")
