@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * skip in compressed ones), so the driver never holds the data. Labels are checked against the
  * class range as they are read.
  */
-public final class IdxDataset implements Serializable {
+public final class IdxDataset implements ImageDataset {
   private static final long serialVersionUID = 1L;
 
   private final IdxFile images;
@@ -65,6 +64,7 @@ public final class IdxDataset implements Serializable {
   }
 
   /** Shape of one image: one channel, the file's rows and columns. */
+  @Override
   public ImageShape shape() {
     int[] s = images.itemSizes();
     return new ImageShape(1, s[0], s[1]);
@@ -75,11 +75,18 @@ public final class IdxDataset implements Serializable {
     return count;
   }
 
+  @Override
   public int numClasses() {
     return numClasses;
   }
 
+  @Override
+  public String location() {
+    return images.path() + ", " + labels.path();
+  }
+
   /** An RDD of the examples in file order, in {@code partitions} contiguous ranges. */
+  @Override
   public JavaRDD<LabeledImage> load(JavaSparkContext sc, int partitions) {
     if (partitions <= 0) {
       throw new IllegalArgumentException("partitions must be > 0, got " + partitions);
@@ -145,7 +152,7 @@ public final class IdxDataset implements Serializable {
               labels.path(), next, label, numClasses - 1));
         }
         next++;
-        return new LabeledImage(pixels, label);
+        return new LabeledImage(next - 1, pixels, label);
       } catch (IOException e) {
         close();
         throw new UncheckedIOException("reading record " + next + " of " + images.path(), e);

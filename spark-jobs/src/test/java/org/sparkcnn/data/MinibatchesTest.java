@@ -16,7 +16,7 @@ class MinibatchesTest {
   static List<LabeledImage> examples(int n) {
     List<LabeledImage> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new LabeledImage(new byte[] {0, (byte) 255, (byte) 51, (byte) i}, i % 3));
+      out.add(new LabeledImage(i, new byte[] {0, (byte) 255, (byte) 51, (byte) i}, i % 3));
     }
     return out;
   }
