@@ -11,7 +11,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkcnn.activations.Activations;
+import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.models.ConvolutionEngine;
+import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
 
 import static org.sparkcnn.config.InvalidConfigException.check;
@@ -43,6 +45,13 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getString("data.train-labels"),
             c.getString("data.test-images"),
             c.getString("data.test-labels"),
+            new CifarConfig(List.copyOf(c.getStringList("data.cifar.train")),
+                List.copyOf(c.getStringList("data.cifar.test")), c.getString("data.cifar.label")),
+            new FolderConfig(c.getString("data.folder.train"), c.getString("data.folder.test"),
+                c.getInt("data.folder.channels"), c.getInt("data.folder.height"),
+                c.getInt("data.folder.width"), c.getString("data.folder.on-size-mismatch"),
+                c.getString("data.folder.on-channel-mismatch")),
+            c.getDouble("data.max-skipped-fraction"),
             c.getInt("data.num-classes"),
             List.copyOf(c.getStringList("data.class-names")),
             c.getLong("data.train-limit"),
@@ -65,8 +74,18 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getDouble("train.learning-rate"),
             c.getDouble("train.learning-rate-decay"),
             c.getDouble("train.momentum"),
-            c.getInt("train.eval-batch-size")),
+            c.getInt("train.eval-batch-size"),
+            pipeline(c, "train.augment", false),
+            pipeline(c, "train.eval-augment", true)),
         c);
+  }
+
+  private static Pipeline pipeline(Config c, String key, boolean evaluation) {
+    try {
+      return Pipeline.parse(key, c.getList(key).unwrapped(), evaluation);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage(), e);
+    }
   }
 
   /** The resolved configuration as HOCON, as saved in the run directory. */
@@ -87,13 +106,27 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
   /** Section {@code data}. */
   public record DataConfig(String name, String format, String trainImages, String trainLabels,
-      String testImages, String testLabels, int numClasses, List<String> classNames,
-      long trainLimit, long testLimit, int partitions) {
+      String testImages, String testLabels, CifarConfig cifar, FolderConfig folder,
+      double maxSkippedFraction, int numClasses, List<String> classNames, long trainLimit,
+      long testLimit, int partitions) {
+    /** Values of {@code data.format}. */
+    public static final List<String> FORMATS = List.of("idx", "cifar10", "cifar100",
+        "image-folder");
+
     public DataConfig {
       check(!name.isBlank(), "data.name", "must not be empty", "''");
-      check(format.equals("idx"), "data.format", "must be one of [idx]", "'" + format + "'");
+      check(FORMATS.contains(format), "data.format", "must be one of " + FORMATS,
+          "'" + format + "'");
       check(numClasses >= 2 && numClasses <= 256, "data.num-classes", "must be in 2..256",
           numClasses);
+      int cifarClasses = format.equals("cifar10") ? 10
+          : format.equals("cifar100") ? (cifar.label().equals("coarse") ? 20 : 100) : numClasses;
+      check(numClasses == cifarClasses, "data.num-classes",
+          "must be " + cifarClasses + " for data.format = " + format
+              + (format.equals("cifar100") ? " with data.cifar.label = " + cifar.label() : ""),
+          numClasses);
+      check(maxSkippedFraction >= 0 && maxSkippedFraction <= 1, "data.max-skipped-fraction",
+          "must be in [0, 1]", maxSkippedFraction);
       check(classNames.isEmpty() || classNames.size() == numClasses, "data.class-names",
           "must be empty or hold data.num-classes (" + numClasses + ") names",
           classNames.size() + " names");
@@ -105,6 +138,42 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     /** Name of class {@code index}: its configured name, or the index itself. */
     public String className(int index) {
       return classNames.isEmpty() ? Integer.toString(index) : classNames.get(index);
+    }
+  }
+
+  /** Section {@code data.cifar}. */
+  public record CifarConfig(List<String> train, List<String> test, String label) {
+    public CifarConfig {
+      check(!train.isEmpty(), "data.cifar.train", "must name at least one file", "[]");
+      check(!test.isEmpty(), "data.cifar.test", "must name at least one file", "[]");
+      check(label.equals("fine") || label.equals("coarse"), "data.cifar.label",
+          "must be fine or coarse", "'" + label + "'");
+    }
+  }
+
+  /** Section {@code data.folder}. */
+  public record FolderConfig(String train, String test, int channels, int height, int width,
+      String onSizeMismatch, String onChannelMismatch) {
+    /** Values of {@code data.folder.on-size-mismatch}. */
+    public static final List<String> SIZE_POLICIES = List.of("resize", "resize-crop", "reject");
+    /** Values of {@code data.folder.on-channel-mismatch}. */
+    public static final List<String> CHANNEL_POLICIES = List.of("convert", "reject");
+
+    public FolderConfig {
+      check(!train.isBlank(), "data.folder.train", "must not be empty", "''");
+      check(!test.isBlank(), "data.folder.test", "must not be empty", "''");
+      check(channels == 1 || channels == 3, "data.folder.channels", "must be 1 or 3", channels);
+      check(height > 0, "data.folder.height", "must be > 0", height);
+      check(width > 0, "data.folder.width", "must be > 0", width);
+      check(SIZE_POLICIES.contains(onSizeMismatch), "data.folder.on-size-mismatch",
+          "must be one of " + SIZE_POLICIES, "'" + onSizeMismatch + "'");
+      check(CHANNEL_POLICIES.contains(onChannelMismatch), "data.folder.on-channel-mismatch",
+          "must be one of " + CHANNEL_POLICIES, "'" + onChannelMismatch + "'");
+    }
+
+    /** Shape every image is brought to. */
+    public ImageShape shape() {
+      return new ImageShape(channels, height, width);
     }
   }
 
@@ -149,7 +218,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   /** Section {@code train}. */
   public record TrainConfig(int epochs, int batchSizePerWorker, int workers,
       int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
-      double learningRate, double learningRateDecay, double momentum, int evalBatchSize) {
+      double learningRate, double learningRateDecay, double momentum, int evalBatchSize,
+      Pipeline augment, Pipeline evalAugment) {
     /** Optimisers {@code train.updater} may name. */
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.nd4j.evaluation.classification.ConfusionMatrix;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.SkippedInput;
 import org.sparkcnn.train.EpochMetrics;
 
 /** The tables a training run writes into its run directory. */
@@ -44,23 +45,41 @@ public final class RunReports {
   }
 
   /** Per-class accuracy with names and counts, for {@code accuracy.md}. */
-  public static Table perClass(JobConfig config, Evaluation eval) {
+  public static Table perClass(List<String> classNames, Evaluation eval) {
     Table t = new Table("class", "name", "test_examples", "accuracy");
-    for (int c = 0; c < config.data().numClasses(); c++) {
+    for (int c = 0; c < classNames.size(); c++) {
       double accuracy = classAccuracy(eval, c);
-      t.add(c, config.data().className(c), eval.getConfusionMatrix().getActualTotal(c),
+      t.add(c, classNames.get(c), eval.getConfusionMatrix().getActualTotal(c),
           Double.isNaN(accuracy) ? "n/a" : fixed(accuracy, 4));
     }
     return t;
   }
 
   /** {@code accuracy.md}: the summary row, then the per-class table. */
-  public static String accuracyMarkdown(JobConfig config, Evaluation eval) {
+  public static String accuracyMarkdown(JobConfig config, List<String> classNames,
+      Evaluation eval) {
     Table summary = accuracy(config, eval);
     Table head = new Table(summary.columns().subList(0, 6));
     head.add(summary.rows().get(0).subList(0, 6));
     return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
-        + perClass(config, eval).toMarkdown();
+        + perClass(classNames, eval).toMarkdown();
+  }
+
+  /** {@code classes.csv}: the class index of each class name. */
+  public static Table classes(List<String> classNames) {
+    Table t = new Table("index", "name");
+    for (int c = 0; c < classNames.size(); c++) {
+      t.add(c, classNames.get(c));
+    }
+    return t;
+  }
+
+  /** {@code skipped-images.csv}: every input left out of either split, and why. */
+  public static Table skipped(List<SkippedInput> train, List<SkippedInput> test) {
+    Table t = new Table("split", "path", "reason");
+    train.forEach(s -> t.add("train", s.path(), s.reason()));
+    test.forEach(s -> t.add("test", s.path(), s.reason()));
+    return t;
   }
 
   /**

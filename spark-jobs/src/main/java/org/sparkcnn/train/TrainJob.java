@@ -13,7 +13,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -27,9 +26,14 @@ import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.BadInputException;
-import org.sparkcnn.data.IdxDataset;
+import org.sparkcnn.augment.DatasetStats;
+import org.sparkcnn.data.Augmenter;
+import org.sparkcnn.data.Datasets;
+import org.sparkcnn.data.ImageDataset;
 import org.sparkcnn.data.LabeledImage;
+import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
+import org.sparkcnn.data.PixelStatistics;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkOptions;
@@ -52,6 +56,10 @@ public final class TrainJob {
   public static final String APP_NAME = "spark-cnn train";
   /** Where DL4J exports each epoch's minibatches, inside the run directory; deleted at the end. */
   static final String EXPORT_DIR = "_export";
+  /** The training set's pixel statistics (normalize, pca-lighting use them). */
+  static final String STATS = "dataset-stats.json";
+  /** Inputs left out (undecodable or rejected images), with the reason for each. */
+  static final String SKIPPED = "skipped-images.csv";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
   static final String FAILED = "_FAILED";
   private static final String USAGE =
@@ -158,15 +166,16 @@ public final class TrainJob {
     Configuration hadoopConf = sc.hadoopConfiguration();
     JobConfig.DataConfig data = config.data();
 
-    IdxDataset trainSet = IdxDataset.open(data.trainImages(), data.trainLabels(),
-        data.numClasses(), data.trainLimit(), hadoopConf);
-    IdxDataset testSet = IdxDataset.open(data.testImages(), data.testLabels(),
-        data.numClasses(), data.testLimit(), hadoopConf);
+    ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, hadoopConf);
+    ImageDataset testSet = Datasets.open(data, Datasets.Split.TEST, hadoopConf);
     ImageShape shape = trainSet.shape();
     if (!shape.equals(testSet.shape())) {
-      throw new BadInputException(data.testImages() + " holds images of shape " + testSet.shape()
-          + " but " + data.trainImages() + " holds " + shape);
+      throw new BadInputException(testSet.location() + " holds images of shape " + testSet.shape()
+          + " but " + trainSet.location() + " holds " + shape);
     }
+    List<String> classNames = classNames(data, trainSet, testSet);
+    JobConfig.TrainConfig tc = config.train();
+    ImageShape networkInput = networkInput(tc, shape);
 
     RunDirectory dir = RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf);
     log.info("run directory: {}", dir.path());
@@ -174,16 +183,29 @@ public final class TrainJob {
     JavaRDD<LabeledImage> test = null;
     try {
       dir.write("config.conf", config.render());
+      dir.write("classes.csv", RunReports.classes(classNames).toCsv());
       int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
-      train = trainSet.load(sc, partitions).persist(StorageLevel.MEMORY_ONLY());
-      test = testSet.load(sc, partitions).persist(StorageLevel.MEMORY_ONLY());
       // Reads and checks every record now, so bad input fails before any training.
-      long trainCount = train.count();
-      long testCount = test.count();
+      Loaded trainData = trainSet.loadCached(sc, partitions);
+      train = trainData.examples();
+      Loaded testData = testSet.loadCached(sc, partitions);
+      test = testData.examples();
+      checkSkipped(dir, data, trainSet, trainData, testSet, testData);
       log.info("data: {} training and {} test images of shape {} in {} partitions",
-          trainCount, testCount, shape, partitions);
+          trainData.count(), testData.count(), shape, partitions);
 
-      RunResult result = train(config, sc, dir, shape, train, test, trainCount, startNanos);
+      DatasetStats stats = PixelStatistics.compute(train, shape);
+      dir.write(STATS, stats.toJson());
+      long seed = config.run().seed();
+      Augmenter trainAugmenter = new Augmenter(shape, tc.augment().withStats(stats),
+          data.numClasses(), seed, 1);
+      Augmenter evalAugmenter = new Augmenter(shape, tc.evalAugment().withStats(stats),
+          data.numClasses(), seed, Augmenter.EVALUATION_EPOCH);
+      log.info("augmentation: {} -> {}; evaluation: {}", trainAugmenter.pipeline(), networkInput,
+          evalAugmenter.pipeline());
+
+      RunResult result = train(config, sc, dir, classNames, trainAugmenter, evalAugmenter, train,
+          test, trainData.count(), startNanos);
       dir.delete(EXPORT_DIR);
       dir.markSuccess();
       return result;
@@ -200,13 +222,75 @@ public final class TrainJob {
     }
   }
 
+  /**
+   * The shape the network sees: what {@code train.augment} makes of {@code shape} images, which
+   * {@code train.eval-augment} must make too.
+   *
+   * @throws InvalidConfigException naming the pipeline that does not fit
+   */
+  static ImageShape networkInput(JobConfig.TrainConfig tc, ImageShape shape) {
+    try {
+      ImageShape trained = tc.augment().outputShape(shape);
+      ImageShape evaluated = tc.evalAugment().outputShape(shape);
+      if (!trained.equals(evaluated)) {
+        throw new InvalidConfigException("train.augment gives the network " + trained
+            + " images but train.eval-augment gives " + evaluated + "; both must give the same");
+      }
+      return trained;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** Class names for the reports: the image folders', else {@code data.class-names} or indices. */
+  static List<String> classNames(JobConfig.DataConfig data, ImageDataset trainSet,
+      ImageDataset testSet) {
+    if (!data.format().equals("image-folder")) {
+      return IntStream.range(0, data.numClasses()).mapToObj(data::className).toList();
+    }
+    List<String> folders = trainSet.classNames();
+    if (!folders.equals(testSet.classNames())) {
+      throw new BadInputException(testSet.location() + " holds classes " + testSet.classNames()
+          + " but " + trainSet.location() + " holds " + folders + "; both need the same folders");
+    }
+    if (folders.size() != data.numClasses()) {
+      throw new InvalidConfigException("data.num-classes is " + data.numClasses() + " but "
+          + trainSet.location() + " holds " + folders.size() + " class folders " + folders
+          + "; set data.num-classes = " + folders.size());
+    }
+    if (!data.classNames().isEmpty() && !data.classNames().equals(folders)) {
+      throw new InvalidConfigException("data.class-names " + data.classNames()
+          + " differ from the class folders " + folders + " of " + trainSet.location()
+          + "; leave data.class-names empty for image folders");
+    }
+    return folders;
+  }
+
+  /**
+   * Lists skipped inputs in {@code skipped-images.csv} and fails when either split skipped more
+   * than {@code data.max-skipped-fraction}.
+   */
+  private static void checkSkipped(RunDirectory dir, JobConfig.DataConfig data,
+      ImageDataset trainSet, Loaded trainData, ImageDataset testSet, Loaded testData) {
+    if (trainData.skipped().isEmpty() && testData.skipped().isEmpty()) {
+      return;
+    }
+    dir.write(SKIPPED, RunReports.skipped(trainData.skipped(), testData.skipped()).toCsv());
+    String listedIn = dir.resolve(SKIPPED).toString();
+    log.warn("skipped {} training and {} test images; listed in {}", trainData.skipped().size(),
+        testData.skipped().size(), listedIn);
+    trainData.requireSkippedAtMost(data.maxSkippedFraction(), trainSet.location(), listedIn);
+    testData.requireSkippedAtMost(data.maxSkippedFraction(), testSet.location(), listedIn);
+  }
+
   private static RunResult train(JobConfig config, JavaSparkContext sc, RunDirectory dir,
-      ImageShape shape, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, long trainCount,
+      List<String> classNames, Augmenter trainAugmenter, Augmenter evalAugmenter,
+      JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, long trainCount,
       long startNanos) {
     JobConfig.TrainConfig tc = config.train();
     int numClasses = config.data().numClasses();
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
-    NetworkOptions options = new NetworkOptions(shape, numClasses,
+    NetworkOptions options = new NetworkOptions(trainAugmenter.outputShape(), numClasses,
         Activations.parse(config.model().activation()), config.model().weightInitScheme(),
         config.model().l2(), tc.optimizer(), config.run().seed(),
         config.model().convolutionEngine());
@@ -229,8 +313,6 @@ public final class TrainJob {
     List<String> executorNd4j = executorBackends(sc, workers);
     log.info("ND4J backend: driver {}; executors {}", driverNd4j, executorNd4j);
 
-    JavaRDD<org.nd4j.linalg.dataset.DataSet> testBatches =
-        Minibatches.inOrder(test, tc.evalBatchSize(), shape, numClasses);
     List<EpochMetrics> epochs = new ArrayList<>();
     Evaluation eval = null;
     try {
@@ -240,8 +322,7 @@ public final class TrainJob {
         double learningRate = tc.learningRate(epoch);
         net.setLearningRate(learningRate);
         long t0 = System.nanoTime();
-        sparkNet.fit(Minibatches.training(train, tc.batchSizePerWorker(), shape, numClasses,
-            config.run().seed(), epoch));
+        sparkNet.fit(Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
         double trainSeconds = seconds(t0);
         List<Double> rounds = sparkNet.rounds();
         double loss = rounds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -251,8 +332,8 @@ public final class TrainJob {
                   + " train.learning-rate", epoch, loss, rounds.size()));
         }
         long t1 = System.nanoTime();
-        eval = sparkNet.doEvaluation(testBatches, 1, tc.evalBatchSize(),
-            new Evaluation(numClasses))[0];
+        eval = Evaluator.evaluate(sc, sparkNet.getNetwork(), test, evalAugmenter,
+            tc.evalBatchSize());
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
             eval.accuracy(), trainSeconds, seconds(t1));
         epochs.add(m);
@@ -271,7 +352,7 @@ public final class TrainJob {
     MultiLayerNetwork trained = sparkNet.getNetwork();
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
     dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
-    dir.write("accuracy.md", RunReports.accuracyMarkdown(config, eval));
+    dir.write("accuracy.md", RunReports.accuracyMarkdown(config, classNames, eval));
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
         driverNd4j, executorNd4j);
     dir.write("timing.csv", timing.toCsv());

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.models.ImageShape;
 
 class MinibatchesTest {
   static final ImageShape SHAPE = new ImageShape(1, 2, 2);
+  static final Augmenter SCALE = new Augmenter(SHAPE,
+      Pipeline.parse("train.augment", List.of("scale"), false), 3, 42, 1);
 
   static List<LabeledImage> examples(int n) {
     List<LabeledImage> out = new ArrayList<>();
@@ -23,7 +26,7 @@ class MinibatchesTest {
 
   @Test
   void scalesPixelsToUnitRangeAndOneHotEncodesLabels() {
-    DataSet ds = Minibatches.toDataSet(examples(2), SHAPE, 3);
+    DataSet ds = SCALE.toDataSet(examples(2));
     assertArrayEquals(new long[] {2, 1, 2, 2}, ds.getFeatures().shape());
     assertArrayEquals(new float[] {0f, 1f, 0.2f, 1 / 255f},
         ds.getFeatures().slice(1).reshape(4).toFloatVector(), 1e-7f);
@@ -34,7 +37,7 @@ class MinibatchesTest {
   @Test
   void groupsIntoFullBatchesAndOneSmallerLastBatch() {
     List<Long> sizes = new ArrayList<>();
-    Minibatches.batches(examples(10).iterator(), 4, SHAPE, 3)
+    Minibatches.batches(examples(10).iterator(), 4, SCALE)
         .forEachRemaining(ds -> sizes.add(ds.getFeatures().size(0)));
     assertEquals(List.of(4L, 4L, 2L), sizes);
   }

@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkcnn.LocalSpark;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.IdxDataset;
-import org.sparkcnn.data.Minibatches;
 import org.sparkcnn.models.layers.NativeConvolutionLayer;
 import org.sparkcnn.report.RunDirectory;
 
@@ -243,8 +243,8 @@ class TrainJobTest {
       TrainJob.RunResult result = TrainJob.run(config, sc);
       IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
           10, config.data().testLimit(), sc.hadoopConfiguration());
-      return new Trained(result,
-          Minibatches.toDataSet(test.load(sc, 1).collect(), test.shape(), 10));
+      Augmenter scale = new Augmenter(test.shape(), config.train().evalAugment(), 10, 0, 0);
+      return new Trained(result, scale.toDataSet(test.load(sc, 1).collect()));
     } finally {
       sc.stop();
     }

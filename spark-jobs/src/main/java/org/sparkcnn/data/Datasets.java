@@ -1,0 +1,31 @@
+package org.sparkcnn.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.sparkcnn.config.JobConfig.DataConfig;
+
+/** Opens the training or test split that a job's {@code data} section describes. */
+public final class Datasets {
+  /** Which half of a dataset. */
+  public enum Split {
+    TRAIN,
+    TEST
+  }
+
+  private Datasets() {}
+
+  /**
+   * Opens {@code split} of the dataset, checking what can be checked on the driver (paths, sizes,
+   * headers).
+   *
+   * @throws BadInputException naming the file at fault
+   */
+  public static ImageDataset open(DataConfig data, Split split, Configuration conf) {
+    boolean train = split == Split.TRAIN;
+    long limit = train ? data.trainLimit() : data.testLimit();
+    return switch (data.format()) {
+      case "idx" -> IdxDataset.open(train ? data.trainImages() : data.testImages(),
+          train ? data.trainLabels() : data.testLabels(), data.numClasses(), limit, conf);
+      default -> throw new IllegalArgumentException("data.format " + data.format());
+    };
+  }
+}

@@ -1,0 +1,67 @@
+package org.sparkcnn.train;
+
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparkcnn.data.Augmenter;
+import org.sparkcnn.data.LabeledImage;
+import org.sparkcnn.data.Minibatches;
+
+/**
+ * Evaluates a network on the executors: each task rebuilds the network from the broadcast
+ * configuration and parameters, runs the evaluation pipeline over its examples and scores the
+ * softmax averaged over each example's views (one view, or AlexNet's ten test-time crops). The
+ * per-task evaluations are merged on the way to the driver.
+ */
+final class Evaluator {
+  private Evaluator() {}
+
+  /** Accuracy and confusion of {@code net} over {@code examples}. */
+  static Evaluation evaluate(JavaSparkContext sc, MultiLayerNetwork net,
+      JavaRDD<LabeledImage> examples, Augmenter augmenter, int batchSize) {
+    Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
+    Broadcast<INDArray> params = sc.broadcast(net.params());
+    int numClasses = augmenter.numClasses();
+    try {
+      return Minibatches.inOrder(examples, batchSize, augmenter)
+          .mapPartitions(batches -> evaluatePartition(batches, conf.value(), params.value(),
+              augmenter.views(), numClasses))
+          .treeReduce(Evaluator::merge, 2);
+    } finally {
+      conf.unpersist(false);
+      params.unpersist(false);
+    }
+  }
+
+  private static Iterator<Evaluation> evaluatePartition(Iterator<DataSet> batches, String conf,
+      INDArray params, int views, int numClasses) {
+    if (!batches.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
+    net.init(params.dup(), false);
+    Evaluation evaluation = new Evaluation(numClasses);
+    while (batches.hasNext()) {
+      DataSet batch = batches.next();
+      INDArray probabilities = net.output(batch.getFeatures(), false);
+      if (views > 1) {
+        long n = batch.getLabels().size(0);
+        probabilities = probabilities.reshape('c', n, views, numClasses).mean(1);
+      }
+      evaluation.eval(batch.getLabels(), probabilities);
+    }
+    return Collections.singletonList(evaluation).iterator();
+  }
+
+  private static Evaluation merge(Evaluation a, Evaluation b) {
+    a.merge(b);
+    return a;
+  }
+}
