@@ -190,10 +190,26 @@ public final class CifarDataset implements ImageDataset {
     if (partitions <= 0) {
       throw new IllegalArgumentException("partitions must be > 0, got " + partitions);
     }
+    var records = (JavaNewHadoopRDD<LongWritable, BytesWritable>) sc.newAPIHadoopRDD(
+        job(sc.hadoopConfiguration(), partitions).getConfiguration(), LimitedInputFormat.class,
+        LongWritable.class, BytesWritable.class);
+    Map<String, Long> firstIndexByPath = new HashMap<>();
+    files.forEach(f -> firstIndexByPath.put(f.path(), f.firstIndex()));
+    CifarFormat format = this.format;
+    return records.mapPartitionsWithInputSplit(
+        (split, fileRecords) -> examples((FileSplit) split, fileRecords, firstIndexByPath, format),
+        false);
+  }
+
+  /**
+   * The Hadoop job that reads the files: a copy of {@code base} set for records of this format,
+   * splits of whole records sized for {@code partitions}, the files as input paths and the limit.
+   */
+  Job job(Configuration base, int partitions) {
     int recordBytes = format.recordBytes();
     Job job;
     try {
-      job = Job.getInstance(new Configuration(sc.hadoopConfiguration()));
+      job = Job.getInstance(new Configuration(base));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the Hadoop job reading " + location(), e);
     }
@@ -215,15 +231,7 @@ public final class CifarDataset implements ImageDataset {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the Hadoop job reading " + location(), e);
     }
-    @SuppressWarnings("unchecked")
-    var records = (JavaNewHadoopRDD<LongWritable, BytesWritable>) sc.newAPIHadoopRDD(
-        conf, LimitedInputFormat.class, LongWritable.class, BytesWritable.class);
-    Map<String, Long> firstIndexByPath = new HashMap<>();
-    files.forEach(f -> firstIndexByPath.put(f.path(), f.firstIndex()));
-    CifarFormat format = this.format;
-    return records.mapPartitionsWithInputSplit(
-        (split, fileRecords) -> examples((FileSplit) split, fileRecords, firstIndexByPath, format),
-        false);
+    return job;
   }
 
   /** The examples of one split: the file's records, indexed from the file's first index. */
