@@ -286,9 +286,12 @@ public final class CifarDataset implements ImageDataset {
   /**
    * {@link FixedLengthInputFormat} whose splits of the file named by {@link #LIMIT_FILE_KEY} end
    * at {@link #LIMIT_BYTES_KEY}, so records past the dataset's limit are never read and the
-   * partitions stay balanced. Instantiated by Hadoop through its no-argument constructor.
+   * partitions stay balanced. Public, as Spark instantiates it through its public no-argument
+   * constructor.
    */
-  static final class LimitedInputFormat extends FixedLengthInputFormat {
+  public static final class LimitedInputFormat extends FixedLengthInputFormat {
+    public LimitedInputFormat() {}
+
     @Override
     public List<InputSplit> getSplits(JobContext job) throws IOException {
       String limitFile = job.getConfiguration().get(LIMIT_FILE_KEY);

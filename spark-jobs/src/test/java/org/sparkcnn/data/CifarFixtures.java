@@ -74,7 +74,7 @@ final class CifarFixtures {
     return out.toByteArray();
   }
 
-  /** The example a CIFAR-10 file written by {@link #cifar10(long, int)} holds at index {@code i}. */
+  /** The example at index {@code i} of CIFAR-10 files written by {@link #cifar10(long, int)}. */
   static LabeledImage example(long i) {
     return new LabeledImage(i, pixels(i), label(i));
   }
