@@ -25,6 +25,11 @@ public final class Datasets {
     return switch (data.format()) {
       case "idx" -> IdxDataset.open(train ? data.trainImages() : data.testImages(),
           train ? data.trainLabels() : data.testLabels(), data.numClasses(), limit, conf);
+      case "cifar10" -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
+          CifarFormat.CIFAR10, limit, conf);
+      case "cifar100" -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
+          data.cifar().label().equals("coarse") ? CifarFormat.CIFAR100_COARSE
+              : CifarFormat.CIFAR100_FINE, limit, conf);
       default -> throw new IllegalArgumentException("data.format " + data.format());
     };
   }

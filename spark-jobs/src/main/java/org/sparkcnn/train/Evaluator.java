@@ -27,7 +27,9 @@ final class Evaluator {
   static Evaluation evaluate(JavaSparkContext sc, MultiLayerNetwork net,
       JavaRDD<LabeledImage> examples, Augmenter augmenter, int batchSize) {
     Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
-    Broadcast<INDArray> params = sc.broadcast(net.params());
+    // A copy: removing a broadcast closes AutoCloseable values, which would free the network's own
+    // parameters in local mode, where the broadcast holds the very object it was given.
+    Broadcast<INDArray> params = sc.broadcast(net.params().dup());
     int numClasses = augmenter.numClasses();
     try {
       return Minibatches.inOrder(examples, batchSize, augmenter)
