@@ -7,10 +7,10 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -61,7 +61,7 @@ public final class ImageDecoder {
       if (reader == null) {
         throw new UnusableImageException("cannot decode: not a JPEG or PNG image");
       }
-      List<String> warnings = new ArrayList<>();
+      Set<String> warnings = new LinkedHashSet<>();
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       try {
         reader.setInput(in, true, true);

@@ -132,8 +132,8 @@ public final class ImageFolderDataset implements ImageDataset {
             + " holds no JPEG or PNG images (.jpg, .jpeg, .png)");
       }
     }
-    log.info("image folder {}: {} classes, {} images{}; ignored {} other entries (not .jpg, .jpeg"
-        + " or .png files)", root, classNames.size(), total,
+    log.info("image folder {}: {} classes, {} images{}; entries ignored as not .jpg, .jpeg or"
+        + " .png files: {}", root, classNames.size(), total,
         files.size() < total ? " (using the first " + files.size() + ")" : "", ignored);
     return new ImageFolderDataset(root, shape, onSizeMismatch, onChannelMismatch,
         List.copyOf(classNames), List.copyOf(files));
