@@ -1,0 +1,309 @@
+package org.sparkcnn.data;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.sparkcnn.models.ImageShape;
+
+/**
+ * Decoding a JPEG or PNG file into uint8 pixels of a configured shape, channel-major ([channels,
+ * height, width], as {@link LabeledImage} holds them): pure functions on bytes, {@link
+ * BufferedImage}s and pixel arrays, so they are tested without Spark.
+ *
+ * <p>Grey images (1 channel) are read from their raster, without colour management, so an 8-bit
+ * grey PNG comes out byte for byte; colour and palette images (3 channels) through {@link
+ * BufferedImage#getRGB}, which is byte for byte for 8-bit RGB PNGs. Alpha is dropped. A palette
+ * whose entries are all grey counts as 1 channel.
+ */
+public final class ImageDecoder {
+  /** ITU-R BT.601 luma weights, as PIL's {@code convert("L")} and OpenCV's grey conversion. */
+  static final double LUMA_RED = 0.299;
+  static final double LUMA_GREEN = 0.587;
+  static final double LUMA_BLUE = 0.114;
+
+  private ImageDecoder() {}
+
+  /**
+   * Decodes {@code encoded} (a JPEG or PNG file's bytes) and brings it to {@code shape} as the
+   * policies say ({@link #toShape}).
+   *
+   * @throws UnusableImageException when the bytes are not a whole JPEG or PNG image, or a policy
+   *     rejects the image
+   */
+  public static byte[] decode(
+      byte[] encoded, ImageShape shape, SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch)
+      throws UnusableImageException {
+    return toShape(read(encoded), shape, onSizeMismatch, onChannelMismatch);
+  }
+
+  /**
+   * Decodes a JPEG or PNG file. Other formats ImageIO knows (GIF, BMP, TIFF) are refused, and so
+   * is an image the decoder warns about (a truncated JPEG decodes with a warning, its missing part
+   * filled with grey).
+   *
+   * @throws UnusableImageException with the reason, starting "cannot decode: "
+   */
+  public static BufferedImage read(byte[] encoded) throws UnusableImageException {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+      ImageReader reader = jpegOrPngReader(in);
+      if (reader == null) {
+        throw new UnusableImageException("cannot decode: not a JPEG or PNG image");
+      }
+      Set<String> warnings = new LinkedHashSet<>();
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      try {
+        reader.setInput(in, true, true);
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new UnusableImageException("cannot decode: " + String.join("; ", warnings));
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Decoders report corrupt data as IIOException, and some as runtime exceptions.
+      throw new UnusableImageException("cannot decode: " + describe(e));
+    }
+  }
+
+  private static ImageReader jpegOrPngReader(ImageInputStream in) {
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+    while (readers.hasNext()) {
+      ImageReader reader = readers.next();
+      try {
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        if (format.equals("jpeg") || format.equals("png")) {
+          return reader;
+        }
+      } catch (IOException e) {
+        // getFormatName declares it but the JDK's readers never throw: try the next reader.
+      }
+      reader.dispose();
+    }
+    return null;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause != e && cause.getMessage() != null) {
+      message += " (" + cause.getMessage() + ")";
+    }
+    return message.replace('\n', ' ');
+  }
+
+  /** 1 for a grey image (grey colour space, or a palette of greys), else 3; alpha not counted. */
+  public static int channels(BufferedImage image) {
+    ColorModel model = image.getColorModel();
+    if (model instanceof IndexColorModel palette) {
+      for (int i = 0; i < palette.getMapSize(); i++) {
+        int red = palette.getRed(i);
+        if (palette.getGreen(i) != red || palette.getBlue(i) != red) {
+          return 3;
+        }
+      }
+      return 1;
+    }
+    return model.getColorSpace().getType() == ColorSpace.TYPE_GRAY ? 1 : 3;
+  }
+
+  /**
+   * The image's pixels at its own size, channel-major, in {@link #channels} channels. Grey samples
+   * deeper than 8 bits (16-bit PNG) are scaled to 0..255 and rounded.
+   */
+  public static byte[] channelMajor(BufferedImage image) {
+    int height = image.getHeight();
+    int width = image.getWidth();
+    int plane = height * width;
+    int channels = channels(image);
+    byte[] out = new byte[channels * plane];
+    ColorModel model = image.getColorModel();
+    if (channels == 1 && !(model instanceof IndexColorModel)) {
+      // getRGB would gamma-correct the linear grey colour space Java assigns to grey images.
+      Raster raster = image.getRaster();
+      int max = (1 << model.getComponentSize(0)) - 1;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int sample = raster.getSample(x, y, 0);
+          out[y * width + x] = (byte) (max == 255 ? sample : Math.round(sample * 255.0 / max));
+        }
+      }
+      return out;
+    }
+    int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+    for (int i = 0; i < plane; i++) {
+      out[i] = (byte) (argb[i] >> 16);
+      if (channels == 3) {
+        out[plane + i] = (byte) (argb[i] >> 8);
+        out[2 * plane + i] = (byte) argb[i];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The image's pixels in {@code shape}: taken as they are when size and channels match, else
+   * resized ({@link #resize} or {@link #resizeCrop}) and converted ({@link #greyToRgb}, {@link
+   * #rgbToGrey}) unless a policy rejects the mismatch.
+   *
+   * @throws UnusableImageException when a policy rejects the image; the reason gives the image's
+   *     size as width x height (or its channel count), what was expected and the policy's key
+   */
+  public static byte[] toShape(BufferedImage image, ImageShape shape, SizePolicy onSizeMismatch,
+      ChannelPolicy onChannelMismatch) throws UnusableImageException {
+    if (shape.channels() != 1 && shape.channels() != 3) {
+      throw new IllegalArgumentException("images have 1 or 3 channels; shape " + shape);
+    }
+    int height = image.getHeight();
+    int width = image.getWidth();
+    int channels = channels(image);
+    boolean sizeDiffers = height != shape.height() || width != shape.width();
+    if (sizeDiffers && onSizeMismatch == SizePolicy.REJECT) {
+      throw new UnusableImageException(String.format(Locale.ROOT,
+          "size %dx%d, expected %dx%d (data.folder.on-size-mismatch = %s)",
+          width, height, shape.width(), shape.height(), onSizeMismatch.configValue()));
+    }
+    if (channels != shape.channels() && onChannelMismatch == ChannelPolicy.REJECT) {
+      throw new UnusableImageException(String.format(Locale.ROOT,
+          "%d channel%s, expected %d (data.folder.on-channel-mismatch = %s)",
+          channels, channels == 1 ? "" : "s", shape.channels(), onChannelMismatch.configValue()));
+    }
+    byte[] pixels = channelMajor(image);
+    if (sizeDiffers) {
+      pixels = onSizeMismatch == SizePolicy.RESIZE_CROP
+          ? resizeCrop(pixels, channels, height, width, shape.height(), shape.width())
+          : resize(pixels, channels, height, width, shape.height(), shape.width());
+    }
+    if (channels == 1 && shape.channels() == 3) {
+      pixels = greyToRgb(pixels);
+    } else if (channels == 3 && shape.channels() == 1) {
+      pixels = rgbToGrey(pixels);
+    }
+    return pixels;
+  }
+
+  /** Grey to colour: the one plane copied into R, G and B. */
+  public static byte[] greyToRgb(byte[] grey) {
+    byte[] rgb = new byte[3 * grey.length];
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(grey, 0, rgb, c * grey.length, grey.length);
+    }
+    return rgb;
+  }
+
+  /** Colour (channel-major R, G, B planes) to grey: round(0.299 R + 0.587 G + 0.114 B). */
+  public static byte[] rgbToGrey(byte[] rgb) {
+    int plane = rgb.length / 3;
+    byte[] grey = new byte[plane];
+    for (int i = 0; i < plane; i++) {
+      double luma = LUMA_RED * (rgb[i] & 0xFF) + LUMA_GREEN * (rgb[plane + i] & 0xFF)
+          + LUMA_BLUE * (rgb[2 * plane + i] & 0xFF);
+      grey[i] = (byte) Math.min(255, Math.round(luma));
+    }
+    return grey;
+  }
+
+  /** Resizes to exactly outHeight x outWidth (bilinear, see {@link #resample}); aspect not kept. */
+  public static byte[] resize(
+      byte[] pixels, int channels, int height, int width, int outHeight, int outWidth) {
+    return resample(pixels, channels, height, width, 0, 0, height, width, outHeight, outWidth);
+  }
+
+  /**
+   * Scales, keeping the aspect ratio, so the image just covers outHeight x outWidth, and cuts out
+   * the centre: resamples the largest centred box of the output's aspect ratio (as PIL's {@code
+   * ImageOps.fit}).
+   */
+  public static byte[] resizeCrop(
+      byte[] pixels, int channels, int height, int width, int outHeight, int outWidth) {
+    double scale = Math.max((double) outHeight / height, (double) outWidth / width);
+    double boxHeight = Math.min(height, outHeight / scale);
+    double boxWidth = Math.min(width, outWidth / scale);
+    return resample(pixels, channels, height, width, (height - boxHeight) / 2,
+        (width - boxWidth) / 2, boxHeight, boxWidth, outHeight, outWidth);
+  }
+
+  /**
+   * Resamples the box of {@code boxHeight} x {@code boxWidth} source pixels at ({@code top}, {@code
+   * left}) (fractional; pixel i covers [i, i + 1)) to outHeight x outWidth, rows then columns, with
+   * the bilinear (triangle) filter. When shrinking, the filter widens by the shrink factor (as in
+   * PIL's resize) so every source pixel counts, instead of aliasing; when enlarging it is plain
+   * bilinear interpolation between pixel centres, the edges repeated. Weights sum to 1, so a
+   * uniform image stays uniform.
+   */
+  static byte[] resample(byte[] pixels, int channels, int height, int width, double top,
+      double left, double boxHeight, double boxWidth, int outHeight, int outWidth) {
+    Filter columns = new Filter(width, left, boxWidth, outWidth);
+    Filter rows = new Filter(height, top, boxHeight, outHeight);
+    double[] across = new double[height * outWidth];
+    byte[] out = new byte[channels * outHeight * outWidth];
+    for (int c = 0; c < channels; c++) {
+      int source = c * height * width;
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < outWidth; x++) {
+          double sum = 0;
+          double[] weights = columns.weights[x];
+          for (int k = 0; k < weights.length; k++) {
+            sum += weights[k] * (pixels[source + y * width + columns.first[x] + k] & 0xFF);
+          }
+          across[y * outWidth + x] = sum;
+        }
+      }
+      int target = c * outHeight * outWidth;
+      for (int y = 0; y < outHeight; y++) {
+        double[] weights = rows.weights[y];
+        for (int x = 0; x < outWidth; x++) {
+          double sum = 0;
+          for (int k = 0; k < weights.length; k++) {
+            sum += weights[k] * across[(rows.first[y] + k) * outWidth + x];
+          }
+          out[target + y * outWidth + x] = (byte) Math.max(0, Math.min(255, Math.round(sum)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** For each output position along one axis: the first source pixel and the weights from it. */
+  private static final class Filter {
+    final int[] first;
+    final double[][] weights;
+
+    Filter(int size, double start, double boxSize, int outSize) {
+      first = new int[outSize];
+      weights = new double[outSize][];
+      double scale = boxSize / outSize;
+      double radius = Math.max(scale, 1.0);
+      for (int o = 0; o < outSize; o++) {
+        double centre = start + (o + 0.5) * scale;
+        int from = Math.max(0, (int) Math.floor(centre - radius + 0.5));
+        int to = Math.min(size, (int) Math.floor(centre + radius + 0.5));
+        double[] w = new double[to - from];
+        double total = 0;
+        for (int i = from; i < to; i++) {
+          double distance = Math.abs(i + 0.5 - centre) / radius;
+          w[i - from] = Math.max(0, 1 - distance);
+          total += w[i - from];
+        }
+        for (int k = 0; k < w.length; k++) {
+          w[k] /= total;
+        }
+        first[o] = from;
+        weights[o] = w;
+      }
+    }
+  }
+}

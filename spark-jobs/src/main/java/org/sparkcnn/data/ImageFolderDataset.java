@@ -1,0 +1,344 @@
+package org.sparkcnn.data;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkcnn.models.ImageShape;
+
+/**
+ * A folder of JPEG and PNG images with one sub-folder per class, on any Hadoop filesystem:
+ *
+ * <pre>
+ * root/cat/0001.jpg, root/cat/0002.png, ..., root/dog/0001.jpg, ...
+ * </pre>
+ *
+ * <p>{@link #open} lists the folder on the driver. The classes are the sub-folders sorted by name
+ * (label = position in that order); the examples are the class folders' .jpg, .jpeg and .png files
+ * (any case), each folder's sorted by name, and an example's index is its position in that whole
+ * list. Names starting with "." or "_" (.DS_Store, _SUCCESS) are ignored, and so are other files
+ * (counted in the log).
+ *
+ * <p>{@link #load} decodes the images on the executors ({@link ImageDecoder}) into the configured
+ * shape. An image that cannot be decoded, or whose size or channel count a policy rejects, is
+ * skipped with a warning in the executor's log; {@link #loadCached} lists every skipped file. Any
+ * other failure to read a file fails the job with a {@link BadInputException} naming it.
+ */
+public final class ImageFolderDataset implements ImageDataset {
+  private static final long serialVersionUID = 1L;
+  private static final Logger log = LoggerFactory.getLogger(ImageFolderDataset.class);
+
+  /** File name endings, lower case, of the images a class folder holds. */
+  static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png");
+
+  private final String root;
+  private final ImageShape shape;
+  private final SizePolicy onSizeMismatch;
+  private final ChannelPolicy onChannelMismatch;
+  private final List<String> classNames;
+  private final List<ImageFile> files;
+
+  private ImageFolderDataset(String root, ImageShape shape, SizePolicy onSizeMismatch,
+      ChannelPolicy onChannelMismatch, List<String> classNames, List<ImageFile> files) {
+    this.root = root;
+    this.shape = shape;
+    this.onSizeMismatch = onSizeMismatch;
+    this.onChannelMismatch = onChannelMismatch;
+    this.classNames = classNames;
+    this.files = files;
+  }
+
+  /**
+   * Lists and checks an image folder.
+   *
+   * @param shape [channels, height, width] every image is brought to; channels 1 or 3
+   * @param limit use only the first {@code limit} images (in index order); 0 for all
+   * @throws BadInputException naming the path when the root is missing or not a folder, holds no
+   *     class folders, or a class folder holds no images
+   */
+  public static ImageFolderDataset open(String root, ImageShape shape, SizePolicy onSizeMismatch,
+      ChannelPolicy onChannelMismatch, long limit, Configuration conf) {
+    if (shape.channels() != 1 && shape.channels() != 3) {
+      throw new IllegalArgumentException(
+          "an image folder yields images of 1 or 3 channels, got shape " + shape);
+    }
+    if (onSizeMismatch == null || onChannelMismatch == null) {
+      throw new IllegalArgumentException("the size and channel policies must be given");
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+    }
+    Path rootPath = new Path(root);
+    FileSystem fs;
+    FileStatus rootStatus;
+    try {
+      fs = rootPath.getFileSystem(conf);
+      rootStatus = fs.getFileStatus(rootPath);
+    } catch (FileNotFoundException e) {
+      throw new BadInputException("image folder not found: " + root, e);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + root + ": " + e.getMessage(), e);
+    }
+    if (!rootStatus.isDirectory()) {
+      throw new BadInputException("image folder " + root + " is a file, not a folder");
+    }
+    List<FileStatus> classFolders = list(fs, rootPath).stream()
+        .filter(FileStatus::isDirectory)
+        .toList();
+    if (classFolders.isEmpty()) {
+      throw new BadInputException("image folder " + root
+          + " holds no class sub-folders (one per class, holding its JPEG and PNG images)");
+    }
+    List<String> classNames = new ArrayList<>();
+    List<ImageFile> files = new ArrayList<>();
+    long total = 0;
+    long ignored = 0;
+    for (FileStatus folder : classFolders) {
+      int label = classNames.size();
+      classNames.add(folder.getPath().getName());
+      long images = 0;
+      for (FileStatus file : list(fs, folder.getPath())) {
+        if (file.isFile() && isImageName(file.getPath().getName())) {
+          if (limit == 0 || total < limit) {
+            files.add(new ImageFile(file.getPath().toString(), label, total));
+          }
+          images++;
+          total++;
+        } else {
+          ignored++;
+        }
+      }
+      if (images == 0) {
+        throw new BadInputException("class folder " + folder.getPath()
+            + " holds no JPEG or PNG images (.jpg, .jpeg, .png)");
+      }
+    }
+    log.info("image folder {}: {} classes, {} images{}; entries ignored as not .jpg, .jpeg or"
+        + " .png files: {}", root, classNames.size(), total,
+        files.size() < total ? " (using the first " + files.size() + ")" : "", ignored);
+    return new ImageFolderDataset(root, shape, onSizeMismatch, onChannelMismatch,
+        List.copyOf(classNames), List.copyOf(files));
+  }
+
+  /** True for a file name that a class folder's images have: .jpg, .jpeg, .png in any case. */
+  static boolean isImageName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return IMAGE_SUFFIXES.stream().anyMatch(lower::endsWith);
+  }
+
+  /** True for a name starting with "." or "_": hidden files, Spark's _SUCCESS, _temporary. */
+  static boolean isHidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
+  }
+
+  /** The folder's entries sorted by name, without hidden ones (names starting "." or "_"). */
+  private static List<FileStatus> list(FileSystem fs, Path folder) {
+    FileStatus[] entries;
+    try {
+      entries = fs.listStatus(folder);
+    } catch (IOException e) {
+      throw new BadInputException("cannot list " + folder + ": " + e.getMessage(), e);
+    }
+    return Arrays.stream(entries)
+        .filter(s -> !isHidden(s.getPath().getName()))
+        .sorted(Comparator.comparing(s -> s.getPath().getName()))
+        .toList();
+  }
+
+  /**
+   * Checks that {@code other} (a test folder, say) has the same class folders as this one, so the
+   * same label means the same class in both.
+   *
+   * @throws BadInputException naming both folders and the classes only one of them has
+   */
+  public void requireSameClasses(ImageFolderDataset other) {
+    if (classNames.equals(other.classNames)) {
+      return;
+    }
+    List<String> missing = classNames.stream().filter(c -> !other.classNames.contains(c)).toList();
+    List<String> extra = other.classNames.stream().filter(c -> !classNames.contains(c)).toList();
+    List<String> differences = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      differences.add("it lacks " + missing);
+    }
+    if (!extra.isEmpty()) {
+      differences.add("it has " + extra + " that " + root + " lacks");
+    }
+    throw new BadInputException(String.format(
+        "%s must have the same class folders as %s, but %s", other.root, root,
+        String.join(" and ", differences)));
+  }
+
+  @Override
+  public ImageShape shape() {
+    return shape;
+  }
+
+  @Override
+  public int numClasses() {
+    return classNames.size();
+  }
+
+  /** The class folders' names, in label order. */
+  @Override
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  @Override
+  public String location() {
+    return root;
+  }
+
+  /** Number of image files this dataset reads (after the limit), skipped ones included. */
+  public int size() {
+    return files.size();
+  }
+
+  /** The image files in index order. */
+  List<ImageFile> files() {
+    return files;
+  }
+
+  /**
+   * The decoded images in index order, the file list cut into {@code partitions} contiguous
+   * ranges; images that cannot be used are left out.
+   */
+  @Override
+  public JavaRDD<LabeledImage> load(JavaSparkContext sc, int partitions) {
+    return load(sc, partitions, null);
+  }
+
+  /**
+   * Decodes every image into the executors' memory and counts them, listing the files skipped
+   * (sorted by path, each with its reason), gathered by an accumulator of this load.
+   */
+  @Override
+  public Loaded loadCached(JavaSparkContext sc, int partitions) {
+    CollectionAccumulator<SkippedInput> skipped =
+        sc.sc().collectionAccumulator("images skipped in " + root);
+    JavaRDD<LabeledImage> examples =
+        load(sc, partitions, skipped).persist(StorageLevel.MEMORY_ONLY());
+    try {
+      long count = examples.count();
+      return new Loaded(examples, count, byPath(skipped.value()));
+    } catch (RuntimeException e) {
+      examples.unpersist(false);
+      throw e;
+    }
+  }
+
+  /** One entry per path, sorted by path: a task run twice (retry, speculation) adds twice. */
+  static List<SkippedInput> byPath(Collection<SkippedInput> skipped) {
+    TreeMap<String, SkippedInput> byPath = new TreeMap<>();
+    for (SkippedInput input : skipped) {
+      byPath.putIfAbsent(input.path(), input);
+    }
+    return List.copyOf(byPath.values());
+  }
+
+  private JavaRDD<LabeledImage> load(
+      JavaSparkContext sc, int partitions, CollectionAccumulator<SkippedInput> skipped) {
+    if (partitions <= 0) {
+      throw new IllegalArgumentException("partitions must be > 0, got " + partitions);
+    }
+    int parts = Math.min(partitions, Math.max(files.size(), 1));
+    HadoopFiles.SerializableConf conf = new HadoopFiles.SerializableConf(sc.hadoopConfiguration());
+    // Locals, so the closure does not carry this dataset's file list to every task.
+    ImageShape shape = this.shape;
+    SizePolicy onSize = onSizeMismatch;
+    ChannelPolicy onChannels = onChannelMismatch;
+    return sc.parallelize(files, parts)
+        .flatMap(file -> read(file, conf.get(), shape, onSize, onChannels, skipped));
+  }
+
+  /**
+   * Reads and decodes one image: the example, or nothing when the image cannot be used (logged,
+   * and added to {@code skipped} when not null).
+   *
+   * @throws BadInputException naming the file when it cannot be read
+   */
+  static Iterator<LabeledImage> read(ImageFile file, Configuration conf, ImageShape shape,
+      SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch,
+      CollectionAccumulator<SkippedInput> skipped) {
+    byte[] encoded = readBytes(file.path(), conf);
+    try {
+      byte[] pixels = ImageDecoder.decode(encoded, shape, onSizeMismatch, onChannelMismatch);
+      return List.of(new LabeledImage(file.index(), pixels, file.label())).iterator();
+    } catch (UnusableImageException e) {
+      log.warn("skipped {}: {}", file.path(), e.getMessage());
+      if (skipped != null) {
+        skipped.add(new SkippedInput(file.path(), e.getMessage()));
+      }
+      return Collections.emptyIterator();
+    }
+  }
+
+  private static byte[] readBytes(String path, Configuration conf) {
+    Path file = new Path(path);
+    try (InputStream in = file.getFileSystem(conf).open(file)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One image file: its path, its class and its index in the dataset.
+   *
+   * <p>A plain class rather than a record: Kryo (Spark's serializer, which ships the file list to
+   * the tasks) cannot write the final fields of a Java record on Java 17.
+   */
+  static final class ImageFile implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String path;
+    private int label;
+    private long index;
+
+    /** For serializers only. */
+    ImageFile() {}
+
+    ImageFile(String path, int label, long index) {
+      this.path = path;
+      this.label = label;
+      this.index = index;
+    }
+
+    String path() {
+      return path;
+    }
+
+    int label() {
+      return label;
+    }
+
+    long index() {
+      return index;
+    }
+
+    @Override
+    public String toString() {
+      return "ImageFile(" + path + ", label=" + label + ", index=" + index + ")";
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package org.sparkcnn.data;
+
+import java.util.Locale;
+
+/**
+ * What an image reader does with an image whose height and width differ from the configured shape
+ * (configuration key {@code data.folder.on-size-mismatch}).
+ */
+public enum SizePolicy {
+  /** Resample to exactly height x width (bilinear); the aspect ratio is not kept. */
+  RESIZE,
+  /**
+   * Scale, keeping the aspect ratio, so the image just covers height x width (its shorter side, in
+   * proportion, fits), then cut the centre height x width.
+   */
+  RESIZE_CROP,
+  /** Skip the image. */
+  REJECT;
+
+  /** The configuration value naming this policy: {@code resize}, {@code resize-crop}, ... */
+  public String configValue() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The policy a configuration value names, or an {@link IllegalArgumentException} listing all. */
+  public static SizePolicy fromConfig(String value) {
+    for (SizePolicy policy : values()) {
+      if (policy.configValue().equals(value)) {
+        return policy;
+      }
+    }
+    throw new IllegalArgumentException("data.folder.on-size-mismatch must be one of resize,"
+        + " resize-crop, reject; got " + value);
+  }
+}
