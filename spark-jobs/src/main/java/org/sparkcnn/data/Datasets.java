@@ -30,6 +30,10 @@ public final class Datasets {
       case "cifar100" -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
           data.cifar().label().equals("coarse") ? CifarFormat.CIFAR100_COARSE
               : CifarFormat.CIFAR100_FINE, limit, conf);
+      case "image-folder" -> ImageFolderDataset.open(
+          train ? data.folder().train() : data.folder().test(), data.folder().shape(),
+          SizePolicy.fromConfig(data.folder().onSizeMismatch()),
+          ChannelPolicy.fromConfig(data.folder().onChannelMismatch()), limit, conf);
       default -> throw new IllegalArgumentException("data.format " + data.format());
     };
   }
