@@ -241,7 +241,7 @@ public final class ThroughputBenchmark {
   }
 
   /** Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. */
-  private static void append(Path csv, Table table) throws IOException {
+  static void append(Path csv, Table table) throws IOException {
     if (csv.getParent() != null) {
       Files.createDirectories(csv.getParent());
     }

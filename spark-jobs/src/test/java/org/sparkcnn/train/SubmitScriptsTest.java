@@ -69,6 +69,18 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void augmentationBenchmarkRunsOnceWithOneThreadPerWorker() throws Exception {
+    Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
+        "--augmentation", "--seconds", "3");
+    assertEquals(0, r.exit, r.err);
+    List<String> commands = r.out.lines().toList();
+    assertEquals(1, commands.size(), r.out);
+    assertTrue(commands.get(0).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(0));
+    assertTrue(commands.get(0).endsWith(
+        " org.sparkcnn.bench.AugmentationBenchmark --workers 4 --seconds 3"), commands.get(0));
+  }
+
+  @Test
   void localDefaultsToOneTaskPerCoreEvenWithOpenMpLimitedToOneThread() throws Exception {
     // GNU nproc answers OMP_NUM_THREADS when it is set; the cores must not shrink to it.
     Result r = bash(Map.of("OMP_NUM_THREADS", "1"), "submit/local.sh", "--dry-run");
