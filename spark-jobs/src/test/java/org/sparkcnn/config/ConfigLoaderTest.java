@@ -28,6 +28,53 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyJobFileInConfIsValid() throws Exception {
+    List<Path> jobs;
+    try (var files = Files.list(Path.of("..", "conf"))) {
+      jobs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+    }
+    assertTrue(jobs.size() >= 3, jobs.toString());
+    for (Path job : jobs) {
+      JobConfig c = JobConfig.from(new ConfigLoader().file(job.toString(), HADOOP).resolve());
+      assertTrue(c.train().epochs() > 0, job.toString());
+    }
+    JobConfig tutorial = JobConfig.from(new ConfigLoader()
+        .file(Path.of("..", "conf", "cifar10-tf-tutorial.conf").toString(), HADOOP).resolve());
+    assertEquals("[random-crop(height=24, width=24, padding=0), flip(probability=0.5),"
+        + " brightness(max-delta=63.0), contrast(lower=0.2, upper=1.8), standardize]",
+        tutorial.train().augment().toString());
+    assertEquals("[centre-crop(height=24, width=24), standardize]",
+        tutorial.train().evalAugment().toString());
+  }
+
+  @Test
+  void augmentationListsTakeBothStepSyntaxesFromFilesAndSets() throws Exception {
+    Path job = file("job.conf", "train.augment = [{random-crop {size = 24, padding = 2}}, flip,"
+        + " \"brightness(max-delta=10)\", standardize]\n");
+    JobConfig c = JobConfig.from(new ConfigLoader().file(job.toString(), HADOOP)
+        .set("train.eval-augment=[\"centre-crop(size=24)\", {standardize {}}]").resolve());
+    assertEquals(4, c.train().augment().steps().size());
+    assertEquals("[centre-crop(height=24, width=24), standardize]",
+        c.train().evalAugment().toString());
+    var e = assertThrows(InvalidConfigException.class, () -> JobConfig.from(new ConfigLoader()
+        .set("train.augment=[flip, \"random-crop(size=24, paddin=4)\", scale]").resolve()));
+    assertEquals("train.augment[1]: random-crop: unknown parameter 'paddin'; it takes height,"
+        + " padding, size, width", e.getMessage());
+  }
+
+  @Test
+  void cifarClassCountFollowsTheLabelChoice() {
+    var e = assertThrows(InvalidConfigException.class, () -> JobConfig.from(new ConfigLoader()
+        .set("data.format=cifar100").set("data.class-names=[]").resolve()));
+    assertTrue(e.getMessage().contains("data.num-classes must be 100 for data.format = cifar100"
+        + " with data.cifar.label = fine"), e.getMessage());
+    JobConfig coarse = JobConfig.from(new ConfigLoader().set("data.format=cifar100")
+        .set("data.cifar.label=coarse").set("data.num-classes=20").set("data.class-names=[]")
+        .resolve());
+    assertEquals(20, coarse.data().numClasses());
+  }
+
+  @Test
   void laterLayersWinAndStringsNeedNoQuoting() throws Exception {
     Path job = file("job.conf", "train { epochs = 7, learning-rate = 0.5 }\nmodel.name = lenet-caffe\n");
     JobConfig c = JobConfig.from(new ConfigLoader()
