@@ -30,6 +30,7 @@ import org.sparkcnn.augment.DatasetStats;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.Datasets;
 import org.sparkcnn.data.ImageDataset;
+import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.data.LabeledImage;
 import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
@@ -245,14 +246,12 @@ public final class TrainJob {
   /** Class names for the reports: the image folders', else {@code data.class-names} or indices. */
   static List<String> classNames(JobConfig.DataConfig data, ImageDataset trainSet,
       ImageDataset testSet) {
-    if (!data.format().equals("image-folder")) {
+    if (!(trainSet instanceof ImageFolderDataset trainFolder
+        && testSet instanceof ImageFolderDataset testFolder)) {
       return IntStream.range(0, data.numClasses()).mapToObj(data::className).toList();
     }
+    trainFolder.requireSameClasses(testFolder);
     List<String> folders = trainSet.classNames();
-    if (!folders.equals(testSet.classNames())) {
-      throw new BadInputException(testSet.location() + " holds classes " + testSet.classNames()
-          + " but " + trainSet.location() + " holds " + folders + "; both need the same folders");
-    }
     if (folders.size() != data.numClasses()) {
       throw new InvalidConfigException("data.num-classes is " + data.numClasses() + " but "
           + trainSet.location() + " holds " + folders.size() + " class folders " + folders

@@ -75,6 +75,20 @@ class ImageFolderTrainJobTest {
   }
 
   @Test
+  void testFoldersMustHoldTheTrainingClasses() throws Exception {
+    Path test = runs.resolve("test-images");
+    Files.createDirectories(test.resolve("ant"));
+    Files.copy(FOLDER.resolve("ant/a-rgb.png"), test.resolve("ant/a-rgb.png"));
+    List<String> args = args("mismatch");
+    args.addAll(List.of("--set", "data.folder.test=" + test));
+    TrainJobTest.Outcome outcome = execute(args);
+    assertEquals(ExitCode.BAD_INPUT, outcome.code(), outcome.err());
+    assertEquals("error: " + test + " must have the same class folders as " + FOLDER
+        + ", but it lacks [bee, cat]\n", outcome.err());
+    assertFalse(Files.exists(runs.resolve("mismatch")));
+  }
+
+  @Test
   void classCountMustMatchTheFolders() {
     List<String> args = args("classes");
     args.addAll(List.of("--set", "data.num-classes=4"));
