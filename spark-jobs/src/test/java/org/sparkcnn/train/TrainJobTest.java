@@ -2,6 +2,7 @@ package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -24,9 +25,11 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkcnn.LocalSpark;
+import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.IdxDataset;
+import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.layers.NativeConvolutionLayer;
 import org.sparkcnn.report.RunDirectory;
 
@@ -223,6 +226,20 @@ class TrainJobTest {
     assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
     assertTrue(Files.readString(runs.resolve("diverged").resolve(TrainJob.FAILED))
         .startsWith("training diverged in epoch 1: loss "));
+  }
+
+  @Test
+  void trainingAndEvaluationPipelinesMustGiveTheNetworkOneShape() {
+    JobConfig config = TrainJob.parseArgs(new String[] {
+        "--set", "train.augment=[\"random-crop(size=24)\", scale]"});
+    var e = assertThrows(InvalidConfigException.class,
+        () -> TrainJob.networkInput(config.train(), new ImageShape(1, 28, 28)));
+    assertEquals("train.augment gives the network [1, 24, 24] images but train.eval-augment"
+        + " gives [1, 28, 28]; both must give the same", e.getMessage());
+    var tooBig = assertThrows(InvalidConfigException.class,
+        () -> TrainJob.networkInput(config.train(), new ImageShape(1, 20, 20)));
+    assertTrue(tooBig.getMessage().startsWith("train.augment step 0 for [1, 20, 20] images:"),
+        tooBig.getMessage());
   }
 
   @Test
