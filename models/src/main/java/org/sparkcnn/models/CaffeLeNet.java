@@ -36,19 +36,16 @@ public final class CaffeLeNet implements NetworkBuilder {
   @Override
   public MultiLayerConfiguration conf() {
     ImageShape in = options.inputShape();
-    return Layers.list(options)
+    var list = Layers.list(options)
         // block 1
-        .layer(Layers.conv(options, "conv1", KERNEL, CONV1_MAPS, IDENTITY).build())
+        .layer(Layers.conv(options, "conv1", KERNEL, CONV1_MAPS).activation(IDENTITY).build())
         .layer(Layers.maxPool2x2("pool1"))
         // block 2
-        .layer(Layers.conv(options, "conv2", KERNEL, CONV2_MAPS, IDENTITY).build())
-        .layer(Layers.maxPool2x2("pool2"))
-        // block 3: classifier
-        .layer(new DenseLayer.Builder()
-            .name("ip1")
-            .nOut(DENSE_UNITS)
-            .activation(options.activation())
-            .build())
+        .layer(Layers.conv(options, "conv2", KERNEL, CONV2_MAPS).activation(IDENTITY).build())
+        .layer(Layers.maxPool2x2("pool2"));
+    // block 3: classifier
+    Layers.hidden(list, options, new DenseLayer.Builder().name("ip1").nOut(DENSE_UNITS), false);
+    return list
         .layer(Layers.softmaxOutput(options.numClasses()))
         .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
         .build();

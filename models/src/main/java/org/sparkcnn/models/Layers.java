@@ -3,10 +3,11 @@ package org.sparkcnn.models;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Layer and configuration pieces the model builders share. */
@@ -15,19 +16,55 @@ final class Layers {
 
   /** A layer list with the options' seed, optimiser, weight init and L2; valid convolutions. */
   static NeuralNetConfiguration.ListBuilder list(NetworkOptions options) {
+    return list(options, options.l2());
+  }
+
+  /**
+   * {@link #list(NetworkOptions)} with L2 {@code l2} on every layer that sets none itself (0: only
+   * on layers that set their own; DL4J gives a layer the global L2 whenever it has none).
+   */
+  static NeuralNetConfiguration.ListBuilder list(NetworkOptions options, double l2) {
     return new NeuralNetConfiguration.Builder()
         .seed(options.seed())
         .updater(options.updater())
         .weightInit(options.weightInit())
-        .l2(options.l2())
+        .l2(l2)
         .convolutionMode(ConvolutionMode.Truncate)
         .list();
   }
 
   /** A square convolution with stride 1, of the options' convolution engine. */
-  static ConvolutionLayer.Builder conv(NetworkOptions options, String name, int kernel, int maps,
-      IActivation activation) {
-    return options.convolutions().builder(kernel).name(name).nOut(maps).activation(activation);
+  static ConvolutionLayer.Builder conv(NetworkOptions options, String name, int kernel, int maps) {
+    return options.convolutions().builder(kernel).name(name).nOut(maps);
+  }
+
+  /**
+   * Adds a hidden layer with the options' activation and, when that is PReLU, a PReLU layer after
+   * it (named {@code <name>-prelu}) with one slope per output map ({@code spatial}) or unit.
+   */
+  static NeuralNetConfiguration.ListBuilder hidden(NeuralNetConfiguration.ListBuilder list,
+      NetworkOptions options, FeedForwardLayer.Builder<?> layer, boolean spatial) {
+    FeedForwardLayer built = (FeedForwardLayer) layer.activation(options.hiddenActivation()).build();
+    list.layer(built);
+    if (options.prelu()) {
+      list.layer(prelu(built.getLayerName() + "-prelu", built.getNOut(), spatial));
+    }
+    return list;
+  }
+
+  /**
+   * A PReLU layer for {@code channels} maps ({@code spatial}: one slope per map, shared over
+   * height and width) or units. DL4J reads only the shape of the slopes from {@code inputShape},
+   * so the maps' height and width need not be known here.
+   */
+  static PReLULayer prelu(String name, long channels, boolean spatial) {
+    PReLULayer.Builder builder = new PReLULayer.Builder().name(name);
+    if (spatial) {
+      builder.inputShape(channels, 1, 1).sharedAxes(2, 3);
+    } else {
+      builder.inputShape(channels);
+    }
+    return builder.build();
   }
 
   /** 2x2 max pooling with stride 2. */

@@ -48,22 +48,18 @@ public final class LeNet5 implements NetworkBuilder {
   @Override
   public MultiLayerConfiguration conf() {
     ImageShape in = options.inputShape();
-    return Layers.list(options)
-        // block 1: C1 (with the padding to 32x32) and S2
-        .layer(Layers.conv(options, "c1", KERNEL, C1_MAPS, options.activation())
-            .padding(padding(in.height()), padding(in.width()))
-            .build())
-        .layer(Layers.maxPool2x2("s2"))
-        // block 2: C3 and S4
-        .layer(Layers.conv(options, "c3", KERNEL, C3_MAPS, options.activation()).build())
-        .layer(Layers.maxPool2x2("s4"))
-        // block 3: C5 (a 5x5 convolution over 5x5 maps: fully connected), F6, output
-        .layer(Layers.conv(options, "c5", KERNEL, C5_MAPS, options.activation()).build())
-        .layer(new DenseLayer.Builder()
-            .name("f6")
-            .nOut(F6_UNITS)
-            .activation(options.activation())
-            .build())
+    var list = Layers.list(options);
+    // block 1: C1 (with the padding to 32x32) and S2
+    Layers.hidden(list, options, Layers.conv(options, "c1", KERNEL, C1_MAPS)
+        .padding(padding(in.height()), padding(in.width())), true);
+    list.layer(Layers.maxPool2x2("s2"));
+    // block 2: C3 and S4
+    Layers.hidden(list, options, Layers.conv(options, "c3", KERNEL, C3_MAPS), true);
+    list.layer(Layers.maxPool2x2("s4"));
+    // block 3: C5 (a 5x5 convolution over 5x5 maps: fully connected), F6, output
+    Layers.hidden(list, options, Layers.conv(options, "c5", KERNEL, C5_MAPS), true);
+    Layers.hidden(list, options, new DenseLayer.Builder().name("f6").nOut(F6_UNITS), false);
+    return list
         .layer(Layers.softmaxOutput(options.numClasses()))
         .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
         .build();

@@ -3,6 +3,8 @@ package org.sparkcnn.models;
 import java.util.Objects;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.sparkcnn.activations.Activations;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -10,7 +12,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * @param inputShape shape of one input image, [channels, height, width]
  * @param numClasses number of output classes
- * @param activation activation of the hidden layers
+ * @param activation activation of the hidden layers, by its name in the {@link Activations}
+ *     registry with any parameters ({@code relu}, {@code relu-h-swish}, {@code elu(alpha=0.5)});
+ *     {@code prelu} makes the builders insert a PReLU layer (a learned slope per channel) after
+ *     each hidden layer instead
  * @param weightInit weight initialisation scheme
  * @param l2 L2 penalty coefficient on weights (not biases); 0 for none
  * @param updater optimiser and learning rate (DL4J keeps it in the network configuration)
@@ -21,7 +26,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 public record NetworkOptions(
     ImageShape inputShape,
     int numClasses,
-    IActivation activation,
+    String activation,
     WeightInit weightInit,
     double l2,
     IUpdater updater,
@@ -34,12 +39,28 @@ public record NetworkOptions(
     Objects.requireNonNull(weightInit, "weightInit");
     Objects.requireNonNull(updater, "updater");
     Objects.requireNonNull(convolutions, "convolutions");
+    if (!Activations.isPrelu(activation)) {
+      Activations.parse(activation); // fails naming an unknown activation or parameter
+    }
     if (numClasses < 2) {
       throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
     }
     if (!(l2 >= 0) || Double.isInfinite(l2)) {
       throw new IllegalArgumentException("l2 must be a finite value >= 0, got " + l2);
     }
+  }
+
+  /** True when the hidden activation is PReLU, which the builders insert as layers. */
+  public boolean prelu() {
+    return Activations.isPrelu(activation);
+  }
+
+  /**
+   * The activation function of the hidden layers: the named one, or the identity when PReLU
+   * layers follow them.
+   */
+  public IActivation hiddenActivation() {
+    return prelu() ? new ActivationIdentity() : Activations.parse(activation);
   }
 
   /** These options with another convolution engine. */

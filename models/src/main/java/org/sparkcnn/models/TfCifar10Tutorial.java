@@ -15,8 +15,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
  *
  * <p>LRN as TensorFlow's {@code depth_radius=4, bias=1, alpha=0.001/9, beta=0.75}: DL4J's layer
  * sums over n = 2 * radius + 1 = 9 maps and, like TensorFlow, does not divide alpha by n.
- * Differences from the tutorial: the options' L2 applies to every weight (the tutorial puts
- * 0.004 on local3/local4 only); no moving average of the weights.
+ * The options' L2 applies to the weights of local3 and local4 only, as the tutorial's 0.004 does
+ * (its softmax layer has no weight decay either). Not here: the moving average of the weights.
  */
 public final class TfCifar10Tutorial implements NetworkBuilder {
   public static final int MAPS = 64;
@@ -57,19 +57,21 @@ public final class TfCifar10Tutorial implements NetworkBuilder {
   @Override
   public MultiLayerConfiguration conf() {
     ImageShape in = options.inputShape();
-    return Layers.list(options)
-        .layer(Layers.conv(options, "conv1", KERNEL, MAPS, options.activation())
-            .convolutionMode(ConvolutionMode.Same).build())
-        .layer(maxPool3x3Stride2("pool1"))
-        .layer(lrn("norm1"))
-        .layer(Layers.conv(options, "conv2", KERNEL, MAPS, options.activation())
-            .convolutionMode(ConvolutionMode.Same).build())
-        .layer(lrn("norm2"))
-        .layer(maxPool3x3Stride2("pool2"))
-        .layer(new DenseLayer.Builder().name("local3").nOut(LOCAL3_UNITS)
-            .activation(options.activation()).build())
-        .layer(new DenseLayer.Builder().name("local4").nOut(LOCAL4_UNITS)
-            .activation(options.activation()).build())
+    var list = Layers.list(options, 0);
+    // block 1: conv1, pool1, norm1 (no weight decay on convolutions, as in the tutorial)
+    Layers.hidden(list, options, Layers.conv(options, "conv1", KERNEL, MAPS)
+        .convolutionMode(ConvolutionMode.Same), true);
+    list.layer(maxPool3x3Stride2("pool1")).layer(lrn("norm1"));
+    // block 2: conv2, norm2, pool2
+    Layers.hidden(list, options, Layers.conv(options, "conv2", KERNEL, MAPS)
+        .convolutionMode(ConvolutionMode.Same), true);
+    list.layer(lrn("norm2")).layer(maxPool3x3Stride2("pool2"));
+    // block 3: local3, local4 (weight decay: the options' L2), linear softmax layer
+    Layers.hidden(list, options, new DenseLayer.Builder().name("local3").nOut(LOCAL3_UNITS)
+        .l2(options.l2()), false);
+    Layers.hidden(list, options, new DenseLayer.Builder().name("local4").nOut(LOCAL4_UNITS)
+        .l2(options.l2()), false);
+    return list
         .layer(Layers.softmaxOutput(options.numClasses()))
         .setInputType(InputType.convolutional(in.height(), in.width(), in.channels()))
         .build();

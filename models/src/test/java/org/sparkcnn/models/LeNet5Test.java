@@ -1,5 +1,15 @@
 package org.sparkcnn.models;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+
+import java.util.List;
+
+import java.util.ArrayList;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +18,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -17,7 +26,7 @@ class LeNet5Test {
 
   static NetworkOptions options(int channels, int size, int classes) {
     return new NetworkOptions(new ImageShape(channels, size, size), classes,
-        Activation.RELU.getActivationFunction(), WeightInit.RELU, 0.0, new Sgd(0.1), 1L,
+        "relu", WeightInit.RELU, 0.0, new Sgd(0.1), 1L,
         ConvolutionEngine.NATIVE);
   }
 
@@ -56,6 +65,30 @@ class LeNet5Test {
     long expected = conv(3, 6, 5) + conv(6, 16, 5) + conv(16, 120, 5) + dense(120, 84)
         + dense(84, 100);
     assertEquals(expected, new LeNet5(options(3, 32, 100)).init().numParams());
+  }
+
+  @Test
+  void preluInsertsALayerWithOneSlopePerMapOrUnitAfterEachHiddenLayer() {
+    NetworkOptions relu = options(1, 28, 10);
+    NetworkOptions prelu = new NetworkOptions(relu.inputShape(), 10, "prelu", relu.weightInit(),
+        0, relu.updater(), 1L, relu.convolutions());
+    MultiLayerConfiguration conf = new LeNet5(prelu).conf();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      names.add(conf.getConf(i).getLayer().getLayerName());
+    }
+    assertEquals(List.of("c1", "c1-prelu", "s2", "c3", "c3-prelu", "s4", "c5", "c5-prelu", "f6",
+        "f6-prelu", "output"), names);
+    assertInstanceOf(ActivationIdentity.class,
+        ((BaseLayer) conf.getConf(0).getLayer()).getActivationFn());
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    assertEquals(61_706 + 6 + 16 + 120 + 84, net.numParams());
+    assertArrayEquals(new long[] {6, 1, 1}, net.getLayer(1).getParam("W").shape());
+    assertArrayEquals(new long[] {2, 10}, net.output(Nd4j.rand(2, 1, 28, 28)).shape());
+    assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+    assertThrows(IllegalArgumentException.class, () -> new NetworkOptions(relu.inputShape(), 10,
+        "prelu2", relu.weightInit(), 0, relu.updater(), 1L, relu.convolutions()));
   }
 
   @Test

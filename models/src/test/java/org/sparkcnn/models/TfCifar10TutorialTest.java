@@ -30,6 +30,19 @@ class TfCifar10TutorialTest {
   }
 
   @Test
+  void weightDecayFallsOnTheTwoDenseLayersOnly() {
+    NetworkOptions base = options(3, 24, 10);
+    MultiLayerConfiguration conf = new TfCifar10Tutorial(new NetworkOptions(base.inputShape(), 10,
+        "relu", base.weightInit(), 0.004, base.updater(), 1L, base.convolutions())).conf();
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      var layer = conf.getConf(i).getLayer();
+      var regularization = layer.getRegularizationByParam("W");
+      boolean decayed = regularization != null && !regularization.isEmpty();
+      assertEquals(layer.getLayerName().startsWith("local"), decayed, layer.getLayerName());
+    }
+  }
+
+  @Test
   void usesTheChosenConvolutionEngineAndRoundTripsThroughJson() {
     NetworkOptions nativeOptions = options(3, 24, 10);
     MultiLayerConfiguration conf = new TfCifar10Tutorial(nativeOptions).conf();

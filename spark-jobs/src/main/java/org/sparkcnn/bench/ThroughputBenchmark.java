@@ -20,7 +20,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -155,7 +154,7 @@ public final class ThroughputBenchmark {
 
   static MultiLayerNetwork network(String model, ConvolutionEngine engine) {
     NetworkOptions options = new NetworkOptions(CASES.get(model).shape(), CLASSES,
-        Activation.RELU.getActivationFunction(), WeightInit.RELU, 5e-4,
+        "relu", WeightInit.RELU, 5e-4,
         new Nesterovs(0.01, 0.9), 1L, engine);
     return Models.builder(model, options).init();
   }

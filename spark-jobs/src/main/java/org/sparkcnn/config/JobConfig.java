@@ -184,7 +184,9 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
       check(Models.isKnown(name), "model.name", "must be one of " + Models.names(),
           "'" + name + "'");
       try {
-        Activations.parse(activation);
+        if (!Activations.isPrelu(activation)) {
+          Activations.parse(activation);
+        }
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException("model.activation: " + e.getMessage(), e);
       }

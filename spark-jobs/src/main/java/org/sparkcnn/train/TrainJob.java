@@ -20,7 +20,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkcnn.activations.Activations;
 import org.sparkcnn.augment.DatasetStats;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
@@ -290,7 +289,7 @@ public final class TrainJob {
     int numClasses = config.data().numClasses();
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
     NetworkOptions options = new NetworkOptions(trainAugmenter.outputShape(), numClasses,
-        Activations.parse(config.model().activation()), config.model().weightInitScheme(),
+        config.model().activation(), config.model().weightInitScheme(),
         config.model().l2(), tc.optimizer(), config.run().seed(),
         config.model().convolutionEngine());
     MultiLayerNetwork net = Models.builder(config.model().name(), options).init();

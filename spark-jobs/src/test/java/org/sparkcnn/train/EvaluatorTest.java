@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.sparkcnn.LocalSpark;
-import org.sparkcnn.activations.Activations;
 import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.LabeledImage;
@@ -30,7 +29,7 @@ class EvaluatorTest {
   @Test
   void tenCropEvaluationScoresTheSoftmaxAveragedOverEachImagesViews() {
     MultiLayerNetwork net = Models.builder("tf-cifar10", new NetworkOptions(
-        new ImageShape(3, 24, 24), 10, Activations.parse("relu"), WeightInit.RELU, 0,
+        new ImageShape(3, 24, 24), 10, "relu", WeightInit.RELU, 0,
         new Sgd(0.1), 7, ConvolutionEngine.NATIVE)).init();
     Random random = new Random(3);
     List<LabeledImage> examples = new ArrayList<>();
