@@ -2,6 +2,8 @@ package org.sparkcnn.models;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -53,6 +55,21 @@ final class Layers {
   }
 
   /**
+   * Adds the options' activation as a layer of its own (after batch normalization): an {@code
+   * ActivationLayer}, or a PReLU layer with one slope per map ({@code spatial}) or unit.
+   */
+  static NeuralNetConfiguration.ListBuilder activation(NeuralNetConfiguration.ListBuilder list,
+      NetworkOptions options, String name, long channels, boolean spatial) {
+    return list.layer(options.prelu() ? prelu(name, channels, spatial)
+        : new ActivationLayer.Builder().name(name).activation(options.hiddenActivation()).build());
+  }
+
+  /** Batch normalization over the maps (or units) of the layer before. */
+  static BatchNormalization batchNorm(String name) {
+    return new BatchNormalization.Builder().name(name).build();
+  }
+
+  /**
    * A PReLU layer for {@code channels} maps ({@code spatial}: one slope per map, shared over
    * height and width) or units. DL4J reads only the shape of the slopes from {@code inputShape},
    * so the maps' height and width need not be known here.
@@ -78,10 +95,14 @@ final class Layers {
 
   /** Softmax classifier trained with cross-entropy (negative log-likelihood). */
   static OutputLayer softmaxOutput(int classes) {
+    return softmaxOutputBuilder(classes).build();
+  }
+
+  /** {@link #softmaxOutput}, open for per-layer settings such as dropout. */
+  static OutputLayer.Builder softmaxOutputBuilder(int classes) {
     return new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
         .name("output")
         .nOut(classes)
-        .activation(Activation.SOFTMAX)
-        .build();
+        .activation(Activation.SOFTMAX);
   }
 }

@@ -3,6 +3,7 @@ package org.sparkcnn.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkcnn.models.LeNet5Test.options;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,27 @@ class ModelsTest {
   void unknownNameListsTheKnownOnes() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> Models.builder("lenet6", options(1, 28, 10)));
-    assertEquals("unknown model 'lenet6'; known: lenet-caffe, lenet5, tf-cifar10", e.getMessage());
+    assertEquals("unknown model 'lenet6'; known: alexnet, alexnet-cifar, lenet-caffe, lenet5,"
+        + " mobilenet-v1(alpha=1.0, unit=standard), mobilenet-v1-cifar(alpha=1.0, unit=standard),"
+        + " tf-cifar10, vgg11(batch-norm=false), vgg16(batch-norm=false)", e.getMessage());
+  }
+
+  @Test
+  void parametersAreWrittenLikeActivationsAndChecked() {
+    NetworkBuilder b = Models.builder("mobilenet-v1-cifar(alpha=0.5, unit=rhs)",
+        ZooFixtures.options(new ImageShape(3, 32, 32), 100, "relu-h-swish"));
+    var names = MobileNetV1Test.names(b.conf());
+    assertTrue(names.contains("unit1-dw-act") && !names.contains("unit1-pw-act"));
+    assertEquals(16L, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer)
+        b.conf().getConf(0).getLayer()).getNOut(), "32 maps x alpha 0.5");
+    Models.validate("vgg16(batch-norm=true)");
+    var unknown = assertThrows(IllegalArgumentException.class,
+        () -> Models.validate("vgg16(batchnorm=true)"));
+    assertEquals("model vgg16: unknown parameter 'batchnorm=true'; it takes batch-norm",
+        unknown.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Models.validate("lenet5(alpha=1)"));
+    var invalid = assertThrows(IllegalArgumentException.class, () -> Models.builder(
+        "vgg11(batch-norm=yes)", ZooFixtures.options(new ImageShape(3, 32, 32), 10, "relu")));
+    assertEquals("batch-norm must be true or false, got yes", invalid.getMessage());
   }
 }

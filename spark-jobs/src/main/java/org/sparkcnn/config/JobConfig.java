@@ -181,8 +181,11 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   public record ModelConfig(String name, String activation, String weightInit, double l2,
       String convolution) {
     public ModelConfig {
-      check(Models.isKnown(name), "model.name", "must be one of " + Models.names(),
-          "'" + name + "'");
+      try {
+        Models.validate(name);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("model.name: " + e.getMessage(), e);
+      }
       try {
         if (!Activations.isPrelu(activation)) {
           Activations.parse(activation);

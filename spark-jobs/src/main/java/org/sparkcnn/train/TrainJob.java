@@ -292,7 +292,12 @@ public final class TrainJob {
         config.model().activation(), config.model().weightInitScheme(),
         config.model().l2(), tc.optimizer(), config.run().seed(),
         config.model().convolutionEngine());
-    MultiLayerNetwork net = Models.builder(config.model().name(), options).init();
+    MultiLayerNetwork net;
+    try {
+      net = Models.builder(config.model().name(), options).init();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("model.name: " + e.getMessage(), e);
+    }
     log.info("model {}: {} parameters", config.model().name(), net.numParams());
 
     ParameterAveragingTrainingMaster master =
