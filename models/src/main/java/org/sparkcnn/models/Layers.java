@@ -1,5 +1,6 @@
 package org.sparkcnn.models;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -26,13 +27,24 @@ final class Layers {
    * on layers that set their own; DL4J gives a layer the global L2 whenever it has none).
    */
   static NeuralNetConfiguration.ListBuilder list(NetworkOptions options, double l2) {
+    return global(options, l2).list();
+  }
+
+  /**
+   * A graph with the options' seed, optimiser, weight init and L2 (on every layer that sets none
+   * itself); valid convolutions.
+   */
+  static ComputationGraphConfiguration.GraphBuilder graph(NetworkOptions options) {
+    return global(options, options.l2()).graphBuilder();
+  }
+
+  private static NeuralNetConfiguration.Builder global(NetworkOptions options, double l2) {
     return new NeuralNetConfiguration.Builder()
         .seed(options.seed())
         .updater(options.updater())
         .weightInit(options.weightInit())
         .l2(l2)
-        .convolutionMode(ConvolutionMode.Truncate)
-        .list();
+        .convolutionMode(ConvolutionMode.Truncate);
   }
 
   /** A square convolution with stride 1, of the options' convolution engine. */
