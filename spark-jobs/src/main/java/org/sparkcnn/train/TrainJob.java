@@ -35,6 +35,7 @@ import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
 import org.sparkcnn.data.PixelStatistics;
 import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.ModelSummary;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
@@ -42,8 +43,9 @@ import org.sparkcnn.report.RunReports;
 
 /**
  * Trains a CNN with DL4J parameter averaging on Spark, evaluates it on the test set after every
- * epoch, and writes a run directory: {@code config.conf}, {@code metrics.csv}, {@code
- * accuracy.csv/.md}, {@code timing.csv/.md}, {@code model.zip} and, last, {@code _SUCCESS}.
+ * epoch, and writes a run directory: {@code config.conf}, {@code model.md}, {@code metrics.csv},
+ * {@code accuracy.csv/.md}, {@code timing.csv/.md}, {@code model.zip} and, last, {@code
+ * _SUCCESS}.
  *
  * <p>Usage: {@code TrainJob [--conf FILE]... [--set key=value]...}
  *
@@ -299,6 +301,8 @@ public final class TrainJob {
       throw new InvalidConfigException("model.name: " + e.getMessage(), e);
     }
     log.info("model {}: {} parameters", config.model().name(), net.numParams());
+    dir.write("model.md", ModelSummary.modelMarkdown(config.model().name(),
+        options.inputShape(), net.getLayerWiseConfigurations()));
 
     ParameterAveragingTrainingMaster master =
         new ParameterAveragingTrainingMaster.Builder(workers, tc.batchSizePerWorker())

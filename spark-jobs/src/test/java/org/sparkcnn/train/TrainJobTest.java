@@ -86,6 +86,13 @@ class TrainJobTest {
     assertEquals(config.train(), reloadedConfig.train());
     assertEquals(config.data(), reloadedConfig.data());
 
+    // model.md: the summary of the network trained, for the images it was given
+    String model = Files.readString(dir.resolve("model.md"));
+    assertTrue(model.startsWith("# Model lenet5, input [1, 28, 28]\n"), model);
+    assertTrue(model.contains("| c1 | NativeConvolution | [6, 28, 28] | 156 | 156 | 117,600 |"),
+        model);
+    assertTrue(model.contains("| total |  |  | 61,706 | 61,706 | 416,520 |"), model);
+
     List<List<String>> metrics = csv(dir.resolve("metrics.csv"));
     assertEquals(List.of("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
         "test_accuracy", "seconds", "examples_per_sec", "eval_seconds"), metrics.get(0));
