@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeConvolutional;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeFeedForward;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -62,11 +61,6 @@ import org.nd4j.linalg.learning.config.Sgd;
  * (165,888) together bring the count to only about 18.8M.
  */
 public final class ModelSummary {
-  /** Input of the models when {@code --input} is not given: what they were designed for. */
-  static final Map<String, ImageShape> NATURAL_INPUTS = Map.of(
-      "lenet5", new ImageShape(1, 28, 28), // MNIST, padded to 32x32 by C1
-      "lenet-caffe", new ImageShape(1, 28, 28), // MNIST
-      "tf-cifar10", new ImageShape(3, 24, 24)); // the tutorial's CIFAR-10 crops
   static final int DEFAULT_CLASSES = 10;
   static final String DEFAULT_ACTIVATION = "relu";
   private static final String USAGE =
@@ -164,12 +158,7 @@ public final class ModelSummary {
   private static Row layerRow(String name, Layer layer, InputType input, InputType output) {
     long parameters = layer.initializer().numParams(layer);
     return new Row(name, layer.getClass().getSimpleName(), shape(output),
-        parameters - untrainedParameters(layer), parameters, multiplyAdds(layer, input, output));
-  }
-
-  /** Parameters of {@code layer} that no gradient updates: BatchNormalization's statistics. */
-  static long untrainedParameters(Layer layer) {
-    return layer instanceof BatchNormalization bn ? 2 * bn.getNOut() : 0;
+        parameters - ParameterCounts.statistics(layer), parameters, multiplyAdds(layer, input, output));
   }
 
   /**
@@ -254,7 +243,11 @@ public final class ModelSummary {
    */
   public static String modelMarkdown(String modelName, ImageShape input,
       MultiLayerConfiguration conf) {
-    ModelSummary summary = of(conf, input);
+    return modelMarkdown(modelName, input, of(conf, input));
+  }
+
+  /** {@link #modelMarkdown(String, ImageShape, MultiLayerConfiguration)} of a summary. */
+  public static String modelMarkdown(String modelName, ImageShape input, ModelSummary summary) {
     return "# Model " + modelName + ", input " + input + "\n\n" + summary.toMarkdown() + "\n"
         + "Input shape and output shapes are [channels, height, width] or [units]. Parameters as"
         + " DL4J counts them: BatchNormalization's running mean and variance are parameters but"
@@ -276,8 +269,8 @@ public final class ModelSummary {
     // Weight init, L2, updater and seed do not change the table; any valid value does.
     NetworkOptions options = new NetworkOptions(arguments.input(), arguments.classes(),
         arguments.activation(), WeightInit.RELU, 0, new Sgd(), 0L, ConvolutionEngine.NATIVE);
-    MultiLayerConfiguration conf = Models.builder(arguments.model(), options).conf();
-    return modelMarkdown(arguments.model(), arguments.input(), conf);
+    return modelMarkdown(arguments.model(), arguments.input(),
+        Models.create(arguments.model(), options).summary(arguments.input()));
   }
 
   public static void main(String[] args) {
@@ -328,16 +321,9 @@ public final class ModelSummary {
       if (model == null) {
         throw new IllegalArgumentException("no model given\n" + USAGE);
       }
-      if (!Models.isKnown(model)) {
-        throw new IllegalArgumentException("unknown model '" + model + "'; known: "
-            + String.join(", ", Models.names()));
-      }
+      Models.validate(model);
       if (input == null) {
-        input = NATURAL_INPUTS.get(model.trim().toLowerCase(Locale.ROOT));
-        if (input == null) {
-          throw new IllegalArgumentException("no natural input known for model '" + model
-              + "'; give --input C,H,W");
-        }
+        input = Models.naturalInput(model);
       }
       return new Arguments(model, input, classes, activation);
     }

@@ -19,34 +19,45 @@ public final class Models {
   private static final Pattern SYNTAX =
       Pattern.compile("\\s*([A-Za-z0-9_-]+)\\s*(?:\\((.*)\\))?\\s*");
 
-  /** An architecture: its parameters with their defaults, and how it is built. */
-  private record Entry(Map<String, String> defaults,
-      BiFunction<NetworkOptions, Map<String, String>, NetworkBuilder> factory) {}
+  /**
+   * An architecture: its parameters with their defaults, the input it was designed for, and how it
+   * is built.
+   */
+  private record Entry(Map<String, String> defaults, ImageShape naturalInput,
+      BiFunction<NetworkOptions, Map<String, String>, ModelBuilder> factory) {}
+
+  private static final ImageShape MNIST = new ImageShape(1, 28, 28);
+  private static final ImageShape CIFAR = new ImageShape(3, 32, 32);
+  private static final ImageShape IMAGENET = new ImageShape(3, 224, 224);
 
   private static final Map<String, Entry> ENTRIES = new TreeMap<>();
 
   static {
-    add("lenet5", Map.of(), (o, p) -> new LeNet5(o));
-    add("lenet-caffe", Map.of(), (o, p) -> new CaffeLeNet(o));
-    add("tf-cifar10", Map.of(), (o, p) -> new TfCifar10Tutorial(o));
-    add("alexnet", Map.of(), (o, p) -> new AlexNet(o, AlexNet.Form.IMAGENET));
-    add("alexnet-cifar", Map.of(), (o, p) -> new AlexNet(o, AlexNet.Form.CIFAR));
-    add("vgg11", Map.of("batch-norm", "false"),
+    add("lenet5", Map.of(), MNIST, (o, p) -> new LeNet5(o));
+    add("lenet-caffe", Map.of(), MNIST, (o, p) -> new CaffeLeNet(o));
+    add("tf-cifar10", Map.of(), new ImageShape(3, 24, 24), (o, p) -> new TfCifar10Tutorial(o));
+    add("alexnet", Map.of(), new ImageShape(3, 227, 227),
+        (o, p) -> new AlexNet(o, AlexNet.Form.IMAGENET));
+    add("alexnet-cifar", Map.of(), CIFAR, (o, p) -> new AlexNet(o, AlexNet.Form.CIFAR));
+    add("vgg11", Map.of("batch-norm", "false"), CIFAR,
         (o, p) -> new Vgg(o, Vgg.VGG11, bool(p, "batch-norm")));
-    add("vgg16", Map.of("batch-norm", "false"),
+    add("vgg16", Map.of("batch-norm", "false"), CIFAR,
         (o, p) -> new Vgg(o, Vgg.VGG16, bool(p, "batch-norm")));
     Map<String, String> mobileNet = Map.of("alpha", "1.0", "unit", "standard");
-    add("mobilenet-v1", mobileNet, (o, p) -> new MobileNetV1(o, number(p, "alpha"), rhs(p),
-        MobileNetV1.Form.IMAGENET));
-    add("mobilenet-v1-cifar", mobileNet, (o, p) -> new MobileNetV1(o, number(p, "alpha"),
+    add("mobilenet-v1", mobileNet, IMAGENET, (o, p) -> new MobileNetV1(o, number(p, "alpha"),
+        rhs(p), MobileNetV1.Form.IMAGENET));
+    add("mobilenet-v1-cifar", mobileNet, CIFAR, (o, p) -> new MobileNetV1(o, number(p, "alpha"),
         rhs(p), MobileNetV1.Form.CIFAR));
+    add("resnet18", Map.of(), IMAGENET, (o, p) -> ResNet.resnet18(o));
+    add("resnet34", Map.of(), IMAGENET, (o, p) -> ResNet.resnet34(o));
+    add("resnet20", Map.of(), CIFAR, (o, p) -> ResNet.resnet20(o));
   }
 
   private Models() {}
 
-  private static void add(String name, Map<String, String> defaults,
-      BiFunction<NetworkOptions, Map<String, String>, NetworkBuilder> factory) {
-    ENTRIES.put(name, new Entry(defaults, factory));
+  private static void add(String name, Map<String, String> defaults, ImageShape naturalInput,
+      BiFunction<NetworkOptions, Map<String, String>, ModelBuilder> factory) {
+    ENTRIES.put(name, new Entry(defaults, naturalInput, factory));
   }
 
   private static boolean bool(Map<String, String> params, String key) {
@@ -80,10 +91,30 @@ public final class Models {
    * @throws IllegalArgumentException for an unknown name (listing the known ones), an unknown or
    *     invalid parameter, or options the architecture cannot take
    */
-  public static NetworkBuilder builder(String spec, NetworkOptions options) {
+  public static ModelBuilder create(String spec, NetworkOptions options) {
     Matcher m = SYNTAX.matcher(spec);
     Entry entry = entry(spec, m);
     return entry.factory().apply(options, params(m, entry));
+  }
+
+  /**
+   * {@link #create} for an architecture that is a stack of layers, as the training job needs.
+   *
+   * @throws IllegalArgumentException also when {@code spec} names a graph (ResNet)
+   */
+  public static NetworkBuilder builder(String spec, NetworkOptions options) {
+    ModelBuilder model = create(spec, options);
+    if (model instanceof NetworkBuilder network) {
+      return network;
+    }
+    throw new IllegalArgumentException("model '" + spec.trim() + "' is a computation graph"
+        + " (residual connections), which the training job cannot train yet; its summary and"
+        + " configuration are available (ModelSummary, Models.create)");
+  }
+
+  /** The input {@code spec}'s architecture was designed for: [channels, height, width]. */
+  public static ImageShape naturalInput(String spec) {
+    return entry(spec, SYNTAX.matcher(spec)).naturalInput();
   }
 
   /**

@@ -4,10 +4,15 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** A model architecture: a pure configuration, and a network built from it. */
-public interface NetworkBuilder {
+public non-sealed interface NetworkBuilder extends ModelBuilder {
 
   /** The network configuration; allocates no weights. */
   MultiLayerConfiguration conf();
+
+  @Override
+  default ModelSummary summary(ImageShape input) {
+    return ModelSummary.of(conf(), input);
+  }
 
   /** The network with freshly initialised weights. */
   default MultiLayerNetwork init() {

@@ -53,7 +53,8 @@ public final class ParameterCounts {
         ? statistics(layerVertex.getLayerConf().getLayer()) : 0;
   }
 
-  private static long statistics(Layer layer) {
+  /** Parameters of {@code layer} that no gradient updates: BatchNormalization's statistics. */
+  static long statistics(Layer layer) {
     return layer instanceof BatchNormalization bn ? BATCH_NORM_STATISTICS * bn.getNOut() : 0;
   }
 }

@@ -218,10 +218,17 @@ class ModelSummaryTest {
   }
 
   @Test
+  void commandLineSummarisesGraphModelsAtTheirNaturalInput() {
+    String page = ModelSummary.run(new String[] {"resnet20"});
+    assertTrue(page.startsWith("# Model resnet20, input [3, 32, 32]"), page);
+    assertTrue(page.contains("| total |  |  | 269,722 | 271,098 | "), page);
+  }
+
+  @Test
   void commandLineRejectsBadArguments() {
     var unknown = assertThrows(IllegalArgumentException.class,
         () -> ModelSummary.Arguments.parse(new String[] {"lenet6"}));
-    assertTrue(unknown.getMessage().startsWith("unknown model 'lenet6'; known: lenet-caffe"),
+    assertTrue(unknown.getMessage().startsWith("unknown model 'lenet6'; known: alexnet, "),
         unknown.getMessage());
     var shape = assertThrows(IllegalArgumentException.class,
         () -> ModelSummary.Arguments.parse(new String[] {"lenet5", "--input", "28,28"}));

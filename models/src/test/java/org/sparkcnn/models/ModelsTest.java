@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkcnn.models.LeNet5Test.options;
 
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.junit.jupiter.api.Test;
 
 class ModelsTest {
@@ -22,7 +25,29 @@ class ModelsTest {
         () -> Models.builder("lenet6", options(1, 28, 10)));
     assertEquals("unknown model 'lenet6'; known: alexnet, alexnet-cifar, lenet-caffe, lenet5,"
         + " mobilenet-v1(alpha=1.0, unit=standard), mobilenet-v1-cifar(alpha=1.0, unit=standard),"
-        + " tf-cifar10, vgg11(batch-norm=false), vgg16(batch-norm=false)", e.getMessage());
+        + " resnet18, resnet20, resnet34, tf-cifar10, vgg11(batch-norm=false),"
+        + " vgg16(batch-norm=false)", e.getMessage());
+  }
+
+  @Test
+  void everyModelBuildsAtItsNaturalInputAndItsConfigurationRoundTripsThroughJson() {
+    for (String name : List.of("lenet5", "lenet-caffe", "tf-cifar10", "alexnet", "alexnet-cifar",
+        "vgg11", "vgg16(batch-norm=true)", "mobilenet-v1", "mobilenet-v1-cifar(unit=rhs)",
+        "resnet18", "resnet34", "resnet20")) {
+      ImageShape input = Models.naturalInput(name);
+      ModelBuilder model = Models.create(name, ZooFixtures.options(input, 10, "relu"));
+      if (model instanceof NetworkBuilder network) {
+        var conf = network.conf();
+        assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()), name);
+      } else {
+        var conf = ((GraphBuilder) model).conf();
+        assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()), name);
+      }
+      assertTrue(model.summary(input).totals().parameters() > 0, name);
+    }
+    var graph = assertThrows(IllegalArgumentException.class, () -> Models.builder("resnet20",
+        ZooFixtures.options(new ImageShape(3, 32, 32), 10, "relu")));
+    assertTrue(graph.getMessage().startsWith("model 'resnet20' is a computation graph"));
   }
 
   @Test

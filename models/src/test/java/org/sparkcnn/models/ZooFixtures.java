@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.Set;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,20 +29,6 @@ final class ZooFixtures {
   /** Trained parameters of batch normalization over {@code channels}: gamma and beta. */
   static long batchNorm(long channels) {
     return 2 * channels;
-  }
-
-  /**
-   * The running means and variances (or log standard deviations) of every batch normalization
-   * layer: parameters to DL4J, statistics to the papers.
-   */
-  static long batchNormStatistics(MultiLayerConfiguration conf) {
-    long statistics = 0;
-    for (var layer : conf.getConfs()) {
-      if (layer.getLayer() instanceof BatchNormalization bn) {
-        statistics += 2 * bn.getNOut();
-      }
-    }
-    return statistics;
   }
 
   /**
