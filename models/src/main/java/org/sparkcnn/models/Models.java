@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -23,7 +24,7 @@ public final class Models {
    * An architecture: its parameters with their defaults, the input it was designed for, and how it
    * is built.
    */
-  private record Entry(Map<String, String> defaults, ImageShape naturalInput,
+  private record Entry(Map<String, String> defaults, ImageShape naturalInput, boolean graph,
       BiFunction<NetworkOptions, Map<String, String>, ModelBuilder> factory) {}
 
   private static final ImageShape MNIST = new ImageShape(1, 28, 28);
@@ -48,16 +49,21 @@ public final class Models {
         rhs(p), MobileNetV1.Form.IMAGENET));
     add("mobilenet-v1-cifar", mobileNet, CIFAR, (o, p) -> new MobileNetV1(o, number(p, "alpha"),
         rhs(p), MobileNetV1.Form.CIFAR));
-    add("resnet18", Map.of(), IMAGENET, (o, p) -> ResNet.resnet18(o));
-    add("resnet34", Map.of(), IMAGENET, (o, p) -> ResNet.resnet34(o));
-    add("resnet20", Map.of(), CIFAR, (o, p) -> ResNet.resnet20(o));
+    addGraph("resnet18", IMAGENET, ResNet::resnet18);
+    addGraph("resnet34", IMAGENET, ResNet::resnet34);
+    addGraph("resnet20", CIFAR, ResNet::resnet20);
   }
 
   private Models() {}
 
   private static void add(String name, Map<String, String> defaults, ImageShape naturalInput,
-      BiFunction<NetworkOptions, Map<String, String>, ModelBuilder> factory) {
-    ENTRIES.put(name, new Entry(defaults, naturalInput, factory));
+      BiFunction<NetworkOptions, Map<String, String>, NetworkBuilder> factory) {
+    ENTRIES.put(name, new Entry(defaults, naturalInput, false, factory::apply));
+  }
+
+  private static void addGraph(String name, ImageShape naturalInput,
+      Function<NetworkOptions, GraphBuilder> factory) {
+    ENTRIES.put(name, new Entry(Map.of(), naturalInput, true, (o, p) -> factory.apply(o)));
   }
 
   private static boolean bool(Map<String, String> params, String key) {
@@ -110,6 +116,11 @@ public final class Models {
     throw new IllegalArgumentException("model '" + spec.trim() + "' is a computation graph"
         + " (residual connections), which the training job cannot train yet; its summary and"
         + " configuration are available (ModelSummary, Models.create)");
+  }
+
+  /** True when {@code spec} names a graph (residual connections) rather than a stack. */
+  public static boolean isGraph(String spec) {
+    return entry(spec, SYNTAX.matcher(spec)).graph();
   }
 
   /** The input {@code spec}'s architecture was designed for: [channels, height, width]. */

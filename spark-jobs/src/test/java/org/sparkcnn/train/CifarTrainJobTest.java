@@ -1,6 +1,7 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -96,5 +97,33 @@ class CifarTrainJobTest {
       }
       assertEquals(expected, Double.parseDouble(values[c]), 0.5, "channel " + c + " mean");
     }
+  }
+
+  @Test
+  void trainsMobileNetRhsFromTheZooAndDescribesItInModelMd() throws Exception {
+    Files.createDirectories(dir.resolve("cifar"));
+    Files.write(dir.resolve("cifar/data_batch_1.bin"), records(0, 256, 1));
+    Files.write(dir.resolve("cifar/test_batch.bin"), records(0, 64, 3));
+    String[] args = {
+        "--set", "data.format=cifar10", "--set", "data.class-names=[]",
+        "--set", "data.cifar.train=[\"" + dir.resolve("cifar/data_batch_1.bin") + "\"]",
+        "--set", "data.cifar.test=[\"" + dir.resolve("cifar/test_batch.bin") + "\"]",
+        "--set", "model.name=mobilenet-v1-cifar(alpha=0.25, unit=rhs)",
+        "--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
+        "--set", "train.batch-size-per-worker=32", "--set", "train.augment=[flip, standardize]",
+        "--set", "train.eval-augment=[standardize]",
+        "--set", "run.output-root=" + dir.resolve("runs"), "--set", "run.id=mobilenet"};
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code = TrainJob.execute(args, LocalSpark::start,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
+    Path run = dir.resolve("runs/mobilenet");
+    assertTrue(Files.exists(run.resolve(RunDirectory.SUCCESS)));
+    String model = Files.readString(run.resolve("model.md"));
+    assertTrue(model.startsWith("# Model mobilenet-v1-cifar(alpha=0.25, unit=rhs), input"
+        + " [3, 32, 32]"), model);
+    assertTrue(model.contains("| unit13-pw-bn | BatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
+        model);
+    assertFalse(model.contains("unit13-pw-act"), model);
   }
 }
