@@ -51,6 +51,15 @@ class MobileNetV1Test {
   }
 
   @Test
+  void multiplyAddsMatchThePapersTable() {
+    // Table 6 of the paper: 569M mult-adds at alpha 1 and 224x224, 149M at alpha 0.5.
+    assertEquals(568_740_352, new MobileNetV1(options(IMAGENET, 1000, "relu"), 1, false,
+        MobileNetV1.Form.IMAGENET).summary(IMAGENET).totals().multiplyAdds());
+    assertEquals(149_497_088, new MobileNetV1(options(IMAGENET, 1000, "relu"), 0.5, false,
+        MobileNetV1.Form.IMAGENET).summary(IMAGENET).totals().multiplyAdds());
+  }
+
+  @Test
   void cifarFormIsTheNetworkOfThe2022Paper() {
     // 3,315,428 parameters at 100 classes: the trained parameters with pointwise biases.
     long expected = expectedTrainable(1, 100, true);

@@ -119,6 +119,16 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void modelSummaryRunsTheSummaryWithTheApplicationClasspath() throws Exception {
+    Result r = bash(Map.of(), "submit/model-summary.sh", "--dry-run", "vgg16(batch-norm=true)",
+        "--classes", "100");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("-app.jar:"), r.out);
+    assertTrue(r.out.trim().endsWith(
+        " org.sparkcnn.models.ModelSummary vgg16\\(batch-norm=true\\) --classes 100"), r.out);
+  }
+
+  @Test
   void submitWithoutAMasterPrintsUsageAndFails() throws Exception {
     Result r = bash(Map.of(), "submit/submit.sh");
     assertEquals(2, r.exit);
@@ -132,7 +142,8 @@ class SubmitScriptsTest {
   void scriptsPassShellcheck() throws Exception {
     assumeTrue(onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
     Process p = new ProcessBuilder("shellcheck", "-x", "submit/common.sh", "submit/local.sh",
-        "submit/submit.sh", "submit/benchmark.sh", ".ci/run").directory(HOME.toFile()).redirectErrorStream(true).start();
+        "submit/submit.sh", "submit/benchmark.sh", "submit/model-summary.sh", ".ci/run")
+        .directory(HOME.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
   }
