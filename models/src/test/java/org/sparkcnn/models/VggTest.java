@@ -49,8 +49,10 @@ class VggTest {
 
   @Test
   void forwardPassAtTheSmallestInput() {
-    MultiLayerNetwork net = new Vgg(options(CIFAR, 10, "relu-swish"), Vgg.VGG11, true).init();
-    assertArrayEquals(new long[] {2, 10}, net.output(Nd4j.rand(2, 3, 32, 32)).shape());
+    for (List<Integer> layers : List.of(Vgg.VGG11, Vgg.VGG16)) {
+      MultiLayerNetwork net = new Vgg(options(CIFAR, 10, "relu-swish"), layers, true).init();
+      assertArrayEquals(new long[] {2, 10}, net.output(Nd4j.rand(2, 3, 32, 32)).shape());
+    }
     assertThrows(IllegalArgumentException.class,
         () -> new Vgg(options(new ImageShape(3, 31, 31), 10, "relu"), Vgg.VGG16, false));
   }
