@@ -47,22 +47,14 @@ public final class AlexNet implements NetworkBuilder {
   private final Form form;
 
   public AlexNet(NetworkOptions options, Form form) {
-    ImageShape in = options.inputShape();
-    int minimum = form == Form.IMAGENET ? 67 : 15;
-    if (in.height() < minimum || in.width() < minimum) {
-      throw new IllegalArgumentException("AlexNet (" + form + ") needs an input of at least "
-          + minimum + "x" + minimum + ", got " + in);
-    }
+    Layers.requireInputAtLeast(options.inputShape(), form == Form.IMAGENET ? 67 : 15,
+        "AlexNet (" + form + ")");
     this.options = options;
     this.form = form;
   }
 
   private static SubsamplingLayer overlappingMaxPool(String name) {
-    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-        .name(name)
-        .kernelSize(3, 3)
-        .stride(2, 2)
-        .build();
+    return Layers.maxPool(name, 3, 2).build();
   }
 
   private Layer lrn(String name) {

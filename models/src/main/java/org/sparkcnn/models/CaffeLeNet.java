@@ -26,10 +26,7 @@ public final class CaffeLeNet implements NetworkBuilder {
   private final NetworkOptions options;
 
   public CaffeLeNet(NetworkOptions options) {
-    ImageShape in = options.inputShape();
-    if (in.height() < 16 || in.width() < 16) {
-      throw new IllegalArgumentException("CaffeLeNet needs an input of at least 16x16, got " + in);
-    }
+    Layers.requireInputAtLeast(options.inputShape(), 16, "CaffeLeNet");
     this.options = options;
   }
 

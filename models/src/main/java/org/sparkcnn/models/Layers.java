@@ -98,11 +98,27 @@ final class Layers {
 
   /** 2x2 max pooling with stride 2. */
   static SubsamplingLayer maxPool2x2(String name) {
+    return maxPool(name, 2, 2).build();
+  }
+
+  /** Square max pooling of {@code kernel} x {@code kernel} windows every {@code stride} pixels. */
+  static SubsamplingLayer.Builder maxPool(String name, int kernel, int stride) {
     return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
         .name(name)
-        .kernelSize(2, 2)
-        .stride(2, 2)
-        .build();
+        .kernelSize(kernel, kernel)
+        .stride(stride, stride);
+  }
+
+  /**
+   * Checks that {@code input} is at least {@code minimum} pixels high and wide.
+   *
+   * @throws IllegalArgumentException naming the model, the minimum and the input
+   */
+  static void requireInputAtLeast(ImageShape input, int minimum, String model) {
+    if (input.height() < minimum || input.width() < minimum) {
+      throw new IllegalArgumentException(model + " needs an input of at least " + minimum + "x"
+          + minimum + ", got " + input);
+    }
   }
 
   /** Softmax classifier trained with cross-entropy (negative log-likelihood). */

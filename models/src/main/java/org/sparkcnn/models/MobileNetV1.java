@@ -66,15 +66,11 @@ public final class MobileNetV1 implements NetworkBuilder {
     if (!(alpha > 0 && alpha <= 1)) {
       throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
     }
-    ImageShape in = options.inputShape();
     int minimum = form == Form.IMAGENET ? 2 : 1; // the total stride: the smallest input
     for (int u = 0; u < units; u++) {
       minimum *= UNITS.get(u)[1];
     }
-    if (in.height() < minimum || in.width() < minimum) {
-      throw new IllegalArgumentException("MobileNetV1 (" + form + ") needs an input of at least "
-          + minimum + "x" + minimum + ", got " + in);
-    }
+    Layers.requireInputAtLeast(options.inputShape(), minimum, "MobileNetV1 (" + form + ")");
     this.options = options;
     this.alpha = alpha;
     this.rhs = rhs;

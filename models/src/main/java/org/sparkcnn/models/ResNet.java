@@ -127,12 +127,7 @@ public final class ResNet implements GraphBuilder {
             + Arrays.toString(stageMaps) + " maps");
       }
     }
-    ImageShape in = options.inputShape();
-    int min = minInputSize();
-    if (in.height() < min || in.width() < min) {
-      throw new IllegalArgumentException(
-          "this ResNet needs an input of at least " + min + "x" + min + ", got " + in);
-    }
+    Layers.requireInputAtLeast(options.inputShape(), minInputSize(), "this ResNet");
   }
 
   /** ResNet-18, ImageNet form, projection shortcuts (torchvision's {@code resnet18}). */

@@ -27,21 +27,12 @@ public final class TfCifar10Tutorial implements NetworkBuilder {
   private final NetworkOptions options;
 
   public TfCifar10Tutorial(NetworkOptions options) {
-    ImageShape in = options.inputShape();
-    if (in.height() < 8 || in.width() < 8) {
-      throw new IllegalArgumentException(
-          "TfCifar10Tutorial needs an input of at least 8x8, got " + in);
-    }
+    Layers.requireInputAtLeast(options.inputShape(), 8, "TfCifar10Tutorial");
     this.options = options;
   }
 
   private static SubsamplingLayer maxPool3x3Stride2(String name) {
-    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-        .name(name)
-        .kernelSize(3, 3)
-        .stride(2, 2)
-        .convolutionMode(ConvolutionMode.Same)
-        .build();
+    return Layers.maxPool(name, 3, 2).convolutionMode(ConvolutionMode.Same).build();
   }
 
   private Layer lrn(String name) {
