@@ -86,13 +86,6 @@ public final class Pipeline implements Serializable {
     return pipeline;
   }
 
-  /** A pipeline of already built steps (tests, benchmarks). */
-  public static Pipeline of(String key, List<Step> steps, boolean allowViews) {
-    Pipeline pipeline = new Pipeline(key, steps);
-    pipeline.checkOrder(allowViews);
-    return pipeline;
-  }
-
   private static Map<String, Object> params(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> params = new LinkedHashMap<>();
