@@ -24,7 +24,7 @@ public final class Models {
    * An architecture: its parameters with their defaults, the input it was designed for, and how it
    * is built.
    */
-  private record Entry(Map<String, String> defaults, ImageShape naturalInput, boolean graph,
+  private record Entry(Map<String, String> defaults, ImageShape naturalInput,
       BiFunction<NetworkOptions, Map<String, String>, ModelBuilder> factory) {}
 
   private static final ImageShape MNIST = new ImageShape(1, 28, 28);
@@ -58,12 +58,12 @@ public final class Models {
 
   private static void add(String name, Map<String, String> defaults, ImageShape naturalInput,
       BiFunction<NetworkOptions, Map<String, String>, NetworkBuilder> factory) {
-    ENTRIES.put(name, new Entry(defaults, naturalInput, false, factory::apply));
+    ENTRIES.put(name, new Entry(defaults, naturalInput, factory::apply));
   }
 
   private static void addGraph(String name, ImageShape naturalInput,
       Function<NetworkOptions, GraphBuilder> factory) {
-    ENTRIES.put(name, new Entry(Map.of(), naturalInput, true, (o, p) -> factory.apply(o)));
+    ENTRIES.put(name, new Entry(Map.of(), naturalInput, (o, p) -> factory.apply(o)));
   }
 
   private static boolean bool(Map<String, String> params, String key) {
@@ -104,7 +104,7 @@ public final class Models {
   }
 
   /**
-   * {@link #create} for an architecture that is a stack of layers, as the training job needs.
+   * {@link #create} for an architecture that is a stack of layers.
    *
    * @throws IllegalArgumentException also when {@code spec} names a graph (ResNet)
    */
@@ -114,13 +114,7 @@ public final class Models {
       return network;
     }
     throw new IllegalArgumentException("model '" + spec.trim() + "' is a computation graph"
-        + " (residual connections), which the training job cannot train yet; its summary and"
-        + " configuration are available (ModelSummary, Models.create)");
-  }
-
-  /** True when {@code spec} names a graph (residual connections) rather than a stack. */
-  public static boolean isGraph(String spec) {
-    return entry(spec, SYNTAX.matcher(spec)).graph();
+        + " (residual connections), not a stack of layers; build it with Models.create");
   }
 
   /** The input {@code spec}'s architecture was designed for: [channels, height, width]. */

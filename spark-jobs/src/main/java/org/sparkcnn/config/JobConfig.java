@@ -186,9 +186,6 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException("model.name: " + e.getMessage(), e);
       }
-      check(!Models.isGraph(name), "model.name",
-          "must be a stack of layers: the job cannot train computation graphs (ResNet) yet",
-          "'" + name + "'");
       try {
         if (!Activations.isPrelu(activation)) {
           Activations.parse(activation);

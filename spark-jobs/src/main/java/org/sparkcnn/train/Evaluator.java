@@ -5,7 +5,11 @@ import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import java.util.function.Function;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,17 +28,20 @@ final class Evaluator {
   private Evaluator() {}
 
   /** Accuracy and confusion of {@code net} over {@code examples}. */
-  static Evaluation evaluate(JavaSparkContext sc, MultiLayerNetwork net,
-      JavaRDD<LabeledImage> examples, Augmenter augmenter, int batchSize) {
-    Broadcast<String> conf = sc.broadcast(net.getLayerWiseConfigurations().toJson());
+  static Evaluation evaluate(JavaSparkContext sc, Model net, JavaRDD<LabeledImage> examples,
+      Augmenter augmenter, int batchSize) {
+    boolean graph = net instanceof ComputationGraph;
+    Broadcast<String> conf = sc.broadcast(graph
+        ? ((ComputationGraph) net).getConfiguration().toJson()
+        : ((MultiLayerNetwork) net).getLayerWiseConfigurations().toJson());
     // A copy: removing a broadcast closes AutoCloseable values, which would free the network's own
     // parameters in local mode, where the broadcast holds the very object it was given.
     Broadcast<INDArray> params = sc.broadcast(net.params().dup());
     int numClasses = augmenter.numClasses();
     try {
       return Minibatches.inOrder(examples, batchSize, augmenter)
-          .mapPartitions(batches -> evaluatePartition(batches, conf.value(), params.value(),
-              augmenter.views(), numClasses))
+          .mapPartitions(batches -> evaluatePartition(batches, graph, conf.value(),
+              params.value(), augmenter.views(), numClasses))
           .treeReduce(Evaluator::merge, 2);
     } finally {
       conf.unpersist(false);
@@ -42,17 +49,25 @@ final class Evaluator {
     }
   }
 
-  private static Iterator<Evaluation> evaluatePartition(Iterator<DataSet> batches, String conf,
-      INDArray params, int views, int numClasses) {
+  private static Iterator<Evaluation> evaluatePartition(Iterator<DataSet> batches, boolean graph,
+      String conf, INDArray params, int views, int numClasses) {
     if (!batches.hasNext()) {
       return Collections.emptyIterator();
     }
-    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
-    net.init(params.dup(), false);
+    Function<INDArray, INDArray> output;
+    if (graph) {
+      ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf));
+      net.init(params.dup(), false);
+      output = features -> net.outputSingle(false, features);
+    } else {
+      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
+      net.init(params.dup(), false);
+      output = features -> net.output(features, false);
+    }
     Evaluation evaluation = new Evaluation(numClasses);
     while (batches.hasNext()) {
       DataSet batch = batches.next();
-      INDArray probabilities = net.output(batch.getFeatures(), false);
+      INDArray probabilities = output.apply(batch.getFeatures());
       if (views > 1) {
         long n = batch.getLabels().size(0);
         probabilities = probabilities.reshape('c', n, views, numClasses).mean(1);

@@ -13,7 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
@@ -35,8 +35,11 @@ import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
 import org.sparkcnn.data.PixelStatistics;
 import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.GraphBuilder;
+import org.sparkcnn.models.ModelBuilder;
 import org.sparkcnn.models.ModelSummary;
 import org.sparkcnn.models.Models;
+import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunReports;
@@ -294,15 +297,17 @@ public final class TrainJob {
         config.model().activation(), config.model().weightInitScheme(),
         config.model().l2(), tc.optimizer(), config.run().seed(),
         config.model().convolutionEngine());
-    MultiLayerNetwork net;
+    ModelBuilder model;
     try {
-      net = Models.builder(config.model().name(), options).init();
+      model = Models.create(config.model().name(), options);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("model.name: " + e.getMessage(), e);
     }
+    Model net = model instanceof NetworkBuilder layers ? layers.init()
+        : ((GraphBuilder) model).init();
     log.info("model {}: {} parameters", config.model().name(), net.numParams());
     dir.write("model.md", ModelSummary.modelMarkdown(config.model().name(),
-        options.inputShape(), net.getLayerWiseConfigurations()));
+        options.inputShape(), model.summary(options.inputShape())));
 
     ParameterAveragingTrainingMaster master =
         new ParameterAveragingTrainingMaster.Builder(workers, tc.batchSizePerWorker())
@@ -315,7 +320,7 @@ public final class TrainJob {
             .rngSeed(config.run().seed())
             .saveUpdater(true)
             .build();
-    RoundRecordingNetwork sparkNet = new RoundRecordingNetwork(sc, net, master);
+    SparkNetwork sparkNet = SparkNetwork.of(sc, net, master);
     String driverNd4j = NativeBackend.describe();
     List<String> executorNd4j = executorBackends(sc, workers);
     log.info("ND4J backend: driver {}; executors {}", driverNd4j, executorNd4j);
@@ -327,19 +332,20 @@ public final class TrainJob {
         sparkNet.clearRounds();
         // Every fit broadcasts the driver's configuration, so the workers train at this rate.
         double learningRate = tc.learningRate(epoch);
-        net.setLearningRate(learningRate);
+        sparkNet.setLearningRate(learningRate);
         long t0 = System.nanoTime();
-        sparkNet.fit(Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
+        sparkNet.fitEpoch(
+            Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
         double trainSeconds = seconds(t0);
         List<Double> rounds = sparkNet.rounds();
         double loss = rounds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.getScore())) {
+        if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.score())) {
           throw new DivergedException(String.format(Locale.ROOT,
               "training diverged in epoch %d: loss %s after %d averaging rounds; lower"
                   + " train.learning-rate", epoch, loss, rounds.size()));
         }
         long t1 = System.nanoTime();
-        eval = Evaluator.evaluate(sc, sparkNet.getNetwork(), test, evalAugmenter,
+        eval = Evaluator.evaluate(sc, sparkNet.network(), test, evalAugmenter,
             tc.evalBatchSize());
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
             eval.accuracy(), trainSeconds, seconds(t1));
@@ -356,7 +362,7 @@ public final class TrainJob {
       master.deleteTempFiles(sc);
     }
 
-    MultiLayerNetwork trained = sparkNet.getNetwork();
+    Model trained = sparkNet.network();
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
     dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
     dir.write("accuracy.md", RunReports.accuracyMarkdown(config, classNames, eval));
@@ -404,8 +410,9 @@ public final class TrainJob {
   /**
    * Where a finished run's outputs are and what it reached.
    *
-   * @param network the trained network, as saved in {@code model.zip}
+   * @param network the trained network (a MultiLayerNetwork or, for ResNet, a ComputationGraph),
+   *     as saved in {@code model.zip}
    */
   public record RunResult(String runDirectory, double testAccuracy, List<EpochMetrics> epochs,
-      MultiLayerNetwork network) {}
+      Model network) {}
 }

@@ -131,8 +131,6 @@ class ConfigLoaderTest {
         "model.name: unknown model 'resnet'; known: alexnet, alexnet-cifar, lenet-caffe,"));
     assertEquals("model.name: model vgg16: unknown parameter 'bn=true'; it takes batch-norm",
         invalid("model.name=vgg16(bn=true)"));
-    assertEquals("model.name must be a stack of layers: the job cannot train computation graphs"
-        + " (ResNet) yet, got 'resnet20'", invalid("model.name=resnet20"));
     assertTrue(invalid("model.activation=relu7").startsWith(
         "model.activation: unknown activation 'relu7'; known: "));
     assertEquals("run.id must be empty or letters, digits, '.', '_' and '-' (not starting with"

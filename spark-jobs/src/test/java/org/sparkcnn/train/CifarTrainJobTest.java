@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
@@ -125,5 +127,34 @@ class CifarTrainJobTest {
     assertTrue(model.contains("| unit13-pw-bn | BatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
         model);
     assertFalse(model.contains("unit13-pw-act"), model);
+  }
+
+  @Test
+  void trainsResNet20AComputationGraphAndSavesItAsOne() throws Exception {
+    Files.createDirectories(dir.resolve("cifar"));
+    Files.write(dir.resolve("cifar/data_batch_1.bin"), records(0, 256, 1));
+    Files.write(dir.resolve("cifar/test_batch.bin"), records(0, 64, 3));
+    String[] args = {
+        "--set", "data.format=cifar10", "--set", "data.class-names=[]",
+        "--set", "data.cifar.train=[\"" + dir.resolve("cifar/data_batch_1.bin") + "\"]",
+        "--set", "data.cifar.test=[\"" + dir.resolve("cifar/test_batch.bin") + "\"]",
+        "--set", "model.name=resnet20", "--set", "train.epochs=2",
+        "--set", "train.batch-size-per-worker=32", "--set", "train.learning-rate=0.01",
+        "--set", "train.augment=[\"random-crop(size=32, padding=4)\", flip, standardize]",
+        "--set", "train.eval-augment=[standardize]",
+        "--set", "run.output-root=" + dir.resolve("runs"), "--set", "run.id=resnet"};
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code = TrainJob.execute(args, LocalSpark::start,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
+    Path run = dir.resolve("runs/resnet");
+    assertTrue(Files.exists(run.resolve(RunDirectory.SUCCESS)));
+    assertTrue(Files.readString(run.resolve("model.md")).contains("| total |  |  | 269,722 |"));
+    List<List<String>> metrics = TrainJobTest.csv(run.resolve("metrics.csv"));
+    assertTrue(Double.parseDouble(metrics.get(2).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
+        "loss falls from epoch 1 to 2: " + metrics);
+    ComputationGraph saved = ModelSerializer.restoreComputationGraph(
+        run.resolve("model.zip").toFile(), true);
+    assertEquals(271_098, saved.numParams());
   }
 }

@@ -108,7 +108,7 @@ class TrainJobTest {
       assertTrue(Double.parseDouble(row.get(7)) > 0);
     }
     // the decayed rate is in the network the workers received for the last epoch
-    assertEquals(0.05 * 0.8 * 0.8, result.network().getLearningRate(0), 1e-9);
+    assertEquals(0.05 * 0.8 * 0.8, ((MultiLayerNetwork) result.network()).getLearningRate(0), 1e-9);
     assertTrue(Double.parseDouble(metrics.get(3).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
         "loss falls from epoch 1 to 3");
     String finalAccuracy = String.format(java.util.Locale.ROOT, "%.4f", result.testAccuracy());
@@ -140,7 +140,7 @@ class TrainJobTest {
     // model.zip reloads and predicts exactly what the trained network predicts
     MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(
         dir.resolve("model.zip").toFile(), true);
-    INDArray expected = result.network().output(testSet.getFeatures());
+    INDArray expected = ((MultiLayerNetwork) result.network()).output(testSet.getFeatures());
     assertEquals(expected, reloaded.output(testSet.getFeatures()));
     Evaluation eval = new Evaluation(10);
     eval.eval(testSet.getLabels(), reloaded.output(testSet.getFeatures()));
@@ -157,7 +157,7 @@ class TrainJobTest {
           "--set", "train.learning-rate=0.01", "--set", "model.convolution=" + engines[i]));
       Trained trained = train(TrainJob.parseArgs(args.toArray(String[]::new)));
       accuracy[i] = trained.result().testAccuracy();
-      var conv1 = trained.result().network().getLayer(0);
+      var conv1 = ((MultiLayerNetwork) trained.result().network()).getLayer(0);
       assertEquals(i == 0 ? NativeConvolutionLayer.class : ConvolutionLayer.class,
           conv1.getClass());
       assertEquals(engines[i],
@@ -183,7 +183,7 @@ class TrainJobTest {
     var c1 = (org.deeplearning4j.nn.conf.layers.BaseLayer)
         reloaded.getLayerWiseConfigurations().getConf(0).getLayer();
     assertEquals(new org.sparkcnn.activations.ActivationReLUHardSwish(), c1.getActivationFn());
-    assertEquals(result.network().output(testSet.getFeatures()),
+    assertEquals(((MultiLayerNetwork) result.network()).output(testSet.getFeatures()),
         reloaded.output(testSet.getFeatures()));
     assertTrue(csv(dir.resolve("accuracy.csv")).get(1).get(1).equals("relu-h-swish"));
   }
