@@ -1,45 +1,123 @@
 package org.sparkcnn.train;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A network trained on Spark by a training master, whether a stack of layers ({@link
- * RoundRecordingNetwork}) or a computation graph ({@link RoundRecordingGraph}), keeping the mean
- * training loss of every parameter-averaging round.
+ * SparkDl4jMultiLayer}) or a computation graph ({@link SparkComputationGraph}), keeping the mean
+ * training loss of every parameter-averaging round. DL4J's training master reports each round's
+ * loss (averaged over the workers) through the wrapper's {@code setScore}; the wrappers keep only
+ * the last one, so the subclasses below pass each on.
  */
-interface SparkNetwork {
-  /** One pass of the training master over {@code data}. */
-  void fitEpoch(JavaRDD<DataSet> data);
+final class SparkNetwork {
+  private final List<Double> roundLosses = new ArrayList<>();
+  private final Consumer<JavaRDD<DataSet>> fit;
+  private final Supplier<Model> network;
+  private final DoubleSupplier score;
 
-  /** Losses of the rounds since the last {@link #clearRounds()}, in order. */
-  List<Double> rounds();
-
-  void clearRounds();
-
-  /** Loss of the last round. */
-  double score();
-
-  /** The driver's network, holding the averaged parameters. */
-  Model network();
-
-  /** Sets the learning rate of every layer; the next fit broadcasts it to the workers. */
-  void setLearningRate(double learningRate);
+  private SparkNetwork(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
+    if (net instanceof MultiLayerNetwork layers) {
+      var spark = new MultiLayerReportingRounds(sc, layers, master, roundLosses::add);
+      fit = spark::fit;
+      network = spark::getNetwork;
+      score = spark::getScore;
+    } else if (net instanceof ComputationGraph graph) {
+      var spark = new GraphReportingRounds(sc, graph, master, roundLosses::add);
+      fit = spark::fit;
+      network = spark::getNetwork;
+      score = spark::getScore;
+    } else {
+      throw new IllegalArgumentException("cannot train a " + net.getClass().getName()
+          + " on Spark");
+    }
+  }
 
   /** {@code net} (a MultiLayerNetwork or a ComputationGraph) on Spark. */
   static SparkNetwork of(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
+    return new SparkNetwork(sc, net, master);
+  }
+
+  /** One pass of the training master over {@code data}. */
+  void fitEpoch(JavaRDD<DataSet> data) {
+    fit.accept(data);
+  }
+
+  /** Losses of the rounds since the last {@link #clearRounds()}, in order. */
+  List<Double> rounds() {
+    return List.copyOf(roundLosses);
+  }
+
+  void clearRounds() {
+    roundLosses.clear();
+  }
+
+  /** Loss of the last round. */
+  double score() {
+    return score.getAsDouble();
+  }
+
+  /** The driver's network, holding the averaged parameters. */
+  Model network() {
+    return network.get();
+  }
+
+  /** Sets the learning rate of every layer; the next fit broadcasts it to the workers. */
+  void setLearningRate(double learningRate) {
+    Model net = network();
     if (net instanceof MultiLayerNetwork layers) {
-      return new RoundRecordingNetwork(sc, layers, master);
+      layers.setLearningRate(learningRate);
+    } else {
+      ((ComputationGraph) net).setLearningRate(learningRate);
     }
-    if (net instanceof ComputationGraph graph) {
-      return new RoundRecordingGraph(sc, graph, master);
+  }
+
+  /** DL4J's wrapper of a MultiLayerNetwork, passing each round's loss on. */
+  static final class MultiLayerReportingRounds extends SparkDl4jMultiLayer {
+    private static final long serialVersionUID = 1L;
+    private final transient DoubleConsumer onRound;
+
+    MultiLayerReportingRounds(JavaSparkContext sc, MultiLayerNetwork net,
+        TrainingMaster<?, ?> master, DoubleConsumer onRound) {
+      super(sc, net, master);
+      this.onRound = onRound;
     }
-    throw new IllegalArgumentException("cannot train a " + net.getClass().getName() + " on Spark");
+
+    @Override
+    public void setScore(double lastScore) {
+      super.setScore(lastScore);
+      onRound.accept(lastScore);
+    }
+  }
+
+  /** DL4J's wrapper of a ComputationGraph, passing each round's loss on. */
+  static final class GraphReportingRounds extends SparkComputationGraph {
+    private static final long serialVersionUID = 1L;
+    private final transient DoubleConsumer onRound;
+
+    GraphReportingRounds(JavaSparkContext sc, ComputationGraph net, TrainingMaster<?, ?> master,
+        DoubleConsumer onRound) {
+      super(sc, net, master);
+      this.onRound = onRound;
+    }
+
+    @Override
+    public void setScore(double lastScore) {
+      super.setScore(lastScore);
+      onRound.accept(lastScore);
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -101,25 +102,37 @@ class CifarTrainJobTest {
     }
   }
 
-  @Test
-  void trainsMobileNetRhsFromTheZooAndDescribesItInModelMd() throws Exception {
+  /**
+   * Trains on 256 generated CIFAR-10 images (64 for testing), batches of 32, evaluation after
+   * per-image standardization, with the {@code --set} overrides {@code settings}; asserts success.
+   *
+   * @return the run directory
+   */
+  Path trainSmall(String runId, String... settings) throws Exception {
     Files.createDirectories(dir.resolve("cifar"));
     Files.write(dir.resolve("cifar/data_batch_1.bin"), records(0, 256, 1));
     Files.write(dir.resolve("cifar/test_batch.bin"), records(0, 64, 3));
-    String[] args = {
+    List<String> args = new ArrayList<>(List.of(
         "--set", "data.format=cifar10", "--set", "data.class-names=[]",
         "--set", "data.cifar.train=[\"" + dir.resolve("cifar/data_batch_1.bin") + "\"]",
         "--set", "data.cifar.test=[\"" + dir.resolve("cifar/test_batch.bin") + "\"]",
-        "--set", "model.name=mobilenet-v1-cifar(alpha=0.25, unit=rhs)",
-        "--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
-        "--set", "train.batch-size-per-worker=32", "--set", "train.augment=[flip, standardize]",
-        "--set", "train.eval-augment=[standardize]",
-        "--set", "run.output-root=" + dir.resolve("runs"), "--set", "run.id=mobilenet"};
+        "--set", "train.batch-size-per-worker=32", "--set", "train.eval-augment=[standardize]",
+        "--set", "run.output-root=" + dir.resolve("runs"), "--set", "run.id=" + runId));
+    for (String setting : settings) {
+      args.addAll(List.of("--set", setting));
+    }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ExitCode code = TrainJob.execute(args, LocalSpark::start,
+    ExitCode code = TrainJob.execute(args.toArray(String[]::new), LocalSpark::start,
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
-    Path run = dir.resolve("runs/mobilenet");
+    return dir.resolve("runs").resolve(runId);
+  }
+
+  @Test
+  void trainsMobileNetRhsFromTheZooAndDescribesItInModelMd() throws Exception {
+    Path run = trainSmall("mobilenet",
+        "model.name=mobilenet-v1-cifar(alpha=0.25, unit=rhs)", "model.activation=relu-h-swish",
+        "train.epochs=1", "train.augment=[flip, standardize]");
     assertTrue(Files.exists(run.resolve(RunDirectory.SUCCESS)));
     String model = Files.readString(run.resolve("model.md"));
     assertTrue(model.startsWith("# Model mobilenet-v1-cifar(alpha=0.25, unit=rhs), input"
@@ -131,23 +144,9 @@ class CifarTrainJobTest {
 
   @Test
   void trainsResNet20AComputationGraphAndSavesItAsOne() throws Exception {
-    Files.createDirectories(dir.resolve("cifar"));
-    Files.write(dir.resolve("cifar/data_batch_1.bin"), records(0, 256, 1));
-    Files.write(dir.resolve("cifar/test_batch.bin"), records(0, 64, 3));
-    String[] args = {
-        "--set", "data.format=cifar10", "--set", "data.class-names=[]",
-        "--set", "data.cifar.train=[\"" + dir.resolve("cifar/data_batch_1.bin") + "\"]",
-        "--set", "data.cifar.test=[\"" + dir.resolve("cifar/test_batch.bin") + "\"]",
-        "--set", "model.name=resnet20", "--set", "train.epochs=2",
-        "--set", "train.batch-size-per-worker=32", "--set", "train.learning-rate=0.01",
-        "--set", "train.augment=[\"random-crop(size=32, padding=4)\", flip, standardize]",
-        "--set", "train.eval-augment=[standardize]",
-        "--set", "run.output-root=" + dir.resolve("runs"), "--set", "run.id=resnet"};
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ExitCode code = TrainJob.execute(args, LocalSpark::start,
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(ExitCode.OK, code, err.toString(StandardCharsets.UTF_8));
-    Path run = dir.resolve("runs/resnet");
+    Path run = trainSmall("resnet", "model.name=resnet20", "train.epochs=2",
+        "train.learning-rate=0.01",
+        "train.augment=[\"random-crop(size=32, padding=4)\", flip, standardize]");
     assertTrue(Files.exists(run.resolve(RunDirectory.SUCCESS)));
     assertTrue(Files.readString(run.resolve("model.md")).contains("| total |  |  | 269,722 |"));
     List<List<String>> metrics = TrainJobTest.csv(run.resolve("metrics.csv"));
