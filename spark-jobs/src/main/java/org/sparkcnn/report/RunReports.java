@@ -16,26 +16,28 @@ public final class RunReports {
   /** {@code metrics.csv}: one row per epoch. */
   public static Table metrics(List<EpochMetrics> epochs) {
     Table t = new Table("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
-        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds");
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy");
     for (EpochMetrics m : epochs) {
       t.add(m.epoch(), m.examples(), m.rounds(), String.format(Locale.ROOT, "%.6g",
           m.learningRate()), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
-          fixed(m.trainSeconds(), 2), fixed(m.examplesPerSecond(), 1), fixed(m.evalSeconds(), 2));
+          fixed(m.trainSeconds(), 2), fixed(m.examplesPerSecond(), 1), fixed(m.evalSeconds(), 2),
+          fixed(m.testTop5Accuracy(), 4));
     }
     return t;
   }
 
   /**
-   * {@code accuracy.csv}: one row with the run's description, its top-1 test accuracy and one
-   * {@code class_<i>} column per class holding that class's accuracy (recall: the fraction of its
-   * test images classified correctly; empty when the test set has none).
+   * {@code accuracy.csv}: one row with the run's description, its top-1 and top-5 test accuracy
+   * and one {@code class_<i>} column per class holding that class's accuracy (recall: the fraction
+   * of its test images classified correctly; empty when the test set has none).
    */
   public static Table accuracy(JobConfig config, Evaluation eval) {
     List<String> columns = new ArrayList<>(
-        List.of("model", "activation", "dataset", "epochs", "test_examples", "top1_accuracy"));
+        List.of("model", "activation", "dataset", "epochs", "test_examples", "top1_accuracy",
+            "top5_accuracy"));
     List<Object> row = new ArrayList<>(List.of(config.model().name(), config.model().activation(),
         config.data().name(), config.train().epochs(), totalCount(eval),
-        fixed(eval.accuracy(), 4)));
+        fixed(eval.accuracy(), 4), fixed(eval.topNAccuracy(), 4)));
     for (int c = 0; c < config.data().numClasses(); c++) {
       columns.add("class_" + c);
       double accuracy = classAccuracy(eval, c);
@@ -44,23 +46,56 @@ public final class RunReports {
     return new Table(columns).add(row);
   }
 
-  /** Per-class accuracy with names and counts, for {@code accuracy.md}. */
+  /**
+   * {@code per-class.csv} (and the table of {@code accuracy.md}): for each class its test
+   * examples, how many were predicted as it, recall (its accuracy: the fraction of its examples
+   * classified correctly), precision (the fraction of the examples predicted as it that are it)
+   * and F1; "n/a" where a fraction has no examples.
+   */
   public static Table perClass(List<String> classNames, Evaluation eval) {
-    Table t = new Table("class", "name", "test_examples", "accuracy");
+    ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
+    Table t = new Table("class", "name", "test_examples", "predicted", "recall", "precision",
+        "f1");
     for (int c = 0; c < classNames.size(); c++) {
-      double accuracy = classAccuracy(eval, c);
-      t.add(c, classNames.get(c), eval.getConfusionMatrix().getActualTotal(c),
-          Double.isNaN(accuracy) ? "n/a" : fixed(accuracy, 4));
+      double recall = classAccuracy(eval, c);
+      int predicted = cm.getPredictedTotal(c);
+      double precision = predicted == 0 ? Double.NaN : (double) cm.getCount(c, c) / predicted;
+      double f1 = 2 * precision * recall / (precision + recall);
+      t.add(c, classNames.get(c), cm.getActualTotal(c), predicted, fraction(recall),
+          fraction(precision), fraction(f1));
     }
     return t;
+  }
+
+  /** {@code confusion.csv}: test examples of each actual class (row) by predicted class. */
+  public static Table confusion(Evaluation eval) {
+    ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
+    int classes = eval.getNumRowCounter() > 0 ? cm.getClasses().size() : 0;
+    List<String> columns = new ArrayList<>(List.of("actual"));
+    for (int p = 0; p < classes; p++) {
+      columns.add("predicted_" + p);
+    }
+    Table t = new Table(columns);
+    for (int a = 0; a < classes; a++) {
+      List<Object> row = new ArrayList<>(List.of(a));
+      for (int p = 0; p < classes; p++) {
+        row.add(cm.getCount(a, p));
+      }
+      t.add(row);
+    }
+    return t;
+  }
+
+  private static String fraction(double value) {
+    return Double.isNaN(value) ? "n/a" : fixed(value, 4);
   }
 
   /** {@code accuracy.md}: the summary row, then the per-class table. */
   public static String accuracyMarkdown(JobConfig config, List<String> classNames,
       Evaluation eval) {
     Table summary = accuracy(config, eval);
-    Table head = new Table(summary.columns().subList(0, 6));
-    head.add(summary.rows().get(0).subList(0, 6));
+    Table head = new Table(summary.columns().subList(0, 7));
+    head.add(summary.rows().get(0).subList(0, 7));
     return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
         + perClass(classNames, eval).toMarkdown();
   }

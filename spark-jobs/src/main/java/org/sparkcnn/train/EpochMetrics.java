@@ -9,11 +9,13 @@ package org.sparkcnn.train;
  * @param learningRate learning rate the epoch trained at
  * @param loss mean training loss over the epoch's averaging rounds
  * @param testAccuracy top-1 accuracy on the test set after the epoch
+ * @param testTop5Accuracy top-5 accuracy on the test set after the epoch
  * @param trainSeconds wall time of the epoch's training (export, fitting, averaging)
  * @param evalSeconds wall time of the evaluation after the epoch
  */
 public record EpochMetrics(int epoch, long examples, int rounds, double learningRate,
-    double loss, double testAccuracy, double trainSeconds, double evalSeconds) {
+    double loss, double testAccuracy, double testTop5Accuracy, double trainSeconds,
+    double evalSeconds) {
 
   /** Training throughput of the epoch. */
   public double examplesPerSecond() {

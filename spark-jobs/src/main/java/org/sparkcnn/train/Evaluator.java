@@ -1,11 +1,14 @@
 package org.sparkcnn.train;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -21,8 +24,8 @@ import org.sparkcnn.data.Minibatches;
 /**
  * Evaluates a network on the executors: each task rebuilds the network from the broadcast
  * configuration and parameters, runs the evaluation pipeline over its examples and scores the
- * softmax averaged over each example's views (one view, or AlexNet's ten test-time crops). The
- * per-task evaluations are merged on the way to the driver.
+ * softmax averaged over each example's views (one view, or AlexNet's ten test-time crops), top-1
+ * and top-5. The per-task evaluations are merged on the way to the driver.
  */
 final class Evaluator {
   private Evaluator() {}
@@ -64,7 +67,7 @@ final class Evaluator {
       net.init(params.dup(), false);
       output = features -> net.output(features, false);
     }
-    Evaluation evaluation = new Evaluation(numClasses);
+    Evaluation evaluation = newEvaluation(numClasses);
     while (batches.hasNext()) {
       DataSet batch = batches.next();
       INDArray probabilities = output.apply(batch.getFeatures());
@@ -75,6 +78,17 @@ final class Evaluator {
       evaluation.eval(batch.getLabels(), probabilities);
     }
     return Collections.singletonList(evaluation).iterator();
+  }
+
+  /** The largest k of the top-k accuracy every evaluation reports besides top-1. */
+  static final int TOP_K = 5;
+
+  /** An empty evaluation over {@code numClasses} classes that also counts top-5 hits. */
+  static Evaluation newEvaluation(int numClasses) {
+    // A mutable list: Kryo, which returns task results, cannot rebuild an immutable one.
+    List<String> labels = new ArrayList<>();
+    IntStream.range(0, numClasses).forEach(c -> labels.add(Integer.toString(c)));
+    return new Evaluation(labels, TOP_K);
   }
 
   private static Evaluation merge(Evaluation a, Evaluation b) {

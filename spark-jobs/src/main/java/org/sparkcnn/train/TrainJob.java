@@ -348,13 +348,14 @@ public final class TrainJob {
         eval = Evaluator.evaluate(sc, sparkNet.network(), test, evalAugmenter,
             tc.evalBatchSize());
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
-            eval.accuracy(), trainSeconds, seconds(t1));
+            eval.accuracy(), eval.topNAccuracy(), trainSeconds, seconds(t1));
         epochs.add(m);
         dir.write("metrics.csv", RunReports.metrics(epochs).toCsv());
         log.info(String.format(Locale.ROOT,
-            "epoch %d/%d | rounds %d | lr %.3g | loss %.4f | test accuracy %.4f"
+            "epoch %d/%d | rounds %d | lr %.3g | loss %.4f | test accuracy %.4f (top-5 %.4f)"
                 + " | %.1f examples/s | train %.1f s | eval %.1f s",
             epoch, tc.epochs(), m.rounds(), learningRate, m.loss(), m.testAccuracy(),
+            m.testTop5Accuracy(),
             m.examplesPerSecond(),
             m.trainSeconds(), m.evalSeconds()));
       }
@@ -366,6 +367,8 @@ public final class TrainJob {
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
     dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
     dir.write("accuracy.md", RunReports.accuracyMarkdown(config, classNames, eval));
+    dir.write("per-class.csv", RunReports.perClass(classNames, eval).toCsv());
+    dir.write("confusion.csv", RunReports.confusion(eval).toCsv());
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
         driverNd4j, executorNd4j);
     dir.write("timing.csv", timing.toCsv());

@@ -1,6 +1,7 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,18 @@ class EvaluatorTest {
           .mapToInt(c -> distributed.getConfusionMatrix().getActualTotal(c)).sum());
       assertEquals(expected.getConfusionMatrix().toCSV(),
           distributed.getConfusionMatrix().toCSV());
+      // top-5: the true class among the five largest averaged probabilities, counted by hand
+      int top5 = 0;
+      for (int i = 0; i < 40; i++) {
+        double truth = averaged.getDouble(i, i % 10);
+        int larger = 0;
+        for (int c = 0; c < 10; c++) {
+          larger += averaged.getDouble(i, c) > truth ? 1 : 0;
+        }
+        top5 += larger < 5 ? 1 : 0;
+      }
+      assertEquals(top5 / 40.0, distributed.topNAccuracy(), 1e-12);
+      assertTrue(distributed.topNAccuracy() > distributed.accuracy());
       // The network's own parameters survive the broadcast's removal.
       assertEquals(averaged, net.output(all.getFeatures()).reshape('c', 40, 10, 10).mean(1));
     } finally {

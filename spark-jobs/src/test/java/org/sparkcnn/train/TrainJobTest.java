@@ -95,7 +95,8 @@ class TrainJobTest {
 
     List<List<String>> metrics = csv(dir.resolve("metrics.csv"));
     assertEquals(List.of("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
-        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds"), metrics.get(0));
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy"),
+        metrics.get(0));
     assertEquals(4, metrics.size());
     for (int e = 1; e <= 3; e++) {
       List<String> row = metrics.get(e);
@@ -117,16 +118,49 @@ class TrainJobTest {
     List<List<String>> accuracy = csv(dir.resolve("accuracy.csv"));
     assertEquals(List.of("lenet5", "relu", "fashion-mnist", "3", "1000", finalAccuracy),
         accuracy.get(1).subList(0, 6));
-    assertEquals("class_9", accuracy.get(0).get(15));
+    assertEquals("class_9", accuracy.get(0).get(16));
+    double top5 = Double.parseDouble(accuracy.get(1).get(6));
+    assertTrue(top5 > result.testAccuracy() && top5 <= 1, "top-5 " + top5);
+    assertEquals(accuracy.get(1).get(6), metrics.get(3).get(9), "top-5 in metrics.csv");
     double weighted = 0;
     int[] perClass = new int[10];
     for (int c = 0; c < 10; c++) {
       perClass[c] = (int) testSet.getLabels().getColumn(c).sumNumber().intValue();
-      weighted += Double.parseDouble(accuracy.get(1).get(6 + c)) * perClass[c];
+      weighted += Double.parseDouble(accuracy.get(1).get(7 + c)) * perClass[c];
     }
     assertEquals(result.testAccuracy(), weighted / 1000, 1e-3, "per-class accuracies add up");
     String md = Files.readString(dir.resolve("accuracy.md"));
     assertTrue(md.contains("| 9 | Ankle boot | " + perClass[9] + " | "), md);
+
+    // confusion.csv: rows are actual classes; its diagonal is the top-1 hits
+    List<List<String>> confusion = csv(dir.resolve("confusion.csv"));
+    assertEquals(11, confusion.size());
+    long total = 0;
+    long diagonal = 0;
+    long[] predicted = new long[10];
+    for (int a = 0; a < 10; a++) {
+      long row = 0;
+      for (int p = 0; p < 10; p++) {
+        long count = Long.parseLong(confusion.get(a + 1).get(p + 1));
+        row += count;
+        predicted[p] += count;
+        diagonal += a == p ? count : 0;
+      }
+      assertEquals(perClass[a], row, "examples of class " + a);
+      total += row;
+    }
+    assertEquals(1000, total);
+    assertEquals(result.testAccuracy(), diagonal / 1000.0, 1e-9);
+    // per-class.csv: predicted counts are the confusion columns; precision = hits / predicted
+    List<List<String>> classes = csv(dir.resolve("per-class.csv"));
+    assertEquals(List.of("class", "name", "test_examples", "predicted", "recall", "precision",
+        "f1"), classes.get(0));
+    for (int c = 0; c < 10; c++) {
+      List<String> row = classes.get(c + 1);
+      assertEquals(Long.toString(predicted[c]), row.get(3));
+      long hits = Long.parseLong(confusion.get(c + 1).get(c + 1));
+      assertEquals(hits / (double) predicted[c], Double.parseDouble(row.get(5)), 1e-4);
+    }
 
     List<List<String>> timing = csv(dir.resolve("timing.csv"));
     assertEquals(List.of("local[2]", "2", "64", "5", "3"), timing.get(1).subList(0, 5));
