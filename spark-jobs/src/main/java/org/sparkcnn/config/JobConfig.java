@@ -75,6 +75,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getDouble("train.learning-rate-decay"),
             c.getDouble("train.momentum"),
             c.getInt("train.eval-batch-size"),
+            c.getDouble("train.ema-decay"),
             pipeline(c, "train.augment", false),
             pipeline(c, "train.eval-augment", true)),
         c);
@@ -224,7 +225,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   public record TrainConfig(int epochs, int batchSizePerWorker, int workers,
       int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
       double learningRate, double learningRateDecay, double momentum, int evalBatchSize,
-      Pipeline augment, Pipeline evalAugment) {
+      double emaDecay, Pipeline augment, Pipeline evalAugment) {
     /** Optimisers {@code train.updater} may name. */
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
 
@@ -245,6 +246,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
           "must be in (0, 1]", learningRateDecay);
       check(momentum >= 0 && momentum < 1, "train.momentum", "must be in [0, 1)", momentum);
       check(evalBatchSize > 0, "train.eval-batch-size", "must be > 0", evalBatchSize);
+      check(emaDecay >= 0 && emaDecay < 1, "train.ema-decay", "must be in [0, 1)", emaDecay);
     }
 
     /** Learning rate of 1-based {@code epoch}. */

@@ -16,28 +16,35 @@ public final class RunReports {
   /** {@code metrics.csv}: one row per epoch. */
   public static Table metrics(List<EpochMetrics> epochs) {
     Table t = new Table("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
-        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy");
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy",
+        "test_accuracy_ema", "test_top5_accuracy_ema");
     for (EpochMetrics m : epochs) {
       t.add(m.epoch(), m.examples(), m.rounds(), String.format(Locale.ROOT, "%.6g",
           m.learningRate()), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
           fixed(m.trainSeconds(), 2), fixed(m.examplesPerSecond(), 1), fixed(m.evalSeconds(), 2),
-          fixed(m.testTop5Accuracy(), 4));
+          fixed(m.testTop5Accuracy(), 4), optional(m.testAccuracyEma()),
+          optional(m.testTop5AccuracyEma()));
     }
     return t;
   }
 
   /**
    * {@code accuracy.csv}: one row with the run's description, its top-1 and top-5 test accuracy
-   * and one {@code class_<i>} column per class holding that class's accuracy (recall: the fraction
-   * of its test images classified correctly; empty when the test set has none).
+   * (and those of the moving average of the parameters; empty when none was kept) and one {@code
+   * class_<i>} column per class holding that class's accuracy (recall: the fraction of its test
+   * images classified correctly; empty when the test set has none).
+   *
+   * @param evalEma the moving average's evaluation, or null
    */
-  public static Table accuracy(JobConfig config, Evaluation eval) {
+  public static Table accuracy(JobConfig config, Evaluation eval, Evaluation evalEma) {
     List<String> columns = new ArrayList<>(
         List.of("model", "activation", "dataset", "epochs", "test_examples", "top1_accuracy",
-            "top5_accuracy"));
+            "top5_accuracy", "top1_accuracy_ema", "top5_accuracy_ema"));
     List<Object> row = new ArrayList<>(List.of(config.model().name(), config.model().activation(),
         config.data().name(), config.train().epochs(), totalCount(eval),
-        fixed(eval.accuracy(), 4), fixed(eval.topNAccuracy(), 4)));
+        fixed(eval.accuracy(), 4), fixed(eval.topNAccuracy(), 4),
+        evalEma == null ? "" : fixed(evalEma.accuracy(), 4),
+        evalEma == null ? "" : fixed(evalEma.topNAccuracy(), 4)));
     for (int c = 0; c < config.data().numClasses(); c++) {
       columns.add("class_" + c);
       double accuracy = classAccuracy(eval, c);
@@ -86,16 +93,21 @@ public final class RunReports {
     return t;
   }
 
+  private static String optional(double value) {
+    return Double.isNaN(value) ? "" : fixed(value, 4);
+  }
+
   private static String fraction(double value) {
     return Double.isNaN(value) ? "n/a" : fixed(value, 4);
   }
 
   /** {@code accuracy.md}: the summary row, then the per-class table. */
   public static String accuracyMarkdown(JobConfig config, List<String> classNames,
-      Evaluation eval) {
-    Table summary = accuracy(config, eval);
-    Table head = new Table(summary.columns().subList(0, 7));
-    head.add(summary.rows().get(0).subList(0, 7));
+      Evaluation eval, Evaluation evalEma) {
+    Table summary = accuracy(config, eval, evalEma);
+    int columns = evalEma == null ? 7 : 9;
+    Table head = new Table(summary.columns().subList(0, columns));
+    head.add(summary.rows().get(0).subList(0, columns));
     return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
         + perClass(classNames, eval).toMarkdown();
   }

@@ -33,13 +33,19 @@ final class Evaluator {
   /** Accuracy and confusion of {@code net} over {@code examples}. */
   static Evaluation evaluate(JavaSparkContext sc, Model net, JavaRDD<LabeledImage> examples,
       Augmenter augmenter, int batchSize) {
+    return evaluate(sc, net, net.params(), examples, augmenter, batchSize);
+  }
+
+  /** Accuracy and confusion of {@code net}'s architecture with the parameters {@code params}. */
+  static Evaluation evaluate(JavaSparkContext sc, Model net, INDArray parameters,
+      JavaRDD<LabeledImage> examples, Augmenter augmenter, int batchSize) {
     boolean graph = net instanceof ComputationGraph;
     Broadcast<String> conf = sc.broadcast(graph
         ? ((ComputationGraph) net).getConfiguration().toJson()
         : ((MultiLayerNetwork) net).getLayerWiseConfigurations().toJson());
     // A copy: removing a broadcast closes AutoCloseable values, which would free the network's own
     // parameters in local mode, where the broadcast holds the very object it was given.
-    Broadcast<INDArray> params = sc.broadcast(net.params().dup());
+    Broadcast<INDArray> params = sc.broadcast(parameters.dup());
     int numClasses = augmenter.numClasses();
     try {
       return Minibatches.inOrder(examples, batchSize, augmenter)

@@ -25,18 +25,19 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 final class SparkNetwork {
   private final List<Double> roundLosses = new ArrayList<>();
+  private MovingAverage movingAverage;
   private final Consumer<JavaRDD<DataSet>> fit;
   private final Supplier<Model> network;
   private final DoubleSupplier score;
 
   private SparkNetwork(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
     if (net instanceof MultiLayerNetwork layers) {
-      var spark = new MultiLayerReportingRounds(sc, layers, master, roundLosses::add);
+      var spark = new MultiLayerReportingRounds(sc, layers, master, this::afterRound);
       fit = spark::fit;
       network = spark::getNetwork;
       score = spark::getScore;
     } else if (net instanceof ComputationGraph graph) {
-      var spark = new GraphReportingRounds(sc, graph, master, roundLosses::add);
+      var spark = new GraphReportingRounds(sc, graph, master, this::afterRound);
       fit = spark::fit;
       network = spark::getNetwork;
       score = spark::getScore;
@@ -49,6 +50,27 @@ final class SparkNetwork {
   /** {@code net} (a MultiLayerNetwork or a ComputationGraph) on Spark. */
   static SparkNetwork of(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
     return new SparkNetwork(sc, net, master);
+  }
+
+  /**
+   * Keeps a moving average of the parameters from now on, updated after every round (see {@link
+   * MovingAverage}).
+   */
+  void averageParameters(double decay) {
+    movingAverage = new MovingAverage(decay, network().params());
+  }
+
+  /** The moving average of the parameters, or null when none is kept. */
+  MovingAverage movingAverage() {
+    return movingAverage;
+  }
+
+  /** Called when the training master has set a round's averaged parameters and loss. */
+  private void afterRound(double loss) {
+    roundLosses.add(loss);
+    if (movingAverage != null) {
+      movingAverage.update(network().params());
+    }
   }
 
   /** One pass of the training master over {@code data}. */

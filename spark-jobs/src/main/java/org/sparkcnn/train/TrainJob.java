@@ -14,10 +14,13 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.augment.DatasetStats;
@@ -63,6 +66,8 @@ public final class TrainJob {
   static final String EXPORT_DIR = "_export";
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
   static final String STATS = "dataset-stats.json";
+  /** The moving average of the parameters as a second model (no updater state). */
+  static final String MODEL_EMA = "model-ema.zip";
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
   static final String SKIPPED = "skipped-images.csv";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
@@ -321,12 +326,16 @@ public final class TrainJob {
             .saveUpdater(true)
             .build();
     SparkNetwork sparkNet = SparkNetwork.of(sc, net, master);
+    if (tc.emaDecay() > 0) {
+      sparkNet.averageParameters(tc.emaDecay());
+    }
     String driverNd4j = NativeBackend.describe();
     List<String> executorNd4j = executorBackends(sc, workers);
     log.info("ND4J backend: driver {}; executors {}", driverNd4j, executorNd4j);
 
     List<EpochMetrics> epochs = new ArrayList<>();
     Evaluation eval = null;
+    Evaluation evalEma = null;
     try {
       for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
         sparkNet.clearRounds();
@@ -347,15 +356,23 @@ public final class TrainJob {
         long t1 = System.nanoTime();
         eval = Evaluator.evaluate(sc, sparkNet.network(), test, evalAugmenter,
             tc.evalBatchSize());
+        MovingAverage average = sparkNet.movingAverage();
+        if (average != null) {
+          evalEma = Evaluator.evaluate(sc, sparkNet.network(), average.average(), test,
+              evalAugmenter, tc.evalBatchSize());
+        }
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
-            eval.accuracy(), eval.topNAccuracy(), trainSeconds, seconds(t1));
+            eval.accuracy(), eval.topNAccuracy(),
+            evalEma == null ? Double.NaN : evalEma.accuracy(),
+            evalEma == null ? Double.NaN : evalEma.topNAccuracy(), trainSeconds, seconds(t1));
         epochs.add(m);
         dir.write("metrics.csv", RunReports.metrics(epochs).toCsv());
         log.info(String.format(Locale.ROOT,
-            "epoch %d/%d | rounds %d | lr %.3g | loss %.4f | test accuracy %.4f (top-5 %.4f)"
+            "epoch %d/%d | rounds %d | lr %.3g | loss %.4f | test accuracy %.4f (top-5 %.4f)%s"
                 + " | %.1f examples/s | train %.1f s | eval %.1f s",
             epoch, tc.epochs(), m.rounds(), learningRate, m.loss(), m.testAccuracy(),
-            m.testTop5Accuracy(),
+            m.testTop5Accuracy(), evalEma == null ? "" : String.format(Locale.ROOT,
+                ", moving average %.4f", m.testAccuracyEma()),
             m.examplesPerSecond(),
             m.trainSeconds(), m.evalSeconds()));
       }
@@ -365,8 +382,12 @@ public final class TrainJob {
 
     Model trained = sparkNet.network();
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
-    dir.write("accuracy.csv", RunReports.accuracy(config, eval).toCsv());
-    dir.write("accuracy.md", RunReports.accuracyMarkdown(config, classNames, eval));
+    if (sparkNet.movingAverage() != null) {
+      Model averaged = copyWithParams(trained, sparkNet.movingAverage().average());
+      dir.write(MODEL_EMA, out -> ModelSerializer.writeModel(averaged, out, false));
+    }
+    dir.write("accuracy.csv", RunReports.accuracy(config, eval, evalEma).toCsv());
+    dir.write("accuracy.md", RunReports.accuracyMarkdown(config, classNames, eval, evalEma));
     dir.write("per-class.csv", RunReports.perClass(classNames, eval).toCsv());
     dir.write("confusion.csv", RunReports.confusion(eval).toCsv());
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
@@ -374,6 +395,14 @@ public final class TrainJob {
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
     return new RunResult(dir.path().toString(), eval.accuracy(), epochs, trained);
+  }
+
+  /** A copy of {@code net} holding {@code params}. */
+  static Model copyWithParams(Model net, INDArray params) {
+    Model copy = net instanceof MultiLayerNetwork layers ? layers.clone()
+        : ((ComputationGraph) net).clone();
+    copy.setParams(params.dup());
+    return copy;
   }
 
   /** The distinct ND4J backends and builds that {@code tasks} tasks find on the executors. */

@@ -95,8 +95,8 @@ class TrainJobTest {
 
     List<List<String>> metrics = csv(dir.resolve("metrics.csv"));
     assertEquals(List.of("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
-        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy"),
-        metrics.get(0));
+        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy",
+        "test_accuracy_ema", "test_top5_accuracy_ema"), metrics.get(0));
     assertEquals(4, metrics.size());
     for (int e = 1; e <= 3; e++) {
       List<String> row = metrics.get(e);
@@ -118,7 +118,7 @@ class TrainJobTest {
     List<List<String>> accuracy = csv(dir.resolve("accuracy.csv"));
     assertEquals(List.of("lenet5", "relu", "fashion-mnist", "3", "1000", finalAccuracy),
         accuracy.get(1).subList(0, 6));
-    assertEquals("class_9", accuracy.get(0).get(16));
+    assertEquals("class_9", accuracy.get(0).get(18));
     double top5 = Double.parseDouble(accuracy.get(1).get(6));
     assertTrue(top5 > result.testAccuracy() && top5 <= 1, "top-5 " + top5);
     assertEquals(accuracy.get(1).get(6), metrics.get(3).get(9), "top-5 in metrics.csv");
@@ -126,11 +126,21 @@ class TrainJobTest {
     int[] perClass = new int[10];
     for (int c = 0; c < 10; c++) {
       perClass[c] = (int) testSet.getLabels().getColumn(c).sumNumber().intValue();
-      weighted += Double.parseDouble(accuracy.get(1).get(7 + c)) * perClass[c];
+      weighted += Double.parseDouble(accuracy.get(1).get(9 + c)) * perClass[c];
     }
     assertEquals(result.testAccuracy(), weighted / 1000, 1e-3, "per-class accuracies add up");
     String md = Files.readString(dir.resolve("accuracy.md"));
     assertTrue(md.contains("| 9 | Ankle boot | " + perClass[9] + " | "), md);
+
+    // the moving average of the parameters: evaluated every epoch, saved as model-ema.zip
+    assertEquals(accuracy.get(1).get(7), metrics.get(3).get(10));
+    MultiLayerNetwork averaged = ModelSerializer.restoreMultiLayerNetwork(
+        dir.resolve(TrainJob.MODEL_EMA).toFile(), false);
+    Evaluation averagedEval = new Evaluation(10);
+    averagedEval.eval(testSet.getLabels(), averaged.output(testSet.getFeatures()));
+    assertEquals(accuracy.get(1).get(7),
+        String.format(java.util.Locale.ROOT, "%.4f", averagedEval.accuracy()));
+    assertFalse(averaged.params().equals(((MultiLayerNetwork) result.network()).params()));
 
     // confusion.csv: rows are actual classes; its diagonal is the top-1 hits
     List<List<String>> confusion = csv(dir.resolve("confusion.csv"));
