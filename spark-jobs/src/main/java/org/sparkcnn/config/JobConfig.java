@@ -73,6 +73,10 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getString("train.updater"),
             c.getDouble("train.learning-rate"),
             c.getDouble("train.learning-rate-decay"),
+            c.getDouble("train.learning-rate-decay-epochs"),
+            List.copyOf(c.getDoubleList("train.learning-rate-boundaries")),
+            c.getBoolean("train.learning-rate-cosine"),
+            c.getDouble("train.warmup-epochs"),
             c.getDouble("train.momentum"),
             c.getInt("train.eval-batch-size"),
             c.getDouble("train.ema-decay"),
@@ -224,8 +228,10 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   /** Section {@code train}. */
   public record TrainConfig(int epochs, int batchSizePerWorker, int workers,
       int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
-      double learningRate, double learningRateDecay, double momentum, int evalBatchSize,
-      double emaDecay, Pipeline augment, Pipeline evalAugment) {
+      double learningRate, double learningRateDecay, double learningRateDecayEpochs,
+      List<Double> learningRateBoundaries, boolean learningRateCosine, double warmupEpochs,
+      double momentum, int evalBatchSize, double emaDecay, Pipeline augment,
+      Pipeline evalAugment) {
     /** Optimisers {@code train.updater} may name. */
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
 
@@ -244,14 +250,24 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
           "must be a finite value > 0", learningRate);
       check(learningRateDecay > 0 && learningRateDecay <= 1, "train.learning-rate-decay",
           "must be in (0, 1]", learningRateDecay);
+      check(learningRateDecayEpochs > 0, "train.learning-rate-decay-epochs", "must be > 0",
+          learningRateDecayEpochs);
+      for (int i = 0; i < learningRateBoundaries.size(); i++) {
+        double b = learningRateBoundaries.get(i);
+        check(b > 0 && (i == 0 || b > learningRateBoundaries.get(i - 1)),
+            "train.learning-rate-boundaries", "must be increasing epochs > 0",
+            learningRateBoundaries);
+      }
+      check(warmupEpochs >= 0, "train.warmup-epochs", "must be >= 0", warmupEpochs);
       check(momentum >= 0 && momentum < 1, "train.momentum", "must be in [0, 1)", momentum);
       check(evalBatchSize > 0, "train.eval-batch-size", "must be > 0", evalBatchSize);
       check(emaDecay >= 0 && emaDecay < 1, "train.ema-decay", "must be in [0, 1)", emaDecay);
     }
 
-    /** Learning rate of 1-based {@code epoch}. */
-    public double learningRate(int epoch) {
-      return learningRate * Math.pow(learningRateDecay, epoch - 1);
+    /** The learning rate schedule these settings describe. */
+    public LearningRateSchedule schedule() {
+      return new LearningRateSchedule(learningRate, learningRateDecay, learningRateDecayEpochs,
+          learningRateBoundaries, learningRateCosine, warmupEpochs, epochs);
     }
 
     /** The DL4J optimiser this section describes (at the first epoch's learning rate). */

@@ -33,6 +33,18 @@ public final class Minibatches {
     }, true);
   }
 
+  /** Number of minibatches of {@code batchSize} that {@link #training} makes of {@code examples}. */
+  public static long count(JavaRDD<LabeledImage> examples, int batchSize) {
+    return examples.mapPartitions(it -> {
+      long n = 0;
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+      return List.of((n + batchSize - 1) / batchSize).iterator();
+    }).reduce(Long::sum);
+  }
+
   /** Minibatches of the examples in their stored order, for evaluation. */
   public static JavaRDD<DataSet> inOrder(JavaRDD<LabeledImage> examples, int batchSize,
       Augmenter augmenter) {

@@ -8,6 +8,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.SkippedInput;
 import org.sparkcnn.train.EpochMetrics;
+import org.sparkcnn.train.RoundProgress;
 
 /** The tables a training run writes into its run directory. */
 public final class RunReports {
@@ -110,6 +111,16 @@ public final class RunReports {
     head.add(summary.rows().get(0).subList(0, columns));
     return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
         + perClass(classNames, eval).toMarkdown();
+  }
+
+  /** {@code rounds.csv}: one row per parameter-averaging round. */
+  public static Table rounds(List<RoundProgress.Round> rounds) {
+    Table t = new Table("epoch", "round", "learning_rate", "loss", "seconds", "examples_per_sec");
+    for (RoundProgress.Round r : rounds) {
+      t.add(r.epoch(), r.round(), String.format(Locale.ROOT, "%.6g", r.learningRate()),
+          fixed(r.loss(), 6), fixed(r.seconds(), 3), fixed(r.examplesPerSecond(), 1));
+    }
+    return t;
   }
 
   /** {@code classes.csv}: the class index of each class name. */

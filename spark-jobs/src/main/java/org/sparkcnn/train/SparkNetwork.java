@@ -26,6 +26,7 @@ import org.nd4j.linalg.dataset.DataSet;
 final class SparkNetwork {
   private final List<Double> roundLosses = new ArrayList<>();
   private MovingAverage movingAverage;
+  private DoubleConsumer roundListener = loss -> { };
   private final Consumer<JavaRDD<DataSet>> fit;
   private final Supplier<Model> network;
   private final DoubleSupplier score;
@@ -65,12 +66,18 @@ final class SparkNetwork {
     return movingAverage;
   }
 
+  /** Calls {@code listener} with each round's loss, after the round's bookkeeping here. */
+  void listenToRounds(DoubleConsumer listener) {
+    roundListener = listener;
+  }
+
   /** Called when the training master has set a round's averaged parameters and loss. */
   private void afterRound(double loss) {
     roundLosses.add(loss);
     if (movingAverage != null) {
       movingAverage.update(network().params());
     }
+    roundListener.accept(loss);
   }
 
   /** One pass of the training master over {@code data}. */

@@ -66,6 +66,8 @@ public final class TrainJob {
   static final String EXPORT_DIR = "_export";
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
   static final String STATS = "dataset-stats.json";
+  /** One row per averaging round: epoch, round, learning rate, loss, seconds, examples/s. */
+  static final String ROUNDS = "rounds.csv";
   /** The moving average of the parameters as a second model (no updater state). */
   static final String MODEL_EMA = "model-ema.zip";
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
@@ -336,16 +338,23 @@ public final class TrainJob {
     List<EpochMetrics> epochs = new ArrayList<>();
     Evaluation eval = null;
     Evaluation evalEma = null;
+    int roundsPerEpoch = RoundProgress.roundsPerEpoch(
+        Minibatches.count(train, tc.batchSizePerWorker()), workers, tc.averagingFrequency());
+    RoundProgress progress = new RoundProgress(sparkNet, tc.schedule(), roundsPerEpoch,
+        (long) workers * tc.batchSizePerWorker() * tc.averagingFrequency(),
+        tc.averagingFrequency());
+    sparkNet.listenToRounds(progress);
     try {
       for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
         sparkNet.clearRounds();
-        // Every fit broadcasts the driver's configuration, so the workers train at this rate.
-        double learningRate = tc.learningRate(epoch);
-        sparkNet.setLearningRate(learningRate);
+        // Every round broadcasts the driver's configuration, so the workers train at the rate
+        // the progress sets before each.
+        double learningRate = progress.startEpoch(epoch);
         long t0 = System.nanoTime();
         sparkNet.fitEpoch(
             Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
         double trainSeconds = seconds(t0);
+        dir.write(ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
         List<Double> rounds = sparkNet.rounds();
         double loss = rounds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.score())) {

@@ -108,6 +108,21 @@ class TrainJobTest {
       assertTrue(Double.parseDouble(row.get(4)) > 0 && Double.parseDouble(row.get(4)) < 2.5);
       assertTrue(Double.parseDouble(row.get(7)) > 0);
     }
+    // rounds.csv: the 8 rounds of each epoch at its rate; their mean loss is the epoch's
+    List<List<String>> rounds = csv(dir.resolve(TrainJob.ROUNDS));
+    assertEquals(List.of("epoch", "round", "learning_rate", "loss", "seconds",
+        "examples_per_sec"), rounds.get(0));
+    assertEquals(25, rounds.size());
+    for (int e = 1; e <= 3; e++) {
+      double sum = 0;
+      for (int r = 1; r <= 8; r++) {
+        List<String> row = rounds.get((e - 1) * 8 + r);
+        assertEquals(List.of(Integer.toString(e), Integer.toString(r)), row.subList(0, 2));
+        assertEquals(0.05 * Math.pow(0.8, e - 1), Double.parseDouble(row.get(2)), 1e-9);
+        sum += Double.parseDouble(row.get(3));
+      }
+      assertEquals(Double.parseDouble(metrics.get(e).get(4)), sum / 8, 1e-5);
+    }
     // the decayed rate is in the network the workers received for the last epoch
     assertEquals(0.05 * 0.8 * 0.8, ((MultiLayerNetwork) result.network()).getLearningRate(0), 1e-9);
     assertTrue(Double.parseDouble(metrics.get(3).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
