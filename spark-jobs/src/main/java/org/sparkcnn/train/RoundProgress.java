@@ -50,10 +50,13 @@ public final class RoundProgress implements DoubleConsumer {
     this.averagingFrequency = averagingFrequency;
   }
 
-  /** Rounds of an epoch over {@code minibatches} minibatches: DL4J's splits of the data. */
+  /**
+   * Rounds of an epoch over {@code minibatches} minibatches: DL4J's splits of the data, of
+   * workers x averaging frequency minibatches each, rounded down (the remainder is spread over the
+   * splits), at least one.
+   */
   public static int roundsPerEpoch(long minibatches, int workers, int averagingFrequency) {
-    long perRound = (long) workers * averagingFrequency;
-    return (int) Math.max(1, (minibatches + perRound - 1) / perRound);
+    return (int) Math.max(1, minibatches / ((long) workers * averagingFrequency));
   }
 
   /** Starts {@code epoch} (1-based), setting its first round's learning rate; returns it. */

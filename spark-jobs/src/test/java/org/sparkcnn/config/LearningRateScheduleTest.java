@@ -60,6 +60,8 @@ class LearningRateScheduleTest {
     int roundsWith4Workers = RoundProgress.roundsPerEpoch(80, 4, 5);
     assertEquals(8, roundsWith2Workers);
     assertEquals(4, roundsWith4Workers);
+    // DL4J rounds the number of splits down: 938 minibatches of the default job in 93 rounds
+    assertEquals(93, RoundProgress.roundsPerEpoch(938, 2, 5));
     double p = 1.5;
     double expected = 0.4 * (p + 1.0 / 8) / 2 * (1 + Math.cos(Math.PI * p / 10)) / 2;
     assertEquals(expected, s.rate(2, 4, roundsWith2Workers), 1e-12);
