@@ -228,6 +228,32 @@ class TrainJobTest {
   }
 
   @Test
+  void twoRunsOfTheSameConfigurationGiveIdenticalMetrics() throws Exception {
+    List<List<List<String>>> runs = new ArrayList<>();
+    for (String id : List.of("same-1", "same-2")) {
+      List<String> args = subsetArgs(id);
+      args.addAll(List.of("--set", "train.epochs=2", "--set", "data.train-limit=1280",
+          "--set", "data.test-limit=200", "--set", "train.augment=[\"random-crop(size=28,"
+              + " padding=2)\", flip, scale]"));
+      assertEquals(ExitCode.OK, execute(args).code);
+      runs.add(csv(this.runs.resolve(id).resolve("metrics.csv")));
+      runs.add(csv(this.runs.resolve(id).resolve(TrainJob.ROUNDS)));
+    }
+    // Everything but wall times and throughput: losses, rates, accuracies (raw and averaged).
+    for (int row = 0; row < runs.get(0).size(); row++) {
+      List<String> a = runs.get(0).get(row);
+      List<String> b = runs.get(2).get(row);
+      assertEquals(a.subList(0, 6), b.subList(0, 6), "metrics row " + row);
+      assertEquals(a.subList(9, 12), b.subList(9, 12), "metrics row " + row);
+    }
+    assertEquals(runs.get(1).size(), runs.get(3).size());
+    for (int row = 0; row < runs.get(1).size(); row++) {
+      assertEquals(runs.get(1).get(row).subList(0, 4), runs.get(3).get(row).subList(0, 4),
+          "rounds row " + row);
+    }
+  }
+
+  @Test
   void customActivationTrainsOnSparkAndTheSavedModelReloads() throws Exception {
     List<String> args = subsetArgs("relu-h-swish");
     args.addAll(List.of("--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
