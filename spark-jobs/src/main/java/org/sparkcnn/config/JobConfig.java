@@ -37,7 +37,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
   private static JobConfig read(Config c) {
     return new JobConfig(
-        new RunConfig(c.getString("run.output-root"), c.getString("run.id"), c.getLong("run.seed")),
+        new RunConfig(c.getString("run.output-root"), c.getString("run.id"), c.getLong("run.seed"),
+            c.getInt("run.repeats")),
         new DataConfig(
             c.getString("data.name"),
             c.getString("data.format"),
@@ -100,8 +101,9 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   }
 
   /** Section {@code run}. */
-  public record RunConfig(String outputRoot, String id, long seed) {
+  public record RunConfig(String outputRoot, String id, long seed, int repeats) {
     public RunConfig {
+      check(repeats >= 1, "run.repeats", "must be >= 1", repeats);
       check(!outputRoot.isBlank(), "run.output-root", "must not be empty", "''");
       check(id.isEmpty() || id.matches("[A-Za-z0-9._-]+") && !id.startsWith("."), "run.id",
           "must be empty or letters, digits, '.', '_' and '-' (not starting with '.')",

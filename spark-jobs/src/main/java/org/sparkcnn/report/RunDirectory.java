@@ -54,6 +54,21 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * The sub-directory {@code name}, created, with the same atomic writes (one repeat of a run).
+   */
+  public RunDirectory child(String name) {
+    Path child = resolve(name);
+    try {
+      if (!fs.mkdirs(child)) {
+        throw new IOException("mkdirs returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + child, e);
+    }
+    return new RunDirectory(child, fs);
+  }
+
   /** Fully qualified path of the directory, e.g. {@code file:/work/runs/x}. */
   public Path path() {
     return path;

@@ -1,6 +1,7 @@
 package org.sparkcnn.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.evaluation.classification.ConfusionMatrix;
@@ -111,6 +112,39 @@ public final class RunReports {
     head.add(summary.rows().get(0).subList(0, columns));
     return "# Test accuracy\n\n" + head.toMarkdown() + "\n## Per class\n\n"
         + perClass(classNames, eval).toMarkdown();
+  }
+
+  /** Test accuracies of one repeat of a run (NaN where no moving average was kept). */
+  public record RepeatResult(double top1, double top5, double top1Ema, double top5Ema) {}
+
+  /**
+   * {@code accuracy.csv} of a run with repeats: one row per repeat with its seed, then the mean
+   * and the sample standard deviation (n - 1) of every column.
+   */
+  public static Table repeats(long firstSeed, List<RepeatResult> results) {
+    Table t = new Table("repeat", "seed", "top1_accuracy", "top5_accuracy", "top1_accuracy_ema",
+        "top5_accuracy_ema");
+    List<double[]> columns = List.of(
+        results.stream().mapToDouble(RepeatResult::top1).toArray(),
+        results.stream().mapToDouble(RepeatResult::top5).toArray(),
+        results.stream().mapToDouble(RepeatResult::top1Ema).toArray(),
+        results.stream().mapToDouble(RepeatResult::top5Ema).toArray());
+    for (int i = 0; i < results.size(); i++) {
+      List<Object> row = new ArrayList<>(List.of(i + 1, firstSeed + i));
+      for (double[] column : columns) {
+        row.add(optional(column[i]));
+      }
+      t.add(row);
+    }
+    List<Object> mean = new ArrayList<>(List.of("mean", ""));
+    List<Object> std = new ArrayList<>(List.of("std", ""));
+    for (double[] column : columns) {
+      double m = Arrays.stream(column).average().orElse(Double.NaN);
+      double squares = Arrays.stream(column).map(v -> (v - m) * (v - m)).sum();
+      mean.add(optional(m));
+      std.add(optional(column.length > 1 ? Math.sqrt(squares / (column.length - 1)) : Double.NaN));
+    }
+    return t.add(mean).add(std);
   }
 
   /** {@code rounds.csv}: one row per parameter-averaging round. */

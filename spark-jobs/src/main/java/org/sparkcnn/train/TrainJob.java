@@ -66,6 +66,8 @@ public final class TrainJob {
   static final String EXPORT_DIR = "_export";
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
   static final String STATS = "dataset-stats.json";
+  /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
+  static final String REPEAT_PREFIX = "repeat-";
   /** One row per averaging round: epoch, round, learning rate, loss, seconds, examples/s. */
   static final String ROUNDS = "rounds.csv";
   /** The moving average of the parameters as a second model (no updater state). */
@@ -208,19 +210,38 @@ public final class TrainJob {
 
       DatasetStats stats = PixelStatistics.compute(train, shape);
       dir.write(STATS, stats.toJson());
-      long seed = config.run().seed();
-      Augmenter trainAugmenter = new Augmenter(shape, tc.augment().withStats(stats),
-          data.numClasses(), seed, 1);
-      Augmenter evalAugmenter = new Augmenter(shape, tc.evalAugment().withStats(stats),
-          data.numClasses(), seed, Augmenter.EVALUATION_EPOCH);
-      log.info("augmentation: {} -> {}; evaluation: {}", trainAugmenter.pipeline(), networkInput,
-          evalAugmenter.pipeline());
-
-      RunResult result = train(config, sc, dir, classNames, trainAugmenter, evalAugmenter, train,
-          test, trainData.count(), startNanos);
-      dir.delete(EXPORT_DIR);
+      int repeats = config.run().repeats();
+      List<RunResult> results = new ArrayList<>();
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        long seed = config.run().seed() + repeat - 1;
+        Augmenter trainAugmenter = new Augmenter(shape, tc.augment().withStats(stats),
+            data.numClasses(), seed, 1);
+        Augmenter evalAugmenter = new Augmenter(shape, tc.evalAugment().withStats(stats),
+            data.numClasses(), seed, Augmenter.EVALUATION_EPOCH);
+        log.info("augmentation: {} -> {}; evaluation: {}", trainAugmenter.pipeline(),
+            networkInput, evalAugmenter.pipeline());
+        if (repeats > 1) {
+          log.info("repeat {}/{}: seed {}", repeat, repeats, seed);
+        }
+        RunDirectory out = repeats == 1 ? dir : dir.child(REPEAT_PREFIX + repeat);
+        results.add(train(config, seed, sc, out, classNames, trainAugmenter, evalAugmenter,
+            train, test, trainData.count(), System.nanoTime()));
+      }
+      if (repeats > 1) {
+        var summary = RunReports.repeats(config.run().seed(), results.stream()
+            .map(r -> new RunReports.RepeatResult(r.testAccuracy(), r.testTop5Accuracy(),
+                r.testAccuracyEma(), r.testTop5AccuracyEma())).toList());
+        dir.write("accuracy.csv", summary.toCsv());
+        dir.write("accuracy.md", "# Test accuracy over " + repeats + " repeats\n\n"
+            + summary.toMarkdown() + "\nstd: sample standard deviation (n - 1). Each repeat's"
+            + " outputs are in " + REPEAT_PREFIX + "<i>/.\n");
+      }
       dir.markSuccess();
-      return result;
+      RunResult last = results.get(results.size() - 1);
+      return new RunResult(dir.path().toString(),
+          results.stream().mapToDouble(RunResult::testAccuracy).average().orElseThrow(),
+          last.testTop5Accuracy(), last.testAccuracyEma(), last.testTop5AccuracyEma(),
+          last.epochs(), last.network());
     } catch (Exception e) { // rethrown as is: SparkException is checked but undeclared
       recordFailure(dir, e);
       throw e;
@@ -293,17 +314,20 @@ public final class TrainJob {
     testData.requireSkippedAtMost(data.maxSkippedFraction(), testSet.location(), listedIn);
   }
 
-  private static RunResult train(JobConfig config, JavaSparkContext sc, RunDirectory dir,
-      List<String> classNames, Augmenter trainAugmenter, Augmenter evalAugmenter,
-      JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, long trainCount,
-      long startNanos) {
+  /**
+   * Trains one network with {@code seed} and writes its outputs (model, metrics, accuracy,
+   * timing) into {@code dir}.
+   */
+  private static RunResult train(JobConfig config, long seed, JavaSparkContext sc,
+      RunDirectory dir, List<String> classNames, Augmenter trainAugmenter,
+      Augmenter evalAugmenter, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
+      long trainCount, long startNanos) {
     JobConfig.TrainConfig tc = config.train();
     int numClasses = config.data().numClasses();
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
     NetworkOptions options = new NetworkOptions(trainAugmenter.outputShape(), numClasses,
         config.model().activation(), config.model().weightInitScheme(),
-        config.model().l2(), tc.optimizer(), config.run().seed(),
-        config.model().convolutionEngine());
+        config.model().l2(), tc.optimizer(), seed, config.model().convolutionEngine());
     ModelBuilder model;
     try {
       model = Models.create(config.model().name(), options);
@@ -324,7 +348,7 @@ public final class TrainJob {
             .aggregationDepth(tc.aggregationDepth())
             .rddTrainingApproach(RDDTrainingApproach.Export)
             .exportDirectory(dir.resolve(EXPORT_DIR).toString())
-            .rngSeed(config.run().seed())
+            .rngSeed(seed)
             .saveUpdater(true)
             .build();
     SparkNetwork sparkNet = SparkNetwork.of(sc, net, master);
@@ -387,6 +411,7 @@ public final class TrainJob {
       }
     } finally {
       master.deleteTempFiles(sc);
+      dir.delete(EXPORT_DIR);
     }
 
     Model trained = sparkNet.network();
@@ -403,7 +428,9 @@ public final class TrainJob {
         driverNd4j, executorNd4j);
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
-    return new RunResult(dir.path().toString(), eval.accuracy(), epochs, trained);
+    return new RunResult(dir.path().toString(), eval.accuracy(), eval.topNAccuracy(),
+        evalEma == null ? Double.NaN : evalEma.accuracy(),
+        evalEma == null ? Double.NaN : evalEma.topNAccuracy(), epochs, trained);
   }
 
   /** A copy of {@code net} holding {@code params}. */
@@ -449,11 +476,13 @@ public final class TrainJob {
   }
 
   /**
-   * Where a finished run's outputs are and what it reached.
+   * Where a finished run's outputs are and what it reached (with repeats: the mean top-1 accuracy
+   * over them, the rest of the last repeat).
    *
    * @param network the trained network (a MultiLayerNetwork or, for ResNet, a ComputationGraph),
    *     as saved in {@code model.zip}
    */
-  public record RunResult(String runDirectory, double testAccuracy, List<EpochMetrics> epochs,
+  public record RunResult(String runDirectory, double testAccuracy, double testTop5Accuracy,
+      double testAccuracyEma, double testTop5AccuracyEma, List<EpochMetrics> epochs,
       Model network) {}
 }

@@ -254,6 +254,39 @@ class TrainJobTest {
   }
 
   @Test
+  void repeatsTrainWithSuccessiveSeedsAndReportMeanAndStd() throws Exception {
+    List<String> args = subsetArgs("repeats");
+    args.addAll(List.of("--set", "run.repeats=2", "--set", "train.epochs=1",
+        "--set", "data.train-limit=1280", "--set", "data.test-limit=200"));
+    assertEquals(ExitCode.OK, execute(args).code);
+    Path dir = runs.resolve("repeats");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    double[] top1 = new double[2];
+    for (int i = 1; i <= 2; i++) {
+      Path repeat = dir.resolve(TrainJob.REPEAT_PREFIX + i);
+      assertTrue(Files.exists(repeat.resolve("model.zip")), repeat.toString());
+      assertFalse(Files.exists(repeat.resolve(TrainJob.EXPORT_DIR)));
+      top1[i - 1] = Double.parseDouble(csv(repeat.resolve("accuracy.csv")).get(1).get(5));
+    }
+    assertTrue(Files.readString(dir.resolve("config.conf")).contains("repeats=2"));
+    assertFalse(ModelSerializer.restoreMultiLayerNetwork(dir.resolve("repeat-1/model.zip")
+        .toFile()).params().equals(ModelSerializer.restoreMultiLayerNetwork(
+            dir.resolve("repeat-2/model.zip").toFile()).params()), "other seed, other network");
+    List<List<String>> summary = csv(dir.resolve("accuracy.csv"));
+    assertEquals(List.of("repeat", "seed", "top1_accuracy", "top5_accuracy",
+        "top1_accuracy_ema", "top5_accuracy_ema"), summary.get(0));
+    assertEquals(List.of("1", "42"), summary.get(1).subList(0, 2));
+    assertEquals(List.of("2", "43"), summary.get(2).subList(0, 2));
+    assertEquals(top1[0], Double.parseDouble(summary.get(1).get(2)), 1e-9);
+    assertEquals(top1[1], Double.parseDouble(summary.get(2).get(2)), 1e-9);
+    assertEquals("mean", summary.get(3).get(0));
+    assertEquals((top1[0] + top1[1]) / 2, Double.parseDouble(summary.get(3).get(2)), 1e-4);
+    assertEquals(Math.abs(top1[0] - top1[1]) / Math.sqrt(2),
+        Double.parseDouble(summary.get(4).get(2)), 1e-4);
+    assertTrue(Files.readString(dir.resolve("accuracy.md")).contains("| std |"));
+  }
+
+  @Test
   void customActivationTrainsOnSparkAndTheSavedModelReloads() throws Exception {
     List<String> args = subsetArgs("relu-h-swish");
     args.addAll(List.of("--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
