@@ -10,6 +10,7 @@ import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.SkippedInput;
 import org.sparkcnn.train.EpochMetrics;
 import org.sparkcnn.train.RoundProgress;
+import org.sparkcnn.train.TimeSplit;
 
 /** The tables a training run writes into its run directory. */
 public final class RunReports {
@@ -180,20 +181,25 @@ public final class RunReports {
    * @param totalSeconds wall time of the whole run (loading, training, evaluation, writing)
    * @param driverNd4j the ND4J backend and native build of the driver
    * @param executorNd4j the distinct backends and builds the executors reported
+   * @param split where the training time went, from DL4J's training statistics
    */
   public static Table timing(JobConfig config, String sparkMaster, int workers,
       List<EpochMetrics> epochs, double totalSeconds, String driverNd4j,
-      List<String> executorNd4j) {
+      List<String> executorNd4j, TimeSplit split) {
     double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
     long examples = epochs.stream().mapToLong(EpochMetrics::examples).sum();
     return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
         "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
-        "convolution", "driver_nd4j", "executor_nd4j")
+        "convolution", "driver_nd4j", "executor_nd4j", "export_seconds", "broadcast_seconds",
+        "worker_init_seconds", "worker_fit_seconds", "aggregation_seconds", "other_seconds")
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
             fixed(examples / trainSeconds, 1), config.model().convolution(), driverNd4j,
-            String.join("; ", executorNd4j));
+            String.join("; ", executorNd4j), fixed(split.exportSeconds(), 1),
+            fixed(split.broadcastSeconds(), 1), fixed(split.workerInitSeconds(), 1),
+            fixed(split.workerFitSeconds(), 1), fixed(split.aggregationSeconds(), 1),
+            fixed(split.otherSeconds(trainSeconds), 1));
   }
 
   /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */

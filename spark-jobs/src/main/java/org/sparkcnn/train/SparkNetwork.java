@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
@@ -30,18 +31,23 @@ final class SparkNetwork {
   private final Consumer<JavaRDD<DataSet>> fit;
   private final Supplier<Model> network;
   private final DoubleSupplier score;
+  private final Supplier<SparkTrainingStats> stats;
 
   private SparkNetwork(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
     if (net instanceof MultiLayerNetwork layers) {
       var spark = new MultiLayerReportingRounds(sc, layers, master, this::afterRound);
+      spark.setCollectTrainingStats(true);
       fit = spark::fit;
       network = spark::getNetwork;
       score = spark::getScore;
+      stats = spark::getSparkTrainingStats;
     } else if (net instanceof ComputationGraph graph) {
       var spark = new GraphReportingRounds(sc, graph, master, this::afterRound);
+      spark.setCollectTrainingStats(true);
       fit = spark::fit;
       network = spark::getNetwork;
       score = spark::getScore;
+      stats = spark::getSparkTrainingStats;
     } else {
       throw new IllegalArgumentException("cannot train a " + net.getClass().getName()
           + " on Spark");
@@ -92,6 +98,11 @@ final class SparkNetwork {
 
   void clearRounds() {
     roundLosses.clear();
+  }
+
+  /** DL4J's training statistics of every fit so far (collected from the start). */
+  SparkTrainingStats trainingStats() {
+    return stats.get();
   }
 
   /** Loss of the last round. */

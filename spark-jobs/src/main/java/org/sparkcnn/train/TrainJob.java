@@ -425,7 +425,7 @@ public final class TrainJob {
     dir.write("per-class.csv", RunReports.perClass(classNames, eval).toCsv());
     dir.write("confusion.csv", RunReports.confusion(eval).toCsv());
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
-        driverNd4j, executorNd4j);
+        driverNd4j, executorNd4j, TimeSplit.of(sparkNet.trainingStats(), workers));
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
     return new RunResult(dir.path().toString(), eval.accuracy(), eval.topNAccuracy(),

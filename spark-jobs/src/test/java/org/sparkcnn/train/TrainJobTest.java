@@ -195,6 +195,18 @@ class TrainJobTest {
     assertEquals(List.of("native", "CPU linux-x86_64-onednn oneDNN",
         "CPU linux-x86_64-onednn oneDNN"), timing.get(1).subList(9, 12));
     assertTrue(Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
+    // where the training time went, from DL4J's statistics
+    assertEquals(List.of("export_seconds", "broadcast_seconds", "worker_init_seconds",
+        "worker_fit_seconds", "aggregation_seconds", "other_seconds"), timing.get(0).subList(12, 18));
+    double trainSeconds = Double.parseDouble(timing.get(1).get(6));
+    double parts = 0;
+    for (int c = 12; c < 18; c++) {
+      parts += Double.parseDouble(timing.get(1).get(c));
+    }
+    assertEquals(trainSeconds, parts, 0.35, "the parts add up to the training time");
+    double fit = Double.parseDouble(timing.get(1).get(15));
+    assertTrue(fit > 0 && fit < trainSeconds, "worker fit " + fit + " of " + trainSeconds);
+    assertTrue(Double.parseDouble(timing.get(1).get(12)) > 0, "export time");
 
     // model.zip reloads and predicts exactly what the trained network predicts
     MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(

@@ -1,0 +1,68 @@
+package org.sparkcnn.train;
+
+import java.util.List;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
+import org.deeplearning4j.spark.stats.EventStats;
+
+/**
+ * Where a run's training time went, from DL4J's Spark training statistics: the driver's export of
+ * each epoch's minibatches, its broadcasts of the parameters, the workers' set-up (fetching the
+ * broadcast, building the network) and fitting, and the aggregation of their parameters and
+ * updater state. Worker times are summed over the workers' events and divided by the number of
+ * workers (they run side by side); what the others leave of the training time is Spark's
+ * scheduling, task launches and data movement.
+ *
+ * @param exportSeconds driver: writing the minibatches to the export directory
+ * @param broadcastSeconds driver: creating the parameter broadcasts
+ * @param workerInitSeconds per worker: getting the broadcast and building the network
+ * @param workerFitSeconds per worker: fitting minibatches
+ * @param aggregationSeconds driver: adding up and averaging parameters and updater state
+ */
+public record TimeSplit(double exportSeconds, double broadcastSeconds, double workerInitSeconds,
+    double workerFitSeconds, double aggregationSeconds) {
+
+  /** No statistics: all zero. */
+  public static final TimeSplit NONE = new TimeSplit(0, 0, 0, 0, 0);
+
+  /** The split of {@code stats} (accumulated over a run's fits) for {@code workers} workers. */
+  static TimeSplit of(SparkTrainingStats stats, int workers) {
+    if (stats == null) {
+      return NONE;
+    }
+    return new TimeSplit(
+        seconds(stats, ParameterAveragingTrainingMasterStats
+            .PARAMETER_AVERAGING_MASTER_EXPORT_RDD_TIMES_MS),
+        seconds(stats, ParameterAveragingTrainingMasterStats
+            .PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
+        (seconds(stats, ParameterAveragingTrainingWorkerStats
+            .PARAMETER_AVERAGING_WORKER_BROADCAST_GET_VALUE_TIME_MS)
+            + seconds(stats, ParameterAveragingTrainingWorkerStats
+                .PARAMETER_AVERAGING_WORKER_INIT_TIME_MS)) / workers,
+        seconds(stats, ParameterAveragingTrainingWorkerStats
+            .PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
+        seconds(stats, ParameterAveragingTrainingMasterStats
+            .PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)
+            + seconds(stats, ParameterAveragingTrainingMasterStats
+                .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
+  }
+
+  /** Total duration of the events under {@code key}, wherever in the nested statistics. */
+  private static double seconds(SparkTrainingStats stats, String key) {
+    for (SparkTrainingStats s = stats; s != null; s = s.getNestedTrainingStats()) {
+      if (s.getKeySet().contains(key)) {
+        List<EventStats> events = s.getValue(key);
+        return events == null ? 0
+            : events.stream().mapToLong(EventStats::getDurationMs).sum() / 1000.0;
+      }
+    }
+    return 0;
+  }
+
+  /** Training time the parts above do not account for. */
+  public double otherSeconds(double trainSeconds) {
+    return trainSeconds - exportSeconds - broadcastSeconds - workerInitSeconds - workerFitSeconds
+        - aggregationSeconds;
+  }
+}
