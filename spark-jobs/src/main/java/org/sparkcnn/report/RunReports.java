@@ -191,14 +191,14 @@ public final class RunReports {
     return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
         "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
         "convolution", "driver_nd4j", "executor_nd4j", "export_seconds", "broadcast_seconds",
-        "worker_init_seconds", "worker_fit_seconds", "aggregation_seconds", "other_seconds")
+        "worker_init_seconds", "worker_fit_seconds", "round_overhead_seconds", "other_seconds")
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
             fixed(examples / trainSeconds, 1), config.model().convolution(), driverNd4j,
             String.join("; ", executorNd4j), fixed(split.exportSeconds(), 1),
             fixed(split.broadcastSeconds(), 1), fixed(split.workerInitSeconds(), 1),
-            fixed(split.workerFitSeconds(), 1), fixed(split.aggregationSeconds(), 1),
+            fixed(split.workerFitSeconds(), 1), fixed(split.roundOverheadSeconds(), 1),
             fixed(split.otherSeconds(trainSeconds), 1));
   }
 

@@ -8,20 +8,21 @@ import org.deeplearning4j.spark.stats.EventStats;
 
 /**
  * Where a run's training time went, from DL4J's Spark training statistics: the driver's export of
- * each epoch's minibatches, its broadcasts of the parameters, the workers' set-up (fetching the
- * broadcast, building the network) and fitting, and the aggregation of their parameters and
- * updater state. Worker times are summed over the workers' events and divided by the number of
- * workers (they run side by side); what the others leave of the training time is Spark's
- * scheduling, task launches and data movement.
+ * each epoch's minibatches and its broadcasts of the parameters; inside each round's Spark job,
+ * the workers' set-up (fetching the broadcast, building the network) and fitting, and the rest of
+ * the job (task scheduling and launch, returning the workers' parameters, adding them up in the
+ * tree aggregate, setting them on the driver); and what is left of the training time on the
+ * driver. Worker times are summed over the workers' events and divided by the number of workers
+ * (they run side by side).
  *
  * @param exportSeconds driver: writing the minibatches to the export directory
  * @param broadcastSeconds driver: creating the parameter broadcasts
  * @param workerInitSeconds per worker: getting the broadcast and building the network
  * @param workerFitSeconds per worker: fitting minibatches
- * @param aggregationSeconds driver: adding up and averaging parameters and updater state
+ * @param roundOverheadSeconds the rounds' Spark jobs beyond the workers' set-up and fitting
  */
 public record TimeSplit(double exportSeconds, double broadcastSeconds, double workerInitSeconds,
-    double workerFitSeconds, double aggregationSeconds) {
+    double workerFitSeconds, double roundOverheadSeconds) {
 
   /** No statistics: all zero. */
   public static final TimeSplit NONE = new TimeSplit(0, 0, 0, 0, 0);
@@ -31,21 +32,23 @@ public record TimeSplit(double exportSeconds, double broadcastSeconds, double wo
     if (stats == null) {
       return NONE;
     }
+    double init = (seconds(stats, ParameterAveragingTrainingWorkerStats
+        .PARAMETER_AVERAGING_WORKER_BROADCAST_GET_VALUE_TIME_MS)
+        + seconds(stats, ParameterAveragingTrainingWorkerStats
+            .PARAMETER_AVERAGING_WORKER_INIT_TIME_MS)) / workers;
+    double fit = seconds(stats, ParameterAveragingTrainingWorkerStats
+        .PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers;
+    // The aggregate is the action that runs each round's job, so its time holds the workers'.
+    double rounds = seconds(stats, ParameterAveragingTrainingMasterStats
+        .PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)
+        + seconds(stats, ParameterAveragingTrainingMasterStats
+            .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS);
     return new TimeSplit(
         seconds(stats, ParameterAveragingTrainingMasterStats
             .PARAMETER_AVERAGING_MASTER_EXPORT_RDD_TIMES_MS),
         seconds(stats, ParameterAveragingTrainingMasterStats
             .PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
-        (seconds(stats, ParameterAveragingTrainingWorkerStats
-            .PARAMETER_AVERAGING_WORKER_BROADCAST_GET_VALUE_TIME_MS)
-            + seconds(stats, ParameterAveragingTrainingWorkerStats
-                .PARAMETER_AVERAGING_WORKER_INIT_TIME_MS)) / workers,
-        seconds(stats, ParameterAveragingTrainingWorkerStats
-            .PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
-        seconds(stats, ParameterAveragingTrainingMasterStats
-            .PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)
-            + seconds(stats, ParameterAveragingTrainingMasterStats
-                .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
+        init, fit, rounds - init - fit);
   }
 
   /** Total duration of the events under {@code key}, wherever in the nested statistics. */
@@ -60,9 +63,9 @@ public record TimeSplit(double exportSeconds, double broadcastSeconds, double wo
     return 0;
   }
 
-  /** Training time the parts above do not account for. */
+  /** Training time the parts above do not account for: the driver's work between rounds. */
   public double otherSeconds(double trainSeconds) {
     return trainSeconds - exportSeconds - broadcastSeconds - workerInitSeconds - workerFitSeconds
-        - aggregationSeconds;
+        - roundOverheadSeconds;
   }
 }

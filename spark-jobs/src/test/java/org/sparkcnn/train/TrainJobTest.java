@@ -197,7 +197,8 @@ class TrainJobTest {
     assertTrue(Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
     // where the training time went, from DL4J's statistics
     assertEquals(List.of("export_seconds", "broadcast_seconds", "worker_init_seconds",
-        "worker_fit_seconds", "aggregation_seconds", "other_seconds"), timing.get(0).subList(12, 18));
+        "worker_fit_seconds", "round_overhead_seconds", "other_seconds"),
+        timing.get(0).subList(12, 18));
     double trainSeconds = Double.parseDouble(timing.get(1).get(6));
     double parts = 0;
     for (int c = 12; c < 18; c++) {
