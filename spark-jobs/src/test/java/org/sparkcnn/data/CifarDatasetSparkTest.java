@@ -22,27 +22,13 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkcnn.LocalSpark;
+import org.sparkcnn.SparkTest;
 
 /** The CIFAR reader running on Spark executors (local[2]), on generated files. */
-class CifarDatasetSparkTest {
-  static JavaSparkContext sc;
+class CifarDatasetSparkTest extends SparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    sc = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
-  }
 
   CifarDataset open(CifarFormat format, long limit, Path... files) {
     return CifarDataset.open(java.util.Arrays.stream(files).map(Path::toString).toList(), format,

@@ -10,27 +10,13 @@ import static org.sparkcnn.data.IdxFixtures.write;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkException;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkcnn.LocalSpark;
+import org.sparkcnn.SparkTest;
 
 /** The IDX reader running on Spark executors (local[2]). */
-class IdxDatasetSparkTest {
-  static JavaSparkContext sc;
+class IdxDatasetSparkTest extends SparkTest {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    sc = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
-  }
 
   @Test
   void sameExamplesInTheSameOrderWhateverThePartitioning() throws Exception {

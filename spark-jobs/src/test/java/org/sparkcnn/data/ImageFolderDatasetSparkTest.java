@@ -16,29 +16,15 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.SparkException;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkcnn.LocalSpark;
+import org.sparkcnn.SparkTest;
 import org.sparkcnn.models.ImageShape;
 
 /** The image-folder reader decoding the fixture folder on Spark executors (local[2]). */
-class ImageFolderDatasetSparkTest {
+class ImageFolderDatasetSparkTest extends SparkTest {
   static final ImageShape RGB = new ImageShape(3, SIZE, SIZE);
-  static JavaSparkContext sc;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    sc = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
-  }
 
   static ImageFolderDataset open(Path root, SizePolicy size, ChannelPolicy channels, long limit) {
     return ImageFolderDataset.open(

@@ -8,34 +8,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
-import org.sparkcnn.LocalSpark;
+import org.sparkcnn.SparkTest;
 import org.sparkcnn.augment.DatasetStats;
 import org.sparkcnn.augment.Pipeline;
 
 /** The augmentation pipeline over Spark local[2], fed from CIFAR files. */
-class MinibatchesSparkTest {
-  static JavaSparkContext sc;
+class MinibatchesSparkTest extends SparkTest {
   @TempDir static Path dir;
   static CifarDataset data;
 
   @BeforeAll
-  static void start() throws Exception {
-    sc = LocalSpark.start();
+  static void writeData() throws Exception {
     CifarFixtures.write(dir, "a.bin", CifarFixtures.cifar10(0, 37));
     CifarFixtures.write(dir, "b.bin", CifarFixtures.cifar10(37, 26));
     data = CifarDataset.open(List.of(dir + "/*.bin"), CifarFormat.CIFAR10, 0,
         sc.hadoopConfiguration());
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
   }
 
   /** Every training example of one epoch as "label:features", sorted (order is the shuffle's). */
