@@ -224,8 +224,9 @@ public final class TrainJob {
           log.info("repeat {}/{}: seed {}", repeat, repeats, seed);
         }
         RunDirectory out = repeats == 1 ? dir : dir.child(REPEAT_PREFIX + repeat);
+        // total_seconds: the whole run for one repeat, the repeat itself for several
         results.add(train(config, seed, sc, out, classNames, trainAugmenter, evalAugmenter,
-            train, test, trainData.count(), System.nanoTime()));
+            train, test, trainData.count(), repeats == 1 ? startNanos : System.nanoTime()));
       }
       if (repeats > 1) {
         var summary = RunReports.repeats(config.run().seed(), results.stream()
