@@ -3,6 +3,7 @@ package org.sparkcnn.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.sparkcnn.models.LeNet5Test.dense;
 import static org.sparkcnn.models.ZooFixtures.conv;
 import static org.sparkcnn.models.ZooFixtures.options;
 
@@ -13,10 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
 class AlexNetTest {
-  static long dense(long in, long out) {
-    return in * out + out;
-  }
-
   @Test
   void imageNetFormHasTheOneTowerParameterCount() {
     long expected = conv(3, 96, 11, true) + conv(96, 256, 5, true) + conv(256, 384, 3, true)

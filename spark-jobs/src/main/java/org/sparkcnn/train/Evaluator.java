@@ -33,19 +33,25 @@ final class Evaluator {
   /** Accuracy and confusion of {@code net} over {@code examples}. */
   static Evaluation evaluate(JavaSparkContext sc, Model net, JavaRDD<LabeledImage> examples,
       Augmenter augmenter, int batchSize) {
-    return evaluate(sc, net, net.params(), examples, augmenter, batchSize);
+    return evaluate(sc, net, List.of(net.params()), examples, augmenter, batchSize).get(0);
   }
 
-  /** Accuracy and confusion of {@code net}'s architecture with the parameters {@code params}. */
-  static Evaluation evaluate(JavaSparkContext sc, Model net, INDArray parameters,
-      JavaRDD<LabeledImage> examples, Augmenter augmenter, int batchSize) {
+  /**
+   * Accuracy and confusion of {@code net}'s architecture with each of {@code parameterSets} (the
+   * trained parameters and their moving average), in one pass over the prepared examples.
+   */
+  static List<Evaluation> evaluate(JavaSparkContext sc, Model net,
+      List<INDArray> parameterSets, JavaRDD<LabeledImage> examples, Augmenter augmenter,
+      int batchSize) {
     boolean graph = net instanceof ComputationGraph;
     Broadcast<String> conf = sc.broadcast(graph
         ? ((ComputationGraph) net).getConfiguration().toJson()
         : ((MultiLayerNetwork) net).getLayerWiseConfigurations().toJson());
-    // A copy: removing a broadcast closes AutoCloseable values, which would free the network's own
-    // parameters in local mode, where the broadcast holds the very object it was given.
-    Broadcast<INDArray> params = sc.broadcast(parameters.dup());
+    // Copies: removing a broadcast closes AutoCloseable values, which would free the network's
+    // own parameters in local mode, where the broadcast holds the very objects it was given.
+    ArrayList<INDArray> copies = new ArrayList<>();
+    parameterSets.forEach(p -> copies.add(p.dup()));
+    Broadcast<ArrayList<INDArray>> params = sc.broadcast(copies);
     int numClasses = augmenter.numClasses();
     try {
       return Minibatches.inOrder(examples, batchSize, augmenter)
@@ -58,32 +64,42 @@ final class Evaluator {
     }
   }
 
-  private static Iterator<Evaluation> evaluatePartition(Iterator<DataSet> batches, boolean graph,
-      String conf, INDArray params, int views, int numClasses) {
+  private static Iterator<ArrayList<Evaluation>> evaluatePartition(Iterator<DataSet> batches,
+      boolean graph, String conf, List<INDArray> parameterSets, int views, int numClasses) {
     if (!batches.hasNext()) {
       return Collections.emptyIterator();
     }
-    Function<INDArray, INDArray> output;
+    List<Function<INDArray, INDArray>> outputs = new ArrayList<>();
+    ArrayList<Evaluation> evaluations = new ArrayList<>();
+    for (INDArray params : parameterSets) {
+      outputs.add(output(graph, conf, params));
+      evaluations.add(newEvaluation(numClasses));
+    }
+    while (batches.hasNext()) {
+      DataSet batch = batches.next();
+      for (int i = 0; i < outputs.size(); i++) {
+        INDArray probabilities = outputs.get(i).apply(batch.getFeatures());
+        if (views > 1) {
+          long n = batch.getLabels().size(0);
+          probabilities = probabilities.reshape('c', n, views, numClasses).mean(1);
+        }
+        evaluations.get(i).eval(batch.getLabels(), probabilities);
+      }
+    }
+    return Collections.singletonList(evaluations).iterator();
+  }
+
+  /** The inference function of the network {@code conf} describes, holding {@code params}. */
+  private static Function<INDArray, INDArray> output(boolean graph, String conf,
+      INDArray params) {
     if (graph) {
       ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf));
       net.init(params.dup(), false);
-      output = features -> net.outputSingle(false, features);
-    } else {
-      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
-      net.init(params.dup(), false);
-      output = features -> net.output(features, false);
+      return features -> net.outputSingle(false, features);
     }
-    Evaluation evaluation = newEvaluation(numClasses);
-    while (batches.hasNext()) {
-      DataSet batch = batches.next();
-      INDArray probabilities = output.apply(batch.getFeatures());
-      if (views > 1) {
-        long n = batch.getLabels().size(0);
-        probabilities = probabilities.reshape('c', n, views, numClasses).mean(1);
-      }
-      evaluation.eval(batch.getLabels(), probabilities);
-    }
-    return Collections.singletonList(evaluation).iterator();
+    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf));
+    net.init(params.dup(), false);
+    return features -> net.output(features, false);
   }
 
   /** The largest k of the top-k accuracy every evaluation reports besides top-1. */
@@ -97,8 +113,10 @@ final class Evaluator {
     return new Evaluation(labels, TOP_K);
   }
 
-  private static Evaluation merge(Evaluation a, Evaluation b) {
-    a.merge(b);
+  private static ArrayList<Evaluation> merge(ArrayList<Evaluation> a, ArrayList<Evaluation> b) {
+    for (int i = 0; i < a.size(); i++) {
+      a.get(i).merge(b.get(i));
+    }
     return a;
   }
 }

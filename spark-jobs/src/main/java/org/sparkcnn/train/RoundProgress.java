@@ -97,4 +97,9 @@ public final class RoundProgress implements DoubleConsumer {
   List<Round> rounds() {
     return List.copyOf(rounds);
   }
+
+  /** The rounds of 1-based {@code epoch}. */
+  List<Round> roundsOf(int epoch) {
+    return rounds.stream().filter(r -> r.epoch() == epoch).toList();
+  }
 }

@@ -1,10 +1,7 @@
 package org.sparkcnn.train;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
-import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -19,18 +16,16 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A network trained on Spark by a training master, whether a stack of layers ({@link
- * SparkDl4jMultiLayer}) or a computation graph ({@link SparkComputationGraph}), keeping the mean
- * training loss of every parameter-averaging round. DL4J's training master reports each round's
- * loss (averaged over the workers) through the wrapper's {@code setScore}; the wrappers keep only
- * the last one, so the subclasses below pass each on.
+ * SparkDl4jMultiLayer}) or a computation graph ({@link SparkComputationGraph}), passing the mean
+ * training loss of every parameter-averaging round to a listener and keeping an optional moving
+ * average of the parameters. DL4J's training master reports each round's loss (averaged over the
+ * workers) through the wrapper's {@code setScore}; the subclasses below pass each on.
  */
 final class SparkNetwork {
-  private final List<Double> roundLosses = new ArrayList<>();
   private MovingAverage movingAverage;
   private DoubleConsumer roundListener = loss -> { };
   private final Consumer<JavaRDD<DataSet>> fit;
   private final Supplier<Model> network;
-  private final DoubleSupplier score;
   private final Supplier<SparkTrainingStats> stats;
 
   private SparkNetwork(JavaSparkContext sc, Model net, TrainingMaster<?, ?> master) {
@@ -39,14 +34,12 @@ final class SparkNetwork {
       spark.setCollectTrainingStats(true);
       fit = spark::fit;
       network = spark::getNetwork;
-      score = spark::getScore;
       stats = spark::getSparkTrainingStats;
     } else if (net instanceof ComputationGraph graph) {
       var spark = new GraphReportingRounds(sc, graph, master, this::afterRound);
       spark.setCollectTrainingStats(true);
       fit = spark::fit;
       network = spark::getNetwork;
-      score = spark::getScore;
       stats = spark::getSparkTrainingStats;
     } else {
       throw new IllegalArgumentException("cannot train a " + net.getClass().getName()
@@ -79,7 +72,6 @@ final class SparkNetwork {
 
   /** Called when the training master has set a round's averaged parameters and loss. */
   private void afterRound(double loss) {
-    roundLosses.add(loss);
     if (movingAverage != null) {
       movingAverage.update(network().params());
     }
@@ -91,23 +83,9 @@ final class SparkNetwork {
     fit.accept(data);
   }
 
-  /** Losses of the rounds since the last {@link #clearRounds()}, in order. */
-  List<Double> rounds() {
-    return List.copyOf(roundLosses);
-  }
-
-  void clearRounds() {
-    roundLosses.clear();
-  }
-
   /** DL4J's training statistics of every fit so far (collected from the start). */
   SparkTrainingStats trainingStats() {
     return stats.get();
-  }
-
-  /** Loss of the last round. */
-  double score() {
-    return score.getAsDouble();
   }
 
   /** The driver's network, holding the averaged parameters. */

@@ -371,7 +371,6 @@ public final class TrainJob {
     sparkNet.listenToRounds(progress);
     try {
       for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
-        sparkNet.clearRounds();
         // Every round broadcasts the driver's configuration, so the workers train at the rate
         // the progress sets before each.
         double learningRate = progress.startEpoch(epoch);
@@ -380,21 +379,22 @@ public final class TrainJob {
             Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
         double trainSeconds = seconds(t0);
         dir.write(ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
-        List<Double> rounds = sparkNet.rounds();
-        double loss = rounds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        if (!Double.isFinite(loss) || !Double.isFinite(sparkNet.score())) {
+        List<RoundProgress.Round> rounds = progress.roundsOf(epoch);
+        double loss = rounds.stream().mapToDouble(RoundProgress.Round::loss).average()
+            .orElse(Double.NaN);
+        if (!Double.isFinite(loss)) {
           throw new DivergedException(String.format(Locale.ROOT,
               "training diverged in epoch %d: loss %s after %d averaging rounds; lower"
                   + " train.learning-rate", epoch, loss, rounds.size()));
         }
         long t1 = System.nanoTime();
-        eval = Evaluator.evaluate(sc, sparkNet.network(), test, evalAugmenter,
-            tc.evalBatchSize());
         MovingAverage average = sparkNet.movingAverage();
-        if (average != null) {
-          evalEma = Evaluator.evaluate(sc, sparkNet.network(), average.average(), test,
-              evalAugmenter, tc.evalBatchSize());
-        }
+        List<INDArray> parameterSets = average == null ? List.of(sparkNet.network().params())
+            : List.of(sparkNet.network().params(), average.average());
+        List<Evaluation> evaluations = Evaluator.evaluate(sc, sparkNet.network(), parameterSets,
+            test, evalAugmenter, tc.evalBatchSize());
+        eval = evaluations.get(0);
+        evalEma = average == null ? null : evaluations.get(1);
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
             eval.accuracy(), eval.topNAccuracy(),
             evalEma == null ? Double.NaN : evalEma.accuracy(),
