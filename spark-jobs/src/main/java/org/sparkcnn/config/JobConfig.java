@@ -24,7 +24,7 @@ import static org.sparkcnn.config.InvalidConfigException.check;
  * key at fault.
  */
 public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, TrainConfig train,
-    Config resolved) {
+    ClusterConfig cluster, Config resolved) {
 
   /** Builds the records from a resolved configuration (see {@link ConfigLoader}). */
   public static JobConfig from(Config c) {
@@ -83,6 +83,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getDouble("train.ema-decay"),
             pipeline(c, "train.augment", false),
             pipeline(c, "train.eval-augment", true)),
+        new ClusterConfig(c.getString("cluster.placement"),
+            c.getBoolean("cluster.allow-cpu-fallback")),
         c);
   }
 
@@ -280,6 +282,27 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
         case "adam" -> new Adam(learningRate);
         default -> throw new IllegalStateException(updater);
       };
+    }
+  }
+
+  /** Section {@code cluster}. */
+  public record ClusterConfig(String placement, boolean allowCpuFallback) {
+    /** Values of {@code cluster.placement}. */
+    public static final List<String> PLACEMENTS = List.of("cpu", "gpu", "hybrid");
+
+    public ClusterConfig {
+      check(PLACEMENTS.contains(placement), "cluster.placement", "must be one of " + PLACEMENTS,
+          "'" + placement + "'");
+    }
+
+    /** Whether the executors are to run the CUDA backend. */
+    public boolean executorsOnGpu() {
+      return !placement.equals("cpu");
+    }
+
+    /** Whether the driver is to run the CUDA backend. */
+    public boolean driverOnGpu() {
+      return placement.equals("gpu");
     }
   }
 }

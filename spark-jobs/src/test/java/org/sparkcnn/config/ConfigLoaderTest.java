@@ -135,6 +135,8 @@ class ConfigLoaderTest {
         "model.activation: unknown activation 'relu7'; known: "));
     assertEquals("run.id must be empty or letters, digits, '.', '_' and '-' (not starting with"
         + " '.'), got '../x'", invalid("run.id=../x"));
+    assertEquals("cluster.placement must be one of [cpu, gpu, hybrid], got 'cuda'",
+        invalid("cluster.placement=cuda"));
   }
 
   @Test
