@@ -81,6 +81,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
             c.getDouble("train.momentum"),
             c.getInt("train.eval-batch-size"),
             c.getDouble("train.ema-decay"),
+            c.getInt("train.checkpoint-every"),
+            c.getInt("train.checkpoints-kept"),
             pipeline(c, "train.augment", false),
             pipeline(c, "train.eval-augment", true)),
         new ClusterConfig(c.getString("cluster.placement"),
@@ -234,8 +236,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
       int averagingFrequency, int prefetchBatches, int aggregationDepth, String updater,
       double learningRate, double learningRateDecay, double learningRateDecayEpochs,
       List<Double> learningRateBoundaries, boolean learningRateCosine, double warmupEpochs,
-      double momentum, int evalBatchSize, double emaDecay, Pipeline augment,
-      Pipeline evalAugment) {
+      double momentum, int evalBatchSize, double emaDecay, int checkpointEvery,
+      int checkpointsKept, Pipeline augment, Pipeline evalAugment) {
     /** Optimisers {@code train.updater} may name. */
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adam");
 
@@ -266,6 +268,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
       check(momentum >= 0 && momentum < 1, "train.momentum", "must be in [0, 1)", momentum);
       check(evalBatchSize > 0, "train.eval-batch-size", "must be > 0", evalBatchSize);
       check(emaDecay >= 0 && emaDecay < 1, "train.ema-decay", "must be in [0, 1)", emaDecay);
+      check(checkpointEvery >= 0, "train.checkpoint-every", "must be >= 0", checkpointEvery);
+      check(checkpointsKept >= 1, "train.checkpoints-kept", "must be >= 1", checkpointsKept);
     }
 
     /** The learning rate schedule these settings describe. */

@@ -1,9 +1,12 @@
 package org.sparkcnn.report;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,6 +58,28 @@ public final class RunDirectory {
   }
 
   /**
+   * Opens the existing run directory at {@code path} (to resume it).
+   *
+   * @throws IllegalArgumentException when there is no directory at {@code path}
+   */
+  public static RunDirectory open(String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      Path dir = fs.makeQualified(p);
+      if (!fs.getFileStatus(dir).isDirectory()) {
+        throw new IllegalArgumentException(dir + " is not a run directory (a file)");
+      }
+      fs.setWriteChecksum(false);
+      return new RunDirectory(dir, fs);
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("no run directory at " + path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open run directory " + path, e);
+    }
+  }
+
+  /**
    * The sub-directory {@code name}, created, with the same atomic writes (one repeat of a run).
    */
   public RunDirectory child(String name) {
@@ -100,6 +125,48 @@ public final class RunDirectory {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
+  /** The whole content of file {@code name}. */
+  public byte[] readBytes(String name) {
+    try (var in = fs.open(resolve(name))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resolve(name), e);
+    }
+  }
+
+  /** The content of UTF-8 text file {@code name}. */
+  public String readText(String name) {
+    return new String(readBytes(name), StandardCharsets.UTF_8);
+  }
+
+  /** Names of the entries directly in sub-directory {@code name}; empty when it is missing. */
+  public List<String> list(String name) {
+    try {
+      if (!fs.exists(resolve(name))) {
+        return List.of();
+      }
+      return Arrays.stream(fs.listStatus(resolve(name)))
+          .map(status -> status.getPath().getName()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + resolve(name), e);
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to} (files or directories, relative to this directory),
+   * replacing {@code to}: one atomic step on HDFS and local disks.
+   */
+  public void rename(String from, String to) {
+    try {
+      delete(to);
+      if (!fs.rename(resolve(from), resolve(to))) {
+        throw new IOException("rename returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename " + resolve(from) + " to " + resolve(to), e);
     }
   }
 

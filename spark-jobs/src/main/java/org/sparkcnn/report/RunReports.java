@@ -178,20 +178,26 @@ public final class RunReports {
   /**
    * {@code timing.csv}: how the run was parallelised and how long it took.
    *
-   * @param totalSeconds wall time of the whole run (loading, training, evaluation, writing)
+   * @param totalSeconds wall time of the whole run (loading, training, evaluation, writing); of a
+   *     resumed run, since it was resumed
+   * @param resumedAfterEpoch the checkpoint's epoch the run was resumed from; 0 if not resumed
    * @param driverNd4j the ND4J backend and native build of the driver
    * @param executorNd4j the distinct backends and builds the executors reported
    * @param split where the training time went, from DL4J's training statistics
    */
   public static Table timing(JobConfig config, String sparkMaster, int workers,
-      List<EpochMetrics> epochs, double totalSeconds, String driverNd4j,
+      List<EpochMetrics> epochs, double totalSeconds, int resumedAfterEpoch, String driverNd4j,
       List<String> executorNd4j, TimeSplit split) {
     double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+    // DL4J's statistics cover this process only: after a resume, the epochs trained since.
+    double sinceResume = epochs.stream().filter(e -> e.epoch() > resumedAfterEpoch)
+        .mapToDouble(EpochMetrics::trainSeconds).sum();
     long examples = epochs.stream().mapToLong(EpochMetrics::examples).sum();
     return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
         "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
         "convolution", "driver_nd4j", "executor_nd4j", "export_seconds", "broadcast_seconds",
-        "worker_init_seconds", "worker_fit_seconds", "round_overhead_seconds", "other_seconds")
+        "worker_init_seconds", "worker_fit_seconds", "round_overhead_seconds", "other_seconds",
+        "resumed_after_epoch")
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
@@ -199,7 +205,7 @@ public final class RunReports {
             String.join("; ", executorNd4j), fixed(split.exportSeconds(), 1),
             fixed(split.broadcastSeconds(), 1), fixed(split.workerInitSeconds(), 1),
             fixed(split.workerFitSeconds(), 1), fixed(split.roundOverheadSeconds(), 1),
-            fixed(split.otherSeconds(trainSeconds), 1));
+            fixed(split.otherSeconds(sinceResume), 1), resumedAfterEpoch);
   }
 
   /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */

@@ -20,11 +20,19 @@ final class MovingAverage {
    * @param initial the parameters before training; copied
    */
   MovingAverage(double decay, INDArray initial) {
+    this(decay, initial, 0);
+  }
+
+  /**
+   * A moving average continued from a checkpoint: {@code average} after {@code updates} updates.
+   */
+  MovingAverage(double decay, INDArray average, long updates) {
     if (!(decay > 0 && decay < 1)) {
       throw new IllegalArgumentException("decay must be in (0, 1), got " + decay);
     }
     this.decay = decay;
-    this.average = initial.dup();
+    this.average = average.dup();
+    this.updates = updates;
   }
 
   /** The decay the update after {@code updates} earlier ones uses. */

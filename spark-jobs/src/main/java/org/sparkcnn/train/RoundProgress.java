@@ -93,6 +93,12 @@ public final class RoundProgress implements DoubleConsumer {
     setRate();
   }
 
+  /** Continues after the rounds of a checkpoint (their rows stay in {@link #rounds()}). */
+  void restore(List<Round> earlier) {
+    rounds.clear();
+    rounds.addAll(earlier);
+  }
+
   /** Every round so far. */
   List<Round> rounds() {
     return List.copyOf(rounds);

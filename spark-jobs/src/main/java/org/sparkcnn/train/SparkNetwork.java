@@ -12,7 +12,10 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * A network trained on Spark by a training master, whether a stack of layers ({@link
@@ -60,6 +63,11 @@ final class SparkNetwork {
     movingAverage = new MovingAverage(decay, network().params());
   }
 
+  /** Continues a moving average restored from a checkpoint (see {@link MovingAverage}). */
+  void averageParameters(MovingAverage restored) {
+    movingAverage = restored;
+  }
+
   /** The moving average of the parameters, or null when none is kept. */
   MovingAverage movingAverage() {
     return movingAverage;
@@ -70,12 +78,27 @@ final class SparkNetwork {
     roundListener = listener;
   }
 
-  /** Called when the training master has set a round's averaged parameters and loss. */
+  /**
+   * Called when the training master has set a round's averaged parameters and loss.
+   *
+   * @throws DivergedException when a parameter is no longer finite
+   */
   private void afterRound(double loss) {
+    INDArray params = network().params();
+    if (Double.isFinite(loss) && !allFinite(params)) {
+      throw new DivergedException("training diverged: a parameter became NaN or infinite after"
+          + " an averaging round (loss " + loss + "); lower train.learning-rate");
+    }
     if (movingAverage != null) {
-      movingAverage.update(network().params());
+      movingAverage.update(params);
     }
     roundListener.accept(loss);
+  }
+
+  /** Whether every value of {@code values} is finite. */
+  static boolean allFinite(INDArray values) {
+    return !BooleanIndexing.or(values, Conditions.isNan())
+        && !BooleanIndexing.or(values, Conditions.isInfinite());
   }
 
   /** One pass of the training master over {@code data}. */

@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
@@ -62,6 +64,8 @@ import org.sparkcnn.report.RunReports;
 public final class TrainJob {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
   public static final String APP_NAME = "spark-cnn train";
+  /** The resolved configuration of the run, which {@code --resume} reads back. */
+  static final String CONFIG = "config.conf";
   /** Where DL4J exports each epoch's minibatches, inside the run directory; deleted at the end. */
   static final String EXPORT_DIR = "_export";
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
@@ -76,10 +80,15 @@ public final class TrainJob {
   static final String SKIPPED = "skipped-images.csv";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
   static final String FAILED = "_FAILED";
+  /** Called after each epoch's outputs and checkpoint are written; tests stop runs with it. */
+  static volatile IntConsumer afterEpoch = epoch -> { };
   private static final String USAGE =
       "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
+          + "       TrainJob --resume RUN_DIR\n"
           + "  --conf FILE      HOCON file layered over the defaults (local path or Hadoop URI)\n"
           + "  --set key=value  one override, e.g. --set train.epochs=2\n"
+          + "  --resume RUN_DIR continue an interrupted run from its last complete checkpoint,\n"
+          + "                   with the configuration saved in RUN_DIR/config.conf\n"
           + "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).";
 
   private TrainJob() {}
@@ -96,20 +105,21 @@ public final class TrainJob {
    */
   public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
       PrintStream err) {
-    JobConfig config;
+    Invocation invocation;
     try {
-      config = parseArgs(args);
+      invocation = parse(args);
     } catch (InvalidConfigException e) {
       err.println("error: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    if (config == null) {
+    if (invocation == null) {
       err.println(USAGE);
       return ExitCode.OK;
     }
     JavaSparkContext sc = sparkFactory.get();
     try {
-      RunResult result = run(config, sc);
+      RunResult result = invocation.resumeDir() == null ? run(invocation.config(), sc)
+          : resume(invocation.resumeDir(), invocation.config(), sc);
       log.info("run complete: {} (test accuracy {})", result.runDirectory(),
           String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
       return ExitCode.OK;
@@ -143,22 +153,65 @@ public final class TrainJob {
     return ExitCode.FAILURE;
   }
 
+  /**
+   * What the command line asks for: a new run with {@code config}, or the resumption of the run
+   * in {@code resumeDir} (null for a new run) with the configuration saved there.
+   */
+  record Invocation(JobConfig config, String resumeDir) {}
+
   /** The configuration {@code args} describe, or null when they ask for help. */
   static JobConfig parseArgs(String[] args) {
+    Invocation invocation = parse(args);
+    return invocation == null ? null : invocation.config();
+  }
+
+  /** What {@code args} ask for, or null when they ask for help. */
+  static Invocation parse(String[] args) {
     ConfigLoader loader = new ConfigLoader();
     Configuration hadoopConf = new Configuration();
+    String resume = null;
+    boolean layered = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-h", "--help" -> {
           return null;
         }
-        case "--conf" -> loader.file(value(args, ++i, "--conf"), hadoopConf);
-        case "--set" -> loader.set(value(args, ++i, "--set"));
+        case "--conf" -> {
+          loader.file(value(args, ++i, "--conf"), hadoopConf);
+          layered = true;
+        }
+        case "--set" -> {
+          loader.set(value(args, ++i, "--set"));
+          layered = true;
+        }
+        case "--resume" -> resume = value(args, ++i, "--resume");
         default -> throw new InvalidConfigException(
             "unknown argument '" + args[i] + "'\n" + USAGE);
       }
     }
-    return JobConfig.from(loader.resolve());
+    if (resume == null) {
+      return new Invocation(JobConfig.from(loader.resolve()), null);
+    }
+    if (layered) {
+      throw new InvalidConfigException("--resume continues a run with the configuration saved in"
+          + " its directory (config.conf); it takes no --conf or --set");
+    }
+    String saved = new org.apache.hadoop.fs.Path(resume, CONFIG).toString();
+    if (!exists(saved, hadoopConf)) {
+      throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
+          + CONFIG + " there");
+    }
+    loader.file(saved, hadoopConf);
+    return new Invocation(JobConfig.from(loader.resolve()), resume);
+  }
+
+  private static boolean exists(String path, Configuration conf) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(conf).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot look for " + path, e);
+    }
   }
 
   private static String value(String[] args, int i, String option) {
@@ -175,6 +228,37 @@ public final class TrainJob {
    * @throws DivergedException when the loss becomes NaN or infinite
    */
   public static RunResult run(JobConfig config, JavaSparkContext sc) {
+    return run(config, sc, hadoopConf -> {
+      RunDirectory dir = RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf);
+      dir.write(CONFIG, config.render());
+      return dir;
+    }, false);
+  }
+
+  /**
+   * Continues the interrupted run in {@code runDir} (configured by {@code config}, its saved
+   * configuration) from its last complete checkpoint, or from the start when it has none. With
+   * the same data and parallelism it repeats the uninterrupted run: the same splits, data order,
+   * augmentation and results.
+   *
+   * @throws InvalidConfigException when the run is complete already
+   */
+  public static RunResult resume(String runDir, JobConfig config, JavaSparkContext sc) {
+    return run(config, sc, hadoopConf -> {
+      RunDirectory dir = RunDirectory.open(runDir, hadoopConf);
+      if (dir.exists(RunDirectory.SUCCESS)) {
+        throw new InvalidConfigException("run " + dir.path() + " is complete (it has "
+            + RunDirectory.SUCCESS + "); there is nothing to resume");
+      }
+      log.info("resuming run {}", dir.path());
+      dir.delete(FAILED);
+      dir.delete(EXPORT_DIR);
+      return dir;
+    }, true);
+  }
+
+  private static RunResult run(JobConfig config, JavaSparkContext sc,
+      java.util.function.Function<Configuration, RunDirectory> directory, boolean resuming) {
     long startNanos = System.nanoTime();
     log.info("configuration:\n{}", config.render());
     Configuration hadoopConf = sc.hadoopConfiguration();
@@ -191,12 +275,11 @@ public final class TrainJob {
     JobConfig.TrainConfig tc = config.train();
     ImageShape networkInput = networkInput(tc, shape);
 
-    RunDirectory dir = RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf);
+    RunDirectory dir = directory.apply(hadoopConf);
     log.info("run directory: {}", dir.path());
     JavaRDD<LabeledImage> train = null;
     JavaRDD<LabeledImage> test = null;
     try {
-      dir.write("config.conf", config.render());
       dir.write("classes.csv", RunReports.classes(classNames).toCsv());
       int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
       // Reads and checks every record now, so bad input fails before any training.
@@ -226,7 +309,8 @@ public final class TrainJob {
         RunDirectory out = repeats == 1 ? dir : dir.child(REPEAT_PREFIX + repeat);
         // total_seconds: the whole run for one repeat, the repeat itself for several
         results.add(train(config, seed, sc, out, classNames, trainAugmenter, evalAugmenter,
-            train, test, trainData.count(), repeats == 1 ? startNanos : System.nanoTime()));
+            train, test, trainData.count(), partitions, resuming,
+            repeats == 1 ? startNanos : System.nanoTime()));
       }
       if (repeats > 1) {
         var summary = RunReports.repeats(config.run().seed(), results.stream()
@@ -322,7 +406,7 @@ public final class TrainJob {
   private static RunResult train(JobConfig config, long seed, JavaSparkContext sc,
       RunDirectory dir, List<String> classNames, Augmenter trainAugmenter,
       Augmenter evalAugmenter, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
-      long trainCount, long startNanos) {
+      long trainCount, int partitions, boolean resuming, long startNanos) {
     JobConfig.TrainConfig tc = config.train();
     int numClasses = config.data().numClasses();
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
@@ -335,13 +419,17 @@ public final class TrainJob {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("model.name: " + e.getMessage(), e);
     }
-    Model net = model instanceof NetworkBuilder layers ? layers.init()
-        : ((GraphBuilder) model).init();
+    Checkpoints checkpoints = new Checkpoints(dir, tc.checkpointEvery(), tc.checkpointsKept());
+    Checkpoints.Restored restored = !resuming ? null : checkpoints.latest(
+        in -> model instanceof NetworkBuilder ? ModelSerializer.restoreMultiLayerNetwork(in, true)
+            : ModelSerializer.restoreComputationGraph(in, true)).orElse(null);
+    Model net = restored != null ? restored.network()
+        : model instanceof NetworkBuilder layers ? layers.init() : ((GraphBuilder) model).init();
     log.info("model {}: {} parameters", config.model().name(), net.numParams());
     dir.write("model.md", ModelSummary.modelMarkdown(config.model().name(),
         options.inputShape(), model.summary(options.inputShape())));
 
-    ParameterAveragingTrainingMaster master =
+    EpochSeededTrainingMaster master = new EpochSeededTrainingMaster(
         new ParameterAveragingTrainingMaster.Builder(workers, tc.batchSizePerWorker())
             .batchSizePerWorker(tc.batchSizePerWorker())
             .averagingFrequency(tc.averagingFrequency())
@@ -350,10 +438,13 @@ public final class TrainJob {
             .rddTrainingApproach(RDDTrainingApproach.Export)
             .exportDirectory(dir.resolve(EXPORT_DIR).toString())
             .rngSeed(seed)
-            .saveUpdater(true)
-            .build();
+            .trainingHooks(new MinibatchSeeding(seed))
+            .saveUpdater(true), seed);
     SparkNetwork sparkNet = SparkNetwork.of(sc, net, master);
-    if (tc.emaDecay() > 0) {
+    if (restored != null && restored.average() != null) {
+      sparkNet.averageParameters(new MovingAverage(tc.emaDecay(), restored.average(),
+          restored.state().averageUpdates()));
+    } else if (tc.emaDecay() > 0) {
       sparkNet.averageParameters(tc.emaDecay());
     }
     String driverNd4j = NativeBackend.describe();
@@ -361,6 +452,7 @@ public final class TrainJob {
     log.info("ND4J backend: driver {}; executors {}", driverNd4j, executorNd4j);
 
     List<EpochMetrics> epochs = new ArrayList<>();
+    int firstEpoch = 1;
     Evaluation eval = null;
     Evaluation evalEma = null;
     int roundsPerEpoch = RoundProgress.roundsPerEpoch(
@@ -369,11 +461,30 @@ public final class TrainJob {
         (long) workers * tc.batchSizePerWorker() * tc.averagingFrequency(),
         tc.averagingFrequency());
     sparkNet.listenToRounds(progress);
+    if (restored != null) {
+      Checkpoints.State state = restored.state();
+      firstEpoch = state.epoch() + 1;
+      epochs.addAll(state.epochs());
+      progress.restore(state.rounds());
+      // Outputs of epochs after the checkpoint, if any, are replaced as they are trained again.
+      dir.write("metrics.csv", RunReports.metrics(epochs).toCsv());
+      dir.write(ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
+      log.info("resuming from the checkpoint of epoch {} of {}", state.epoch(), tc.epochs());
+      if (state.workers() != workers || state.partitions() != partitions) {
+        log.warn("the run trained with {} workers on {} partitions and now has {} on {}: the"
+            + " data order will differ from the uninterrupted run's (set train.workers and"
+            + " data.partitions to keep them)", state.workers(), state.partitions(), workers,
+            partitions);
+      }
+    } else if (resuming) {
+      log.info("no complete checkpoint in {}: training from epoch 1", dir.path());
+    }
     try {
-      for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
+      for (int epoch = firstEpoch; epoch <= tc.epochs(); epoch++) {
         // Every round broadcasts the driver's configuration, so the workers train at the rate
         // the progress sets before each.
         double learningRate = progress.startEpoch(epoch);
+        master.startEpoch(epoch);
         long t0 = System.nanoTime();
         sparkNet.fitEpoch(
             Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
@@ -388,13 +499,10 @@ public final class TrainJob {
                   + " train.learning-rate", epoch, loss, rounds.size()));
         }
         long t1 = System.nanoTime();
-        MovingAverage average = sparkNet.movingAverage();
-        List<INDArray> parameterSets = average == null ? List.of(sparkNet.network().params())
-            : List.of(sparkNet.network().params(), average.average());
-        List<Evaluation> evaluations = Evaluator.evaluate(sc, sparkNet.network(), parameterSets,
-            test, evalAugmenter, tc.evalBatchSize());
+        List<Evaluation> evaluations = evaluate(sc, sparkNet, test, evalAugmenter,
+            tc.evalBatchSize());
         eval = evaluations.get(0);
-        evalEma = average == null ? null : evaluations.get(1);
+        evalEma = evaluations.size() > 1 ? evaluations.get(1) : null;
         EpochMetrics m = new EpochMetrics(epoch, trainCount, rounds.size(), learningRate, loss,
             eval.accuracy(), eval.topNAccuracy(),
             evalEma == null ? Double.NaN : evalEma.accuracy(),
@@ -409,12 +517,25 @@ public final class TrainJob {
                 ", moving average %.4f", m.testAccuracyEma()),
             m.examplesPerSecond(),
             m.trainSeconds(), m.evalSeconds()));
+        MovingAverage average = sparkNet.movingAverage();
+        if (checkpoints.due(epoch, tc.epochs())) {
+          checkpoints.save(sparkNet.network(), average == null ? null : average.average(),
+              new Checkpoints.State(epoch, epochs, progress.rounds(),
+                  average == null ? 0 : average.updates(), workers, partitions, Map.of()));
+        }
+        afterEpoch.accept(epoch);
       }
     } finally {
       master.deleteTempFiles(sc);
       dir.delete(EXPORT_DIR);
     }
 
+    if (eval == null) { // resumed after the last epoch's checkpoint: evaluate what it holds
+      List<Evaluation> evaluations = evaluate(sc, sparkNet, test, evalAugmenter,
+          tc.evalBatchSize());
+      eval = evaluations.get(0);
+      evalEma = evaluations.size() > 1 ? evaluations.get(1) : null;
+    }
     Model trained = sparkNet.network();
     dir.write("model.zip", out -> ModelSerializer.writeModel(trained, out, true));
     if (sparkNet.movingAverage() != null) {
@@ -426,12 +547,26 @@ public final class TrainJob {
     dir.write("per-class.csv", RunReports.perClass(classNames, eval).toCsv());
     dir.write("confusion.csv", RunReports.confusion(eval).toCsv());
     var timing = RunReports.timing(config, sc.master(), workers, epochs, seconds(startNanos),
-        driverNd4j, executorNd4j, TimeSplit.of(sparkNet.trainingStats(), workers));
+        firstEpoch - 1, driverNd4j, executorNd4j,
+        TimeSplit.of(sparkNet.trainingStats(), workers));
     dir.write("timing.csv", timing.toCsv());
     dir.write("timing.md", "# Timing\n\n" + timing.toMarkdown());
     return new RunResult(dir.path().toString(), eval.accuracy(), eval.topNAccuracy(),
         evalEma == null ? Double.NaN : evalEma.accuracy(),
         evalEma == null ? Double.NaN : evalEma.topNAccuracy(), epochs, trained);
+  }
+
+  /**
+   * Test evaluations of the network's parameters and, when a moving average is kept, of the
+   * average (second), in one pass over the test set.
+   */
+  private static List<Evaluation> evaluate(JavaSparkContext sc, SparkNetwork sparkNet,
+      JavaRDD<LabeledImage> test, Augmenter evalAugmenter, int batchSize) {
+    MovingAverage average = sparkNet.movingAverage();
+    List<INDArray> parameterSets = average == null ? List.of(sparkNet.network().params())
+        : List.of(sparkNet.network().params(), average.average());
+    return Evaluator.evaluate(sc, sparkNet.network(), parameterSets, test, evalAugmenter,
+        batchSize);
   }
 
   /** A copy of {@code net} holding {@code params}. */

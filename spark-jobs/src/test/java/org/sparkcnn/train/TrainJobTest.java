@@ -267,6 +267,75 @@ class TrainJobTest {
   }
 
   @Test
+  void runStoppedAfterEpochOneAndResumedEqualsTheUninterruptedRun() throws Exception {
+    List<String> settings = List.of("--set", "train.epochs=3", "--set", "data.train-limit=1280",
+        "--set", "data.test-limit=200", "--set", "train.learning-rate-decay=0.7",
+        "--set", "train.augment=[\"random-crop(size=28, padding=2)\", flip, scale]");
+    List<String> whole = subsetArgs("whole");
+    whole.addAll(settings);
+    assertEquals(ExitCode.OK, execute(whole).code);
+
+    List<String> cut = subsetArgs("cut");
+    cut.addAll(settings);
+    TrainJob.afterEpoch = epoch -> {
+      if (epoch == 1) {
+        throw new IllegalStateException("stopped by the test after epoch 1");
+      }
+    };
+    Outcome stopped;
+    try {
+      stopped = execute(cut);
+    } finally {
+      TrainJob.afterEpoch = epoch -> { };
+    }
+    Path dir = runs.resolve("cut");
+    assertEquals(ExitCode.FAILURE, stopped.code, stopped.err);
+    assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    assertTrue(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertEquals(List.of("epoch-0001"), checkpoints(dir));
+    assertEquals(2, csv(dir.resolve("metrics.csv")).size(), "header and epoch 1");
+
+    assertEquals(ExitCode.USAGE, execute(List.of("--resume", dir.toString(), "--set",
+        "train.epochs=4")).code, "a resumed run keeps its configuration");
+    Outcome resumed = execute(List.of("--resume", dir.toString()));
+    assertEquals(ExitCode.OK, resumed.code, resumed.err);
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertEquals(List.of("epoch-0002", "epoch-0003"), checkpoints(dir), "the newest two kept");
+    assertEquals("1", csv(dir.resolve("timing.csv")).get(1).get(18), "resumed_after_epoch");
+
+    Path full = runs.resolve("whole");
+    List<List<String>> a = csv(full.resolve("metrics.csv"));
+    List<List<String>> b = csv(dir.resolve("metrics.csv"));
+    assertEquals(4, b.size());
+    for (int row = 0; row < a.size(); row++) {
+      assertEquals(a.get(row).subList(0, 6), b.get(row).subList(0, 6), "metrics row " + row);
+      assertEquals(a.get(row).subList(9, 12), b.get(row).subList(9, 12), "metrics row " + row);
+    }
+    List<List<String>> roundsA = csv(full.resolve(TrainJob.ROUNDS));
+    List<List<String>> roundsB = csv(dir.resolve(TrainJob.ROUNDS));
+    assertEquals(roundsA.size(), roundsB.size());
+    for (int row = 0; row < roundsA.size(); row++) {
+      assertEquals(roundsA.get(row).subList(0, 4), roundsB.get(row).subList(0, 4),
+          "rounds row " + row);
+    }
+    for (String model : List.of("model.zip", TrainJob.MODEL_EMA)) {
+      assertEquals(ModelSerializer.restoreMultiLayerNetwork(full.resolve(model).toFile()).params(),
+          ModelSerializer.restoreMultiLayerNetwork(dir.resolve(model).toFile()).params(), model);
+    }
+    assertEquals(ExitCode.USAGE, execute(List.of("--resume", dir.toString())).code,
+        "a complete run is not resumed");
+    assertEquals(ExitCode.USAGE, execute(List.of("--resume", runs.resolve("none").toString()))
+        .code);
+  }
+
+  static List<String> checkpoints(Path run) throws Exception {
+    try (var list = Files.list(run.resolve(Checkpoints.DIR))) {
+      return list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
   void repeatsTrainWithSuccessiveSeedsAndReportMeanAndStd() throws Exception {
     List<String> args = subsetArgs("repeats");
     args.addAll(List.of("--set", "run.repeats=2", "--set", "train.epochs=1",
