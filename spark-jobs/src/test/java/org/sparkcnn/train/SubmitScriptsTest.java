@@ -1,6 +1,8 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,47 +10,432 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The launch scripts in submit/, through their --dry-run output, and shellcheck. */
+/** The launch scripts in submit/ and conf/, through their --dry-run output, and shellcheck. */
 class SubmitScriptsTest {
   /** Surefire runs in the module directory; the scripts are one level up. */
   static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+  static final List<String> CLUSTER_SCRIPTS = List.of("standalone", "yarn", "k8s");
+  static final String CPU_ENV = "BACKEND_PRIORITY_CPU=200 BACKEND_PRIORITY_GPU=100";
+  static final String GPU_ENV = "BACKEND_PRIORITY_CPU=0 BACKEND_PRIORITY_GPU=300";
 
-  record Result(int exit, String out, String err) {}
+  @TempDir
+  Path tmp;
+
+  record Result(int exit, String out, String err) {
+    /** The dry run's command, one line. */
+    String cmd() {
+      return out.trim();
+    }
+  }
 
   static Result bash(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile());
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().remove("OMP_NUM_THREADS");
+    // Hermetic: nothing the scripts read may come from the environment running the tests.
+    pb.environment().keySet().removeIf(name -> name.startsWith("SPARK_CNN_")
+        || name.startsWith("BACKEND_PRIORITY_") || name.equals("SPARK_HOME")
+        || name.equals("OMP_NUM_THREADS"));
     pb.environment().putAll(env);
     Path err = Files.createTempFile("script", ".err");
     pb.redirectError(err.toFile());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = p.waitFor();
-    return new Result(exit, out, Files.readString(err));
+    String errText = Files.readString(err);
+    Files.delete(err);
+    return new Result(exit, out, errText);
   }
+
+  /** Environment for a cluster script's dry run, the CUDA jars said to be on the nodes. */
+  static Map<String, String> clusterEnv(String... more) {
+    Map<String, String> env = new HashMap<>(Map.of("SPARK_HOME", "/opt/spark",
+        "SPARK_CNN_MASTER", "spark://m:7077", "SPARK_CNN_CUDA_JARS", "installed"));
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return env;
+  }
+
+  static String masterFor(String script) {
+    return switch (script) {
+      case "k8s" -> "k8s://https://api:6443";
+      default -> "spark://m:7077";
+    };
+  }
+
+  static void assertContains(String cmd, String... parts) {
+    for (String part : parts) {
+      assertTrue(cmd.contains(part), "'" + part + "' in " + cmd);
+    }
+  }
+
+  static void assertLacks(String cmd, String... parts) {
+    for (String part : parts) {
+      assertFalse(cmd.contains(part), "no '" + part + "' in " + cmd);
+    }
+  }
+
+  // --- local.sh --------------------------------------------------------------------------------
 
   @Test
   void localRunsTheJobWithPlainJavaOnLocalNWithOneOpenMpThreadPerTask() throws Exception {
     Result r = bash(Map.of("SPARK_CNN_CORES", "3", "SPARK_CNN_DRIVER_MEMORY", "5g"),
         "submit/local.sh", "--dry-run", "--set", "train.epochs=1");
     assertEquals(0, r.exit, r.err);
-    String cmd = r.out.trim();
-    assertTrue(cmd.startsWith("java -XX:+IgnoreUnrecognizedVMOptions --add-opens="), cmd);
-    assertTrue(cmd.contains(" --add-opens=java.base/sun.util.calendar=ALL-UNNAMED "), cmd);
-    assertTrue(cmd.contains(" -Xmx5g -Dspark.master=local\\[3\\] "), cmd);
-    assertTrue(cmd.contains(
-        " -D" + SparkSetup.TIME_SOURCE_PROPERTY + "=" + SparkSetup.SYSTEM_CLOCK + " "), cmd);
-    assertTrue(cmd.endsWith(" org.sparkcnn.train.TrainJob --set train.epochs=1"), cmd);
-    assertTrue(cmd.contains("spark-jobs/target/spark-cnn-jobs-"), cmd);
+    String cmd = r.cmd();
+    assertTrue(cmd.startsWith("env " + CPU_ENV + " java -XX:+IgnoreUnrecognizedVMOptions"
+        + " --add-opens="), cmd);
+    assertContains(cmd, " --add-opens=java.base/sun.util.calendar=ALL-UNNAMED ",
+        " -Xmx5120m -Dspark.master=local\\[3\\] ",
+        " -D" + SparkSetup.TIME_SOURCE_PROPERTY + "=" + SparkSetup.SYSTEM_CLOCK + " ",
+        " -Dorg.bytedeco.javacpp.maxbytes=5120m -Dorg.bytedeco.javacpp.maxphysicalbytes=10240m ",
+        "spark-jobs/target/spark-cnn-jobs-");
+    assertTrue(cmd.endsWith(" org.sparkcnn.train.TrainJob --set train.epochs=1"
+        + " --set cluster.placement=cpu"), cmd);
+    assertLacks(cmd, "cuda");
   }
+
+  @Test
+  void localDefaultsToOneTaskPerCoreEvenWithOpenMpLimitedToOneThread() throws Exception {
+    // GNU nproc answers OMP_NUM_THREADS when it is set; the cores must not shrink to it.
+    Result r = bash(Map.of("OMP_NUM_THREADS", "1"), "submit/local.sh", "--dry-run");
+    assertEquals(0, r.exit, r.err);
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertTrue(r.out.contains(" -Dspark.master=local\\[" + cores + "\\] "), r.out);
+  }
+
+  @Test
+  void localUsesSparkSubmitWhenSparkHomeIsSet() throws Exception {
+    Result r = bash(Map.of("SPARK_HOME", "/opt/spark", "SPARK_CNN_CORES", "2"),
+        "submit/local.sh", "--dry-run");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.startsWith("env " + CPU_ENV + " /opt/spark/bin/spark-submit"
+        + " --master local\\[2\\] --driver-memory 6144m "), r.out);
+    assertContains(r.cmd(), " --class org.sparkcnn.train.TrainJob ",
+        "\\ -Dorg.bytedeco.javacpp.maxbytes=6144m\\ -Dorg.bytedeco.javacpp.maxphysicalbytes=12288m");
+    assertTrue(r.cmd().endsWith("-app.jar --set cluster.placement=cpu"), r.out);
+  }
+
+  @Test
+  void localGpuPutsTheCudaJarsOnTheClassPathAndTheJvmOnCuda() throws Exception {
+    Path jars = cudaJars();
+    Result r = bash(Map.of("SPARK_CNN_CUDA_JARS", jars.toString(), "SPARK_CNN_CORES", "1"),
+        "submit/local.sh", "--dry-run", "--placement", "gpu");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.cmd().startsWith("env " + GPU_ENV + " java "), r.cmd());
+    assertContains(r.cmd(), ":" + jars.resolve("a-cuda.jar") + ":" + jars.resolve("b-cuda.jar")
+        + " org.sparkcnn.train.TrainJob --set cluster.placement=gpu");
+
+    Result submit = bash(Map.of("SPARK_CNN_CUDA_JARS", jars.toString(), "SPARK_HOME", "/s",
+        "SPARK_CNN_PLACEMENT", "gpu"), "submit/local.sh", "--dry-run");
+    assertEquals(0, submit.exit, submit.err);
+    assertTrue(submit.cmd().startsWith("env " + GPU_ENV + " /s/bin/spark-submit "), submit.out);
+    assertContains(submit.cmd(), " --jars " + jars.resolve("a-cuda.jar") + "\\,"
+        + jars.resolve("b-cuda.jar") + " --class ");
+  }
+
+  @Test
+  void localRefusesHybridAndClusterOptions() throws Exception {
+    Result hybrid = bash(Map.of(), "submit/local.sh", "--dry-run", "--placement", "hybrid");
+    assertEquals(2, hybrid.exit);
+    assertTrue(hybrid.err.contains("local mode runs them inside the driver's"), hybrid.err);
+    assertEquals("", hybrid.out);
+    Result mode = bash(Map.of(), "submit/local.sh", "--dry-run", "--deploy-mode", "cluster");
+    assertEquals(2, mode.exit);
+    assertTrue(mode.err.contains("--deploy-mode and --master are for the cluster scripts"),
+        mode.err);
+  }
+
+  // --- The cluster scripts ---------------------------------------------------------------------
+
+  static Stream<Arguments> scriptModePlacement() {
+    List<Arguments> all = new ArrayList<>();
+    for (String script : CLUSTER_SCRIPTS) {
+      for (String mode : List.of("client", "cluster")) {
+        for (String placement : List.of("cpu", "gpu", "hybrid")) {
+          all.add(Arguments.of(script, mode, placement));
+        }
+      }
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "{0} --deploy-mode {1} --placement {2}")
+  @MethodSource("scriptModePlacement")
+  void clusterScriptsGiveEachJvmItsBackendEnvironmentInEveryDeployMode(String script,
+      String mode, String placement) throws Exception {
+    Result r = bash(clusterEnv("SPARK_CNN_MASTER", masterFor(script),
+            "SPARK_CNN_K8S_IMAGE", "reg/spark-cnn:1", "SPARK_CNN_K8S_UPLOAD_PATH", "s3a://b/u"),
+        "submit/" + script + ".sh", "--dry-run", "--deploy-mode", mode, "--placement", placement,
+        "--conf", "job.conf");
+    assertEquals(0, r.exit, r.err);
+    String cmd = r.cmd();
+    String driverEnv = placement.equals("gpu") ? GPU_ENV : CPU_ENV;
+    String executorEnv = placement.equals("cpu") ? CPU_ENV : GPU_ENV;
+    String submit = "/opt/spark/bin/spark-submit --master "
+        + (script.equals("yarn") ? "yarn" : masterFor(script)) + " --deploy-mode " + mode + " ";
+
+    // The driver: this process in client mode, and in standalone cluster mode, whose legacy
+    // gateway forwards spark-submit's environment; a configuration on YARN and Kubernetes.
+    boolean driverIsExported = mode.equals("client") || script.equals("standalone");
+    if (driverIsExported) {
+      assertTrue(cmd.startsWith("env " + driverEnv + " " + submit), cmd);
+    } else {
+      assertTrue(cmd.startsWith(submit), cmd);
+    }
+    String driverConf = switch (script) {
+      case "yarn" -> "spark.yarn.appMasterEnv.";
+      case "k8s" -> "spark.kubernetes.driverEnv.";
+      default -> "spark.driverEnv.";
+    };
+    for (String nameValue : driverEnv.split(" ")) {
+      if (mode.equals("cluster") && !script.equals("standalone")) {
+        assertContains(cmd, " --conf " + driverConf + nameValue + " ");
+      } else {
+        assertLacks(cmd, driverConf);
+      }
+    }
+    assertEquals(mode.equals("cluster") && script.equals("standalone"),
+        cmd.contains(" --conf spark.master.rest.enabled=false "), cmd);
+    // The executors: spark.executorEnv in every mode.
+    for (String nameValue : executorEnv.split(" ")) {
+      assertContains(cmd, " --conf spark.executorEnv." + nameValue + " ");
+    }
+
+    boolean gpu = !placement.equals("cpu");
+    assertEquals(gpu, cmd.contains(" --conf spark.executor.resource.gpu.amount=1 "), cmd);
+    assertEquals(gpu, cmd.contains(" --conf spark.task.resource.gpu.amount=1 "), cmd);
+    assertEquals(gpu, cmd.contains(" --conf spark.task.cpus=2 "), cmd);
+    assertContains(cmd, " --executor-cores 2 ",
+        " --conf spark.executorEnv.OMP_NUM_THREADS=" + (gpu ? 2 : 1) + " ");
+    assertEquals(gpu && !script.equals("standalone"),
+        cmd.contains("spark.executor.resource.gpu.discoveryScript="), cmd);
+    assertEquals(gpu && script.equals("yarn"),
+        cmd.contains(" --files " + HOME.resolve("conf/gpu-discovery.sh") + " "), cmd);
+    assertEquals(gpu && script.equals("k8s"),
+        cmd.contains(" --conf spark.executor.resource.gpu.vendor=nvidia.com "), cmd);
+
+    assertContains(cmd, " --conf spark.serializer=" + SparkSetup.KRYO_SERIALIZER + " ",
+        " --conf spark.kryo.registrator=" + SparkSetup.ND4J_KRYO_REGISTRATOR + " ",
+        " --conf spark.executor.extraJavaOptions=-D" + SparkSetup.TIME_SOURCE_PROPERTY + "=");
+    assertTrue(cmd.endsWith("-app.jar --conf job.conf --set cluster.placement=" + placement),
+        cmd);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"standalone", "yarn", "k8s"})
+  void clusterScriptsDeriveOffHeapAndOverheadFromTheHeaps(String script) throws Exception {
+    Result r = bash(clusterEnv("SPARK_CNN_MASTER", masterFor(script),
+            "SPARK_CNN_EXECUTOR_MEMORY", "10g", "SPARK_CNN_DRIVER_MEMORY", "2048"),
+        "submit/" + script + ".sh", "--dry-run");
+    assertEquals(0, r.exit, r.err);
+    String javacpp = "-Dorg.bytedeco.javacpp.maxbytes=%dm\\ -Dorg.bytedeco.javacpp"
+        + ".maxphysicalbytes=%dm";
+    // Executor: heap 10 GiB; arrays as much; overhead = arrays + 10 % of the heap.
+    assertContains(r.cmd(), " --executor-memory 10240m ",
+        " --conf spark.executor.memoryOverhead=11264m ",
+        "SystemClockTimeSource\\ " + javacpp.formatted(10240, 20480) + " ",
+        // Driver: heap 2 GiB; overhead = arrays + the 384 MiB minimum (10 % is 204 MiB).
+        " --driver-memory 2048m ", " --conf spark.driver.memoryOverhead=2432m ",
+        "SystemClockTimeSource\\ " + javacpp.formatted(2048, 4096) + " ");
+    // The default executor heap, 8g: overhead 8192 + 819.
+    Result defaults = bash(clusterEnv("SPARK_CNN_MASTER", masterFor(script)),
+        "submit/" + script + ".sh", "--dry-run");
+    assertContains(defaults.cmd(), " --executor-memory 8192m ",
+        " --conf spark.executor.memoryOverhead=9011m ", " --driver-memory 4096m ");
+  }
+
+  @Test
+  void aMalformedMemorySizeIsABadArgument() throws Exception {
+    Result r = bash(clusterEnv("SPARK_CNN_EXECUTOR_MEMORY", "8 GB"), "submit/standalone.sh",
+        "--dry-run");
+    assertEquals(2, r.exit, r.out);
+    assertTrue(r.err.contains("'8 GB' is not a memory size"), r.err);
+    assertEquals("", r.out);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "standalone", "yarn", "k8s", "submit"})
+  void aBadPlacementExitsTwoNamingTheChoices(String script) throws Exception {
+    List<String> args = new ArrayList<>(List.of("submit/" + script + ".sh", "--dry-run"));
+    if (script.equals("submit")) {
+      args.add("yarn");
+    }
+    args.addAll(List.of("--placement", "tpu"));
+    Result r = bash(clusterEnv(), args.toArray(String[]::new));
+    assertEquals(2, r.exit, r.out);
+    assertTrue(r.err.contains("must be cpu, gpu or hybrid, not 'tpu'"), r.err);
+    assertEquals("", r.out);
+
+    Result fromEnv = bash(clusterEnv("SPARK_CNN_PLACEMENT", "GPU"), "submit/" + script + ".sh",
+        "--dry-run", script.equals("submit") ? "yarn" : "--conf", "x.conf");
+    assertEquals(2, fromEnv.exit, fromEnv.out);
+    assertTrue(fromEnv.err.contains("not 'GPU'"), fromEnv.err);
+  }
+
+  @Test
+  void theEnvironmentChoosesThePlacementAndAConflictingSetIsRefused() throws Exception {
+    Result r = bash(clusterEnv("SPARK_CNN_PLACEMENT", "hybrid"), "submit/yarn.sh", "--dry-run");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.cmd().endsWith(" --set cluster.placement=hybrid"), r.cmd());
+    Result conflict = bash(clusterEnv(), "submit/yarn.sh", "--dry-run", "--placement", "gpu",
+        "--set", "cluster.placement=cpu");
+    assertEquals(2, conflict.exit, conflict.out);
+    assertTrue(conflict.err.contains("choose it with --placement"), conflict.err);
+  }
+
+  @Test
+  void aBadDeployModeExitsTwo() throws Exception {
+    Result r = bash(clusterEnv(), "submit/standalone.sh", "--dry-run", "--deploy-mode", "remote");
+    assertEquals(2, r.exit, r.out);
+    assertTrue(r.err.contains("--deploy-mode must be client or cluster, not 'remote'"), r.err);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"standalone", "yarn", "k8s"})
+  void clusterScriptsNeedSparkHomeExceptOnADryRun(String script) throws Exception {
+    Map<String, String> env = Map.of("SPARK_CNN_MASTER", masterFor(script),
+        "SPARK_CNN_K8S_IMAGE", "img", "SPARK_CNN_APP_JAR", "local:///app.jar");
+    Result r = bash(env, "submit/" + script + ".sh");
+    assertEquals(2, r.exit, r.out);
+    assertTrue(r.err.contains("SPARK_HOME is not set (a Spark 3.5 installation for Scala 2.12)"),
+        r.err);
+    Result dry = bash(env, "submit/" + script + ".sh", "--dry-run");
+    assertEquals(0, dry.exit, dry.err);
+    assertTrue(dry.cmd().contains("\\$SPARK_HOME/bin/spark-submit --master "), dry.out);
+  }
+
+  @Test
+  void gpuExecutorsRunOneTaskPerGpuWithTheirShareOfTheCores() throws Exception {
+    Path jars = cudaJars();
+    Result r = bash(clusterEnv("SPARK_CNN_EXECUTOR_CORES", "8", "SPARK_CNN_EXECUTOR_GPUS", "4",
+            "SPARK_CNN_EXECUTORS", "3", "SPARK_CNN_CUDA_JARS", jars.toString()),
+        "submit/standalone.sh", "--dry-run", "--placement", "gpu");
+    assertEquals(0, r.exit, r.err);
+    assertContains(r.cmd(), " --executor-cores 8 ", " --total-executor-cores 24 ",
+        " --conf spark.executor.resource.gpu.amount=4 ", " --conf spark.task.cpus=2 ",
+        " --conf spark.executorEnv.OMP_NUM_THREADS=2 ",
+        " --conf spark.default.parallelism=12 ",
+        " --jars " + jars.resolve("a-cuda.jar") + "\\," + jars.resolve("b-cuda.jar") + " ");
+
+    Result uneven = bash(clusterEnv("SPARK_CNN_EXECUTOR_CORES", "3", "SPARK_CNN_EXECUTOR_GPUS",
+        "2"), "submit/yarn.sh", "--dry-run", "--placement", "hybrid");
+    assertEquals(2, uneven.exit, uneven.out);
+    assertTrue(uneven.err.contains("does not split evenly"), uneven.err);
+
+    Result userThreads = bash(clusterEnv("OMP_NUM_THREADS", "3"), "submit/yarn.sh", "--dry-run",
+        "--placement", "gpu");
+    assertContains(userThreads.cmd(), " --conf spark.executorEnv.OMP_NUM_THREADS=3 ");
+  }
+
+  @Test
+  void gpuPlacementsNeedTheCudaJars() throws Exception {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    Result r = bash(clusterEnv("SPARK_CNN_CUDA_JARS", empty.toString()), "submit/yarn.sh",
+        "--dry-run", "--placement", "gpu");
+    assertEquals(2, r.exit, r.out);
+    assertTrue(r.err.contains("SPARK_CNN_CUDA_JARS=" + empty + " holds no jars"), r.err);
+    Result installed = bash(clusterEnv(), "submit/yarn.sh", "--dry-run", "--placement", "gpu");
+    assertEquals(0, installed.exit, installed.err);
+    assertLacks(installed.cmd(), " --jars ");
+  }
+
+  @Test
+  void k8sTakesImageNamespaceServiceAccountAndTheJarInsideTheImage() throws Exception {
+    Result r = bash(clusterEnv("SPARK_CNN_MASTER", "k8s://https://api:6443",
+            "SPARK_CNN_K8S_IMAGE", "reg/spark-cnn:1", "SPARK_CNN_K8S_NAMESPACE", "ml",
+            "SPARK_CNN_K8S_SERVICE_ACCOUNT", "trainer",
+            "SPARK_CNN_APP_JAR", "local:///opt/spark-cnn/app.jar"),
+        "submit/k8s.sh", "--dry-run", "--deploy-mode", "cluster");
+    assertEquals(0, r.exit, r.err);
+    assertContains(r.cmd(), " --conf spark.kubernetes.container.image=reg/spark-cnn:1 ",
+        " --conf spark.kubernetes.namespace=ml ",
+        " --conf spark.kubernetes.authenticate.driver.serviceAccountName=trainer ",
+        " --num-executors 2 ",
+        " --class org.sparkcnn.train.TrainJob local:///opt/spark-cnn/app.jar --set ");
+    // The jar is in the image: nothing to upload.
+    assertLacks(r.cmd(), "spark.kubernetes.file.upload.path");
+
+    Map<String, String> noImage = clusterEnv("SPARK_CNN_MASTER", "k8s://https://api:6443",
+        "SPARK_CNN_APP_JAR", "local:///app.jar");
+    Result missing = bash(noImage, "submit/k8s.sh");
+    assertEquals(2, missing.exit, missing.out);
+    assertTrue(missing.err.contains("SPARK_CNN_K8S_IMAGE is not set"), missing.err);
+    Result localJar = bash(clusterEnv("SPARK_CNN_MASTER", "k8s://https://api:6443",
+        "SPARK_CNN_K8S_IMAGE", "img", "SPARK_CNN_APP_JAR", "/tmp/app.jar"), "submit/k8s.sh",
+        "--deploy-mode", "cluster");
+    assertEquals(2, localJar.exit, localJar.out);
+    assertTrue(localJar.err.contains("SPARK_CNN_K8S_UPLOAD_PATH is not set"), localJar.err);
+  }
+
+  @Test
+  void clusterScriptsCheckTheirMaster() throws Exception {
+    Result standalone = bash(clusterEnv("SPARK_CNN_MASTER", "yarn"), "submit/standalone.sh",
+        "--dry-run");
+    assertEquals(2, standalone.exit, standalone.out);
+    assertTrue(standalone.err.contains("needs a spark://host:port master"), standalone.err);
+    Result flag = bash(clusterEnv(), "submit/standalone.sh", "--dry-run", "--master",
+        "spark://other:7077");
+    assertTrue(flag.cmd().contains(" --master spark://other:7077 "), flag.out);
+    Result yarn = bash(clusterEnv(), "submit/yarn.sh", "--dry-run", "--master", "local");
+    assertEquals(2, yarn.exit, yarn.out);
+  }
+
+  @Test
+  void submitDispatchesOnTheMasterToTheScriptForIt() throws Exception {
+    Map<String, String> env = clusterEnv("SPARK_CNN_EXECUTOR_CORES", "4",
+        "SPARK_CNN_SUBMIT_OPTS", "--conf spark.eventLog.enabled=true",
+        "SPARK_CNN_K8S_IMAGE", "img");
+    Result yarn = bash(env, "submit/submit.sh", "--dry-run", "yarn", "--conf", "job.conf");
+    assertEquals(0, yarn.exit, yarn.err);
+    assertTrue(yarn.cmd().startsWith("env " + CPU_ENV + " /opt/spark/bin/spark-submit"
+        + " --master yarn --deploy-mode client "), yarn.cmd());
+    assertContains(yarn.cmd(), " --executor-cores 4 ",
+        " --conf spark.eventLog.enabled=true --class org.sparkcnn.train.TrainJob ");
+    assertTrue(yarn.cmd().endsWith("-app.jar --conf job.conf --set cluster.placement=cpu"),
+        yarn.cmd());
+
+    Result standalone = bash(env, "submit/submit.sh", "--dry-run", "spark://h:7077",
+        "--deploy-mode", "cluster");
+    assertContains(standalone.cmd(), " --master spark://h:7077 --deploy-mode cluster ",
+        " --total-executor-cores 8 ");
+    Result k8s = bash(env, "submit/submit.sh", "--dry-run", "k8s://https://api:6443");
+    assertContains(k8s.cmd(), " --master k8s://https://api:6443 ",
+        " spark.kubernetes.container.image=img ");
+    Result local = bash(env, "submit/submit.sh", "--dry-run", "local[3]");
+    assertContains(local.cmd(), " --master local\\[3\\] ");
+  }
+
+  @Test
+  void submitWithoutAMasterPrintsUsageAndFails() throws Exception {
+    Result r = bash(Map.of(), "submit/submit.sh");
+    assertEquals(2, r.exit);
+    assertTrue(r.err.startsWith("Submits TrainJob to the cluster manager its MASTER names"),
+        r.err);
+    Result noSpark = bash(Map.of(), "submit/submit.sh", "spark://h:7077");
+    assertEquals(2, noSpark.exit);
+    assertTrue(noSpark.err.contains("SPARK_HOME is not set"), noSpark.err);
+  }
+
+  // --- The other scripts -----------------------------------------------------------------------
 
   @Test
   void benchmarkRunsSingleProcessWithAllCoresThenOneThreadThenSparkWithOneThreadPerWorker()
@@ -81,44 +468,6 @@ class SubmitScriptsTest {
   }
 
   @Test
-  void localDefaultsToOneTaskPerCoreEvenWithOpenMpLimitedToOneThread() throws Exception {
-    // GNU nproc answers OMP_NUM_THREADS when it is set; the cores must not shrink to it.
-    Result r = bash(Map.of("OMP_NUM_THREADS", "1"), "submit/local.sh", "--dry-run");
-    assertEquals(0, r.exit, r.err);
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertTrue(r.out.contains(" -Dspark.master=local\\[" + cores + "\\] "), r.out);
-  }
-
-  @Test
-  void localUsesSparkSubmitWhenSparkHomeIsSet() throws Exception {
-    Result r = bash(Map.of("SPARK_HOME", "/opt/spark", "SPARK_CNN_CORES", "2"),
-        "submit/local.sh", "--dry-run");
-    assertEquals(0, r.exit, r.err);
-    assertTrue(r.out.startsWith("/opt/spark/bin/spark-submit --master local\\[2\\] "), r.out);
-    assertTrue(r.out.contains(" --class org.sparkcnn.train.TrainJob "), r.out);
-  }
-
-  @Test
-  void submitPassesMasterKryoClockAndThreadsToSparkSubmit() throws Exception {
-    Result r = bash(Map.of("SPARK_HOME", "/opt/spark", "SPARK_CNN_EXECUTOR_CORES", "4",
-            "SPARK_CNN_SUBMIT_OPTS", "--conf spark.eventLog.enabled=true"),
-        "submit/submit.sh", "--dry-run", "yarn", "--conf", "job.conf");
-    assertEquals(0, r.exit, r.err);
-    String cmd = r.out.trim();
-    assertTrue(cmd.startsWith("/opt/spark/bin/spark-submit --master yarn --deploy-mode client "),
-        cmd);
-    for (String part : List.of(" --executor-cores 4 ",
-        " --conf spark.executor.extraJavaOptions=-D" + SparkSetup.TIME_SOURCE_PROPERTY + "=",
-        " --conf spark.executorEnv.OMP_NUM_THREADS=1 ",
-        " --conf spark.serializer=" + SparkSetup.KRYO_SERIALIZER + " ",
-        " --conf spark.kryo.registrator=" + SparkSetup.ND4J_KRYO_REGISTRATOR + " ",
-        " --conf spark.eventLog.enabled=true --class org.sparkcnn.train.TrainJob ")) {
-      assertTrue(cmd.contains(part), part + " in " + cmd);
-    }
-    assertTrue(cmd.endsWith("-app.jar --conf job.conf"), cmd);
-  }
-
-  @Test
   void modelSummaryRunsTheSummaryWithTheApplicationClasspath() throws Exception {
     Result r = bash(Map.of(), "submit/model-summary.sh", "--dry-run", "vgg16(batch-norm=true)",
         "--classes", "100");
@@ -128,24 +477,132 @@ class SubmitScriptsTest {
         " org.sparkcnn.models.ModelSummary vgg16\\(batch-norm=true\\) --classes 100"), r.out);
   }
 
+  // --- conf/gpu-discovery.sh -------------------------------------------------------------------
+
+  /** A directory holding a fake nvidia-smi that runs SCRIPT, for PATH. */
+  Path fakeNvidiaSmi(String script) throws IOException {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path smi = bin.resolve("nvidia-smi");
+    Files.writeString(smi, "#!/bin/sh\n" + script + "\n");
+    Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
+  }
+
+  static Map<String, String> pathWith(Path bin) {
+    return Map.of("PATH", bin + ":" + System.getenv("PATH"));
+  }
+
   @Test
-  void submitWithoutAMasterPrintsUsageAndFails() throws Exception {
-    Result r = bash(Map.of(), "submit/submit.sh");
-    assertEquals(2, r.exit);
-    assertTrue(r.err.startsWith("Submits TrainJob to a Spark cluster"), r.err);
-    Result noSpark = bash(Map.of(), "submit/submit.sh", "spark://h:7077");
-    assertEquals(2, noSpark.exit);
-    assertTrue(noSpark.err.contains("SPARK_HOME is not set"), noSpark.err);
+  void gpuDiscoveryListsTheGpusNvidiaSmiReportsAsSparkResourceJson() throws Exception {
+    Path bin = fakeNvidiaSmi("""
+        [ "$*" = "--query-gpu=index --format=csv,noheader" ] || exit 64
+        printf '0\\n1\\n3\\n'""");
+    Result r = bash(pathWith(bin), "conf/gpu-discovery.sh");
+    assertEquals(0, r.exit, r.err);
+    assertEquals("{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\", \"3\"]}\n", r.out);
+  }
+
+  @Test
+  void gpuDiscoveryReportsNoAddressesOnANodeWithoutGpus() throws Exception {
+    Result r = bash(pathWith(fakeNvidiaSmi("exit 0")), "conf/gpu-discovery.sh");
+    assertEquals(0, r.exit, r.err);
+    assertEquals("{\"name\": \"gpu\", \"addresses\": []}\n", r.out);
+  }
+
+  @Test
+  void gpuDiscoveryFailsWhenNvidiaSmiFails() throws Exception {
+    Result r = bash(pathWith(fakeNvidiaSmi("echo 'NVIDIA-SMI has failed' >&2; exit 9")),
+        "conf/gpu-discovery.sh");
+    assertNotEquals(0, r.exit);
+    assertTrue(r.err.contains("NVIDIA-SMI has failed"), r.err);
+    assertEquals("", r.out);
+    Result garbage = bash(pathWith(fakeNvidiaSmi("echo 'No devices were found'")),
+        "conf/gpu-discovery.sh");
+    assertNotEquals(0, garbage.exit);
+    assertTrue(garbage.err.contains("unexpected GPU index"), garbage.err);
+  }
+
+  // --- Documentation and lint ------------------------------------------------------------------
+
+  /** The comment block at the top of a script. */
+  static String header(Path script) throws IOException {
+    StringBuilder header = new StringBuilder();
+    for (String line : Files.readAllLines(script)) {
+      if (!line.startsWith("#")) {
+        break;
+      }
+      header.append(line).append('\n');
+    }
+    return header.toString();
+  }
+
+  static Set<String> variables(String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("\\b(SPARK_CNN_[A-Z0-9_]+|SPARK_HOME)\\b").matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    names.remove("SPARK_CNN_HOME"); // the project directory common.sh finds, not read
+    return names;
+  }
+
+  @Test
+  void everyScriptDocumentsTheEnvironmentVariablesItReads() throws Exception {
+    String common = Files.readString(HOME.resolve("submit/common.sh"));
+    Set<String> shared = variables(common);
+    // Local mode reads no cluster settings; YARN has no master URL or Kubernetes settings.
+    Set<String> clusterOnly = new TreeSet<>(shared);
+    clusterOnly.removeAll(Set.of("SPARK_CNN_PLACEMENT", "SPARK_CNN_CUDA_JARS", "SPARK_HOME"));
+    Map<String, Set<String>> notRead = Map.of(
+        "local.sh", clusterOnly,
+        "standalone.sh", Set.of("SPARK_CNN_K8S_IMAGE", "SPARK_CNN_K8S_NAMESPACE",
+            "SPARK_CNN_K8S_SERVICE_ACCOUNT", "SPARK_CNN_K8S_UPLOAD_PATH",
+            "SPARK_CNN_K8S_GPU_DISCOVERY_SCRIPT"),
+        "yarn.sh", Set.of("SPARK_CNN_MASTER", "SPARK_CNN_K8S_IMAGE", "SPARK_CNN_K8S_NAMESPACE",
+            "SPARK_CNN_K8S_SERVICE_ACCOUNT", "SPARK_CNN_K8S_UPLOAD_PATH",
+            "SPARK_CNN_K8S_GPU_DISCOVERY_SCRIPT"),
+        "k8s.sh", Set.of());
+    assertTrue(variables(header(HOME.resolve("submit/common.sh"))).containsAll(shared),
+        "common.sh's header lists every variable it reads");
+    for (var entry : notRead.entrySet()) {
+      Path script = HOME.resolve("submit").resolve(entry.getKey());
+      Set<String> read = variables(Files.readString(script));
+      read.addAll(shared);
+      read.removeAll(entry.getValue());
+      Set<String> undocumented = new TreeSet<>(read);
+      undocumented.removeAll(variables(header(script)));
+      assertEquals(Set.of(), undocumented, entry.getKey() + " header");
+    }
   }
 
   @Test
   void scriptsPassShellcheck() throws Exception {
     assumeTrue(onPath("shellcheck"), "shellcheck is not installed (.ci/run installs it)");
-    Process p = new ProcessBuilder("shellcheck", "-x", "submit/common.sh", "submit/local.sh",
-        "submit/submit.sh", "submit/benchmark.sh", "submit/model-summary.sh", ".ci/run")
-        .directory(HOME.toFile()).redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of("shellcheck", "-x"));
+    try (Stream<Path> submit = Files.list(HOME.resolve("submit"));
+        Stream<Path> conf = Files.list(HOME.resolve("conf"))) {
+      Stream.concat(submit, conf)
+          .filter(p -> p.toString().endsWith(".sh"))
+          .map(p -> HOME.relativize(p).toString())
+          .sorted()
+          .forEach(command::add);
+    }
+    assertTrue(command.contains("submit/k8s.sh") && command.contains("conf/gpu-discovery.sh"),
+        command.toString());
+    command.add(".ci/run");
+    Process p = new ProcessBuilder(command).directory(HOME.toFile())
+        .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
+  }
+
+  /** Two fake CUDA backend jars in a directory, for SPARK_CNN_CUDA_JARS. */
+  Path cudaJars() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("cuda-jars"));
+    Files.writeString(dir.resolve("b-cuda.jar"), "");
+    Files.writeString(dir.resolve("a-cuda.jar"), "");
+    Files.writeString(dir.resolve("README"), "not a jar");
+    return dir;
   }
 
   static boolean onPath(String program) throws IOException, InterruptedException {
