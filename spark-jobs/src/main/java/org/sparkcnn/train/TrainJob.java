@@ -66,6 +66,8 @@ public final class TrainJob {
   public static final String APP_NAME = "spark-cnn train";
   /** The resolved configuration of the run, which {@code --resume} reads back. */
   static final String CONFIG = "config.conf";
+  /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
+  static final String RESUMABLE_PREFIX = "cluster.";
   /** Where DL4J exports each epoch's minibatches, inside the run directory; deleted at the end. */
   static final String EXPORT_DIR = "_export";
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
@@ -84,11 +86,12 @@ public final class TrainJob {
   static volatile IntConsumer afterEpoch = epoch -> { };
   private static final String USAGE =
       "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
-          + "       TrainJob --resume RUN_DIR\n"
+          + "       TrainJob --resume RUN_DIR [--set cluster.KEY=value]...\n"
           + "  --conf FILE      HOCON file layered over the defaults (local path or Hadoop URI)\n"
           + "  --set key=value  one override, e.g. --set train.epochs=2\n"
           + "  --resume RUN_DIR continue an interrupted run from its last complete checkpoint,\n"
-          + "                   with the configuration saved in RUN_DIR/config.conf\n"
+          + "                   with the configuration saved in RUN_DIR/config.conf (only\n"
+          + "                   cluster.* keys, where it runs, may be set with it)\n"
           + "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).";
 
   private TrainJob() {}
@@ -170,19 +173,23 @@ public final class TrainJob {
     ConfigLoader loader = new ConfigLoader();
     Configuration hadoopConf = new Configuration();
     String resume = null;
-    boolean layered = false;
+    List<String> notResumable = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-h", "--help" -> {
           return null;
         }
         case "--conf" -> {
-          loader.file(value(args, ++i, "--conf"), hadoopConf);
-          layered = true;
+          String file = value(args, ++i, "--conf");
+          loader.file(file, hadoopConf);
+          notResumable.add("--conf " + file);
         }
         case "--set" -> {
-          loader.set(value(args, ++i, "--set"));
-          layered = true;
+          String set = value(args, ++i, "--set");
+          loader.set(set);
+          if (!set.startsWith(RESUMABLE_PREFIX)) {
+            notResumable.add("--set " + set);
+          }
         }
         case "--resume" -> resume = value(args, ++i, "--resume");
         default -> throw new InvalidConfigException(
@@ -192,17 +199,24 @@ public final class TrainJob {
     if (resume == null) {
       return new Invocation(JobConfig.from(loader.resolve()), null);
     }
-    if (layered) {
+    if (!notResumable.isEmpty()) {
       throw new InvalidConfigException("--resume continues a run with the configuration saved in"
-          + " its directory (config.conf); it takes no --conf or --set");
+          + " its directory (" + CONFIG + "); only " + RESUMABLE_PREFIX + "* keys (where it runs)"
+          + " may be set with it, not " + notResumable.get(0));
     }
     String saved = new org.apache.hadoop.fs.Path(resume, CONFIG).toString();
     if (!exists(saved, hadoopConf)) {
       throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
           + CONFIG + " there");
     }
-    loader.file(saved, hadoopConf);
-    return new Invocation(JobConfig.from(loader.resolve()), resume);
+    ConfigLoader resumed = new ConfigLoader();
+    resumed.file(saved, hadoopConf);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--set")) {
+        resumed.set(args[++i]);
+      }
+    }
+    return new Invocation(JobConfig.from(resumed.resolve()), resume);
   }
 
   private static boolean exists(String path, Configuration conf) {

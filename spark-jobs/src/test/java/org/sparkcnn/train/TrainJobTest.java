@@ -297,7 +297,8 @@ class TrainJobTest {
 
     assertEquals(ExitCode.USAGE, execute(List.of("--resume", dir.toString(), "--set",
         "train.epochs=4")).code, "a resumed run keeps its configuration");
-    Outcome resumed = execute(List.of("--resume", dir.toString()));
+    Outcome resumed = execute(List.of("--resume", dir.toString(), "--set",
+        "cluster.placement=cpu"));
     assertEquals(ExitCode.OK, resumed.code, resumed.err);
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
     assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
