@@ -166,7 +166,8 @@ class StandaloneClusterTest {
 
   /**
    * The driver halts right after epoch 1's checkpoint (test hook {@code
-   * spark-cnn.test.halt-after-epoch}), as if its machine died; {@code --resume} completes it.
+   * spark-cnn.test.halt-after-epoch}), as if its machine died; {@code --resume} completes it on
+   * new executors, repeating the undisturbed run's first two epochs.
    */
   @Test
   @Order(3)
@@ -192,6 +193,14 @@ class StandaloneClusterTest {
     double accuracy = Double.parseDouble(metrics.get(2).get("test_accuracy"));
     assertTrue(accuracy > CHANCE + 0.3, "test accuracy " + accuracy);
     assertEquals("1", csv(runDir.resolve("timing.csv")).get(0).get("resumed_after_epoch"));
+    if (undisturbedMetrics != null) { // same job but for the epoch count: epochs 1-2 repeat it
+      assertEquals(column(undisturbedRounds, "loss"),
+          column(csv(runDir.resolve("rounds.csv")), "loss").subList(0, undisturbedRounds.size()),
+          "the rounds' losses against the undisturbed run's");
+      assertEquals(column(undisturbedMetrics, "test_accuracy"),
+          column(metrics, "test_accuracy").subList(0, undisturbedMetrics.size()),
+          "test accuracy per epoch against the undisturbed run's");
+    }
   }
 
   /** Submits TrainJob with the application jar, as spark-submit does, in client mode. */
