@@ -1,5 +1,7 @@
 package org.sparkcnn.backend;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -22,8 +24,21 @@ public class NativeBackendPlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
-        NativeBackend.selectAndLog("executor " + ctx.executorID() + " on " + ctx.hostname());
+        NativeBackend.selectAndLog("executor " + ctx.executorID() + " on " + hostName());
       }
     };
+  }
+
+  /**
+   * This machine's name. Not {@code PluginContext.hostname()}: it reads the address of Spark's
+   * RPC environment, which executors create in client mode without one, so on every cluster
+   * (not in local mode) it throws a NullPointerException and the executor exits.
+   */
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "an unnamed host (" + e.getMessage() + ")";
+    }
   }
 }

@@ -1,7 +1,12 @@
 package org.sparkcnn.train;
 
 import java.util.Random;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.sparkcnn.data.Seeds;
 
 /**
@@ -28,5 +33,46 @@ final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
   /** Seeds the split of the next fit for 1-based {@code epoch}. */
   void startEpoch(int epoch) {
     rng = new Random(Seeds.mix(seed, SPLITS, epoch));
+  }
+
+  /**
+   * DL4J's export of the minibatches of {@code trainingData} for training, without its check of
+   * the default filesystem. DL4J exports to the export directory it was given, here inside the
+   * run directory, which must be a path every executor reaches (HDFS, S3, a disk all machines
+   * share) like the rest of the run directory; but it checks {@code fs.defaultFS} instead and,
+   * on a cluster, refuses the local filesystem even when the export directory is elsewhere or on
+   * a shared disk ("Export training approach is not supported in the current environment").
+   */
+  @Override
+  protected JavaRDD<String> exportIfRequired(JavaSparkContext sc, JavaRDD<DataSet> trainingData) {
+    return exportUnlessDone(sc, trainingData, this::export);
+  }
+
+  /** As {@link #exportIfRequired}, for networks trained on MultiDataSets (computation graphs). */
+  @Override
+  protected JavaRDD<String> exportIfRequiredMDS(JavaSparkContext sc,
+      JavaRDD<MultiDataSet> trainingData) {
+    return exportUnlessDone(sc, trainingData, this::exportMDS);
+  }
+
+  /** DL4J's export bookkeeping: one export per RDD, the previous RDD's export deleted. */
+  private <T> JavaRDD<String> exportUnlessDone(JavaSparkContext sc, JavaRDD<T> trainingData,
+      Function<JavaRDD<T>, String> export) {
+    if (collectTrainingStats) {
+      stats.logExportStart();
+    }
+    String baseDir;
+    if (lastExportedRDDId == trainingData.id()) {
+      baseDir = getBaseDirForRDD(trainingData);
+    } else {
+      if (lastExportedRDDId != Integer.MIN_VALUE) {
+        deleteTempDir(sc, lastRDDExportPath);
+      }
+      baseDir = export.apply(trainingData);
+    }
+    if (collectTrainingStats) {
+      stats.logExportEnd();
+    }
+    return sc.textFile(baseDir + "paths/");
   }
 }

@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -84,6 +85,8 @@ public final class TrainJob {
   static final String FAILED = "_FAILED";
   /** Called after each epoch's outputs and checkpoint are written; tests stop runs with it. */
   static volatile IntConsumer afterEpoch = epoch -> { };
+  /** Test hook: the driver JVM halts (exit code 137) right after this epoch's checkpoint. */
+  static final String HALT_AFTER_EPOCH = "spark-cnn.test.halt-after-epoch";
   private static final String USAGE =
       "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
           + "       TrainJob --resume RUN_DIR [--set cluster.KEY=value]...\n"
@@ -98,6 +101,14 @@ public final class TrainJob {
 
   public static void main(String[] args) {
     NativeBackend.select(); // before anything loads ND4J
+    Integer haltAfterEpoch = Integer.getInteger(HALT_AFTER_EPOCH);
+    if (haltAfterEpoch != null) {
+      afterEpoch = epoch -> {
+        if (epoch == haltAfterEpoch) {
+          Runtime.getRuntime().halt(ExecutorHalt.KILLED);
+        }
+      };
+    }
     System.exit(execute(args, () -> new JavaSparkContext(
         SparkSetup.configure(new SparkConf(), APP_NAME)), System.err).code());
   }
@@ -452,7 +463,7 @@ public final class TrainJob {
             .rddTrainingApproach(RDDTrainingApproach.Export)
             .exportDirectory(dir.resolve(EXPORT_DIR).toString())
             .rngSeed(seed)
-            .trainingHooks(new MinibatchSeeding(seed))
+            .trainingHooks(trainingHooks(seed))
             .saveUpdater(true), seed);
     SparkNetwork sparkNet = SparkNetwork.of(sc, net, master);
     if (restored != null && restored.average() != null) {
@@ -568,6 +579,13 @@ public final class TrainJob {
     return new RunResult(dir.path().toString(), eval.accuracy(), eval.topNAccuracy(),
         evalEma == null ? Double.NaN : evalEma.accuracy(),
         evalEma == null ? Double.NaN : evalEma.topNAccuracy(), epochs, trained);
+  }
+
+  /** The hooks run on the workers around every minibatch fit. */
+  private static List<TrainingHook> trainingHooks(long seed) {
+    List<TrainingHook> hooks = new ArrayList<>(List.of(new MinibatchSeeding(seed)));
+    ExecutorHalt.fromSystemProperty().ifPresent(hooks::add);
+    return hooks;
   }
 
   /**
