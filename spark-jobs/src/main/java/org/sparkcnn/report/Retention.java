@@ -49,6 +49,7 @@ public final class Retention {
     FileSystem fs;
     try {
       fs = root.getFileSystem(conf);
+      root = fs.makeQualified(root);
       runs = Arrays.stream(fs.listStatus(root)).filter(FileStatus::isDirectory)
           .map(status -> status.getPath().getName()).filter(series::contains)
           .sorted(Comparator.comparing((String id) -> RunSeries.of(id).orElseThrow().stamp())

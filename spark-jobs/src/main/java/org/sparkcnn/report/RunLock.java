@@ -87,11 +87,19 @@ public final class RunLock implements AutoCloseable {
       String applicationId, Consumer<RunDirectory> then) {
     RunLock lock;
     try {
-      FileSystem fs = directory.path().getFileSystem(conf);
-      lock = new RunLock(directory, fs, content(applicationId), stale);
-      lock.take();
+      lock = new RunLock(directory, directory.path().getFileSystem(conf),
+          content(applicationId), stale);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + directory.path(), e);
+    }
+    try {
+      lock.take();
+    } catch (IOException e) {
+      lock.heartbeat.shutdownNow();
+      throw new UncheckedIOException("cannot lock " + directory.path(), e);
+    } catch (RuntimeException e) {
+      lock.heartbeat.shutdownNow();
+      throw e;
     }
     lock.heartbeat.scheduleWithFixedDelay(lock::refresh, HEARTBEAT.toMillis(),
         HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,8 +28,12 @@ import org.sparkcnn.report.RunLock;
  */
 final class ExistingRun {
   private static final Logger log = LoggerFactory.getLogger(ExistingRun.class);
-  /** The one run key that may differ between the two runs, besides {@code cluster.*}. */
-  static final String IF_EXISTS_KEY = "run.if-exists";
+  /**
+   * Keys that may differ between the two runs besides {@code cluster.*}: what is done around the
+   * run, not what it computes. The resumed run takes the new values.
+   */
+  static final Set<String> UPKEEP_KEYS = Set.of("run.if-exists", "run.lock-stale-seconds",
+      "run.latest-pointer", "run.keep");
 
   private ExistingRun() {}
 
@@ -70,8 +75,8 @@ final class ExistingRun {
       if (difference.isPresent()) {
         throw new RunExistsException("run directory " + dir + " holds a run of another"
             + " configuration (" + difference.get() + "); run.if-exists = resume continues"
-            + " only the same configuration (" + TrainJob.RESUMABLE_PREFIX + "* aside). Choose"
-            + " another run.id");
+            + " only the same configuration (" + TrainJob.RESUMABLE_PREFIX + "* and "
+            + String.join(", ", new TreeSet<>(UPKEEP_KEYS)) + " aside). Choose another run.id");
       }
       if (fs.exists(new Path(dir, RunDirectory.SUCCESS))) {
         log.info("run {} is already complete ({} is there): nothing to do", dir,
@@ -91,14 +96,14 @@ final class ExistingRun {
 
   /**
    * The first key (in sorted order) whose value differs between the configurations, with both
-   * values, ignoring {@code cluster.*} (where a run continues) and {@code run.if-exists}.
+   * values, ignoring {@code cluster.*} (where a run continues) and {@link #UPKEEP_KEYS}.
    */
   static Optional<String> firstDifference(Config before, Config now) {
     TreeSet<String> keys = new TreeSet<>();
     before.entrySet().forEach(e -> keys.add(e.getKey()));
     now.entrySet().forEach(e -> keys.add(e.getKey()));
     for (String key : keys) {
-      if (key.startsWith(TrainJob.RESUMABLE_PREFIX) || key.equals(IF_EXISTS_KEY)) {
+      if (key.startsWith(TrainJob.RESUMABLE_PREFIX) || UPKEEP_KEYS.contains(key)) {
         continue;
       }
       ConfigValue a = before.hasPath(key) ? before.getValue(key) : null;
