@@ -3,6 +3,7 @@ package org.sparkcnn.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -38,7 +39,9 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   private static JobConfig read(Config c) {
     return new JobConfig(
         new RunConfig(c.getString("run.output-root"), c.getString("run.id"), c.getLong("run.seed"),
-            c.getInt("run.repeats")),
+            c.getInt("run.repeats"), c.getString("run.if-exists"),
+            c.getLong("run.lock-stale-seconds"), c.getString("run.latest-pointer"),
+            c.getInt("run.keep")),
         new DataConfig(
             c.getString("data.name"),
             c.getString("data.format"),
@@ -100,18 +103,54 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
   /** The resolved configuration as HOCON, as saved in the run directory. */
   public String render() {
-    return resolved.root().render(ConfigRenderOptions.defaults()
+    return render(resolved);
+  }
+
+  /** The resolved configuration as HOCON with any secret redacted, for logs. */
+  public String renderRedacted() {
+    return render(Redaction.redact(resolved));
+  }
+
+  private static String render(Config config) {
+    return config.root().render(ConfigRenderOptions.defaults()
         .setOriginComments(false).setComments(false).setJson(false).setFormatted(true));
   }
 
   /** Section {@code run}. */
-  public record RunConfig(String outputRoot, String id, long seed, int repeats) {
+  public record RunConfig(String outputRoot, String id, long seed, int repeats, String ifExists,
+      long lockStaleSeconds, String latestPointer, int keep) {
+    /** Values of {@code run.if-exists}. */
+    public static final List<String> IF_EXISTS = List.of("refuse", "resume");
+    /** Three of the lock's 30 s refreshes: a driver is not taken for dead after one late one. */
+    public static final long MIN_LOCK_STALE_SECONDS = 90;
+    private static final String FILE_NAME = "[A-Za-z0-9_-][A-Za-z0-9._-]*";
+
     public RunConfig {
       check(repeats >= 1, "run.repeats", "must be >= 1", repeats);
       check(!outputRoot.isBlank(), "run.output-root", "must not be empty", "''");
       check(id.isEmpty() || id.matches("[A-Za-z0-9._-]+") && !id.startsWith("."), "run.id",
           "must be empty or letters, digits, '.', '_' and '-' (not starting with '.')",
           "'" + id + "'");
+      check(IF_EXISTS.contains(ifExists), "run.if-exists", "must be one of " + IF_EXISTS,
+          "'" + ifExists + "'");
+      check(lockStaleSeconds >= MIN_LOCK_STALE_SECONDS, "run.lock-stale-seconds",
+          "must be >= " + MIN_LOCK_STALE_SECONDS + " (three missed refreshes of the lock)",
+          lockStaleSeconds);
+      check(latestPointer.isEmpty() || latestPointer.matches(FILE_NAME), "run.latest-pointer",
+          "must be empty or a file name of letters, digits, '.', '_' and '-' (not starting with"
+              + " '.')", "'" + latestPointer + "'");
+      check(latestPointer.isEmpty() || !latestPointer.equals(id), "run.latest-pointer",
+          "must differ from run.id (it is a file beside the run directories)",
+          "'" + latestPointer + "'");
+      check(keep >= 0, "run.keep", "must be >= 0", keep);
+      check(keep == 0 || RunSeries.of(id).isPresent(), "run.keep",
+          "needs run.id of a series, <name>-<yyyyMMdd>[-HHmm[ss]] (e.g. nightly-20260105), to"
+              + " know which runs to prune; run.id is '" + id + "'", keep);
+    }
+
+    /** Age beyond which another driver's lock on a run directory is taken for a dead one's. */
+    public Duration lockStale() {
+      return Duration.ofSeconds(lockStaleSeconds);
     }
   }
 

@@ -35,7 +35,7 @@ public final class RunDirectory {
   /**
    * Creates {@code root/runId}.
    *
-   * @throws IllegalStateException when it already exists
+   * @throws RunExistsException when it already exists
    */
   public static RunDirectory create(String root, String runId, Configuration conf) {
     try {
@@ -43,7 +43,7 @@ public final class RunDirectory {
       FileSystem fs = rootPath.getFileSystem(conf);
       Path dir = fs.makeQualified(new Path(rootPath, runId));
       if (fs.exists(dir)) {
-        throw new IllegalStateException("run directory " + dir
+        throw new RunExistsException("run directory " + dir
             + " already exists; choose another run.id or remove it");
       }
       // No .crc side files next to every output on the local filesystem.

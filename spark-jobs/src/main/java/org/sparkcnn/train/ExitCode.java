@@ -11,7 +11,14 @@ public enum ExitCode {
   /** Bad input data: a missing path, a file in the wrong format, a truncated file, a bad label. */
   BAD_INPUT(3),
   /** The loss became NaN or infinite. */
-  DIVERGED(4);
+  DIVERGED(4),
+  /**
+   * The run directory exists: {@code run.if-exists = refuse}, or it holds a run of another
+   * configuration. Nothing was written into it.
+   */
+  RUN_EXISTS(6),
+  /** Another driver holds the run directory's lock (it is training the run). */
+  LOCKED(7);
 
   private final int code;
 

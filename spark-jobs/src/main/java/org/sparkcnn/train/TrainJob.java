@@ -48,7 +48,11 @@ import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunExistsException;
+import org.sparkcnn.report.RunLock;
+import org.sparkcnn.report.RunLockedException;
 import org.sparkcnn.report.RunReports;
+import org.sparkcnn.report.SparkConfReport;
 
 /**
  * Trains a CNN with DL4J parameter averaging on Spark, evaluates it on the test set after every
@@ -132,6 +136,10 @@ public final class TrainJob {
     }
     JavaSparkContext sc = sparkFactory.get();
     try {
+      invocation = ExistingRun.resolve(invocation, sc.hadoopConfiguration());
+      if (invocation == null) { // run.if-exists = resume, and the run is complete
+        return ExitCode.OK;
+      }
       RunResult result = invocation.resumeDir() == null ? run(invocation.config(), sc)
           : resume(invocation.resumeDir(), invocation.config(), sc);
       log.info("run complete: {} (test accuracy {})", result.runDirectory(),
@@ -162,6 +170,12 @@ public final class TrainJob {
       }
       if (c instanceof InvalidConfigException) {
         return ExitCode.USAGE;
+      }
+      if (c instanceof RunExistsException) {
+        return ExitCode.RUN_EXISTS;
+      }
+      if (c instanceof RunLockedException) {
+        return ExitCode.LOCKED;
       }
     }
     return ExitCode.FAILURE;
@@ -253,11 +267,10 @@ public final class TrainJob {
    * @throws DivergedException when the loss becomes NaN or infinite
    */
   public static RunResult run(JobConfig config, JavaSparkContext sc) {
-    return run(config, sc, hadoopConf -> {
-      RunDirectory dir = RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf);
-      dir.write(CONFIG, config.render());
-      return dir;
-    }, false);
+    return run(config, sc, hadoopConf -> RunLock.acquire(
+        RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf), hadoopConf,
+        config.run().lockStale(), sc.sc().applicationId(),
+        dir -> dir.write(CONFIG, config.render())), false);
   }
 
   /**
@@ -269,8 +282,8 @@ public final class TrainJob {
    * @throws InvalidConfigException when the run is complete already
    */
   public static RunResult resume(String runDir, JobConfig config, JavaSparkContext sc) {
-    return run(config, sc, hadoopConf -> {
-      RunDirectory dir = RunDirectory.open(runDir, hadoopConf);
+    return run(config, sc, hadoopConf -> RunLock.acquire(RunDirectory.open(runDir, hadoopConf),
+        hadoopConf, config.run().lockStale(), sc.sc().applicationId(), dir -> {
       if (dir.exists(RunDirectory.SUCCESS)) {
         throw new InvalidConfigException("run " + dir.path() + " is complete (it has "
             + RunDirectory.SUCCESS + "); there is nothing to resume");
@@ -278,14 +291,13 @@ public final class TrainJob {
       log.info("resuming run {}", dir.path());
       dir.delete(FAILED);
       dir.delete(EXPORT_DIR);
-      return dir;
-    }, true);
+    }), true);
   }
 
   private static RunResult run(JobConfig config, JavaSparkContext sc,
-      java.util.function.Function<Configuration, RunDirectory> directory, boolean resuming) {
+      java.util.function.Function<Configuration, RunLock> directory, boolean resuming) {
     long startNanos = System.nanoTime();
-    log.info("configuration:\n{}", config.render());
+    log.info("configuration:\n{}", config.renderRedacted());
     Configuration hadoopConf = sc.hadoopConfiguration();
     JobConfig.DataConfig data = config.data();
 
@@ -300,11 +312,13 @@ public final class TrainJob {
     JobConfig.TrainConfig tc = config.train();
     ImageShape networkInput = networkInput(tc, shape);
 
-    RunDirectory dir = directory.apply(hadoopConf);
+    RunLock lock = directory.apply(hadoopConf);
+    RunDirectory dir = lock.directory();
     log.info("run directory: {}", dir.path());
     JavaRDD<LabeledImage> train = null;
     JavaRDD<LabeledImage> test = null;
     try {
+      dir.write(SparkConfReport.FILE, SparkConfReport.render(sc.getConf()));
       dir.write("classes.csv", RunReports.classes(classNames).toCsv());
       int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
       // Reads and checks every record now, so bad input fails before any training.
@@ -347,6 +361,7 @@ public final class TrainJob {
             + " outputs are in " + REPEAT_PREFIX + "<i>/.\n");
       }
       dir.markSuccess();
+      AfterSuccess.apply(config.run(), dir.path().getName(), hadoopConf);
       RunResult last = results.get(results.size() - 1);
       return new RunResult(dir.path().toString(),
           results.stream().mapToDouble(RunResult::testAccuracy).average().orElseThrow(),
@@ -356,6 +371,7 @@ public final class TrainJob {
       recordFailure(dir, e);
       throw e;
     } finally {
+      lock.release();
       if (train != null) {
         train.unpersist(false);
       }
@@ -629,6 +645,9 @@ public final class TrainJob {
 
   private static void recordFailure(RunDirectory dir, Exception e) {
     try {
+      if (dir.exists(RunDirectory.SUCCESS)) { // the run is complete; what followed it failed
+        return;
+      }
       BadInputException bad = BadInputException.findIn(e);
       String why = bad != null ? bad.getMessage()
           : e instanceof DivergedException ? e.getMessage() : String.valueOf(e);
