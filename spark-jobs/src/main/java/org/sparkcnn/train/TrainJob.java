@@ -284,14 +284,14 @@ public final class TrainJob {
   public static RunResult resume(String runDir, JobConfig config, JavaSparkContext sc) {
     return run(config, sc, hadoopConf -> RunLock.acquire(RunDirectory.open(runDir, hadoopConf),
         hadoopConf, config.run().lockStale(), sc.sc().applicationId(), dir -> {
-      if (dir.exists(RunDirectory.SUCCESS)) {
-        throw new InvalidConfigException("run " + dir.path() + " is complete (it has "
-            + RunDirectory.SUCCESS + "); there is nothing to resume");
-      }
-      log.info("resuming run {}", dir.path());
-      dir.delete(FAILED);
-      dir.delete(EXPORT_DIR);
-    }), true);
+          if (dir.exists(RunDirectory.SUCCESS)) {
+            throw new InvalidConfigException("run " + dir.path() + " is complete (it has "
+                + RunDirectory.SUCCESS + "); there is nothing to resume");
+          }
+          log.info("resuming run {}", dir.path());
+          dir.delete(FAILED);
+          dir.delete(EXPORT_DIR);
+        }), true);
   }
 
   private static RunResult run(JobConfig config, JavaSparkContext sc,
