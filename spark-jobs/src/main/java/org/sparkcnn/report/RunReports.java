@@ -197,7 +197,7 @@ public final class RunReports {
         "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
         "convolution", "driver_nd4j", "executor_nd4j", "export_seconds", "broadcast_seconds",
         "worker_init_seconds", "worker_fit_seconds", "round_overhead_seconds", "other_seconds",
-        "resumed_after_epoch")
+        "resumed_after_epoch", "aggregation_depth", "driver_averaging_seconds")
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),
@@ -205,7 +205,8 @@ public final class RunReports {
             String.join("; ", executorNd4j), fixed(split.exportSeconds(), 1),
             fixed(split.broadcastSeconds(), 1), fixed(split.workerInitSeconds(), 1),
             fixed(split.workerFitSeconds(), 1), fixed(split.roundOverheadSeconds(), 1),
-            fixed(split.otherSeconds(sinceResume), 1), resumedAfterEpoch);
+            fixed(split.otherSeconds(sinceResume), 1), resumedAfterEpoch,
+            config.train().aggregationDepth(), fixed(split.driverAveragingSeconds(), 2));
   }
 
   /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */

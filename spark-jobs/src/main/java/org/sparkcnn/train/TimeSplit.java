@@ -10,22 +10,26 @@ import org.deeplearning4j.spark.stats.EventStats;
  * Where a run's training time went, from DL4J's Spark training statistics: the driver's export of
  * each epoch's minibatches and its broadcasts of the parameters; inside each round's Spark job,
  * the workers' set-up (fetching the broadcast, building the network) and fitting, and the rest of
- * the job (task scheduling and launch, returning the workers' parameters, adding them up in the
- * tree aggregate, setting them on the driver); and what is left of the training time on the
- * driver. Worker times are summed over the workers' events and divided by the number of workers
+ * the job (task scheduling and launch, returning the workers' parameters and adding them up in
+ * the tree aggregate of {@code train.aggregation-depth}); the driver's averaging of the sum and
+ * setting it on its network, on the CPU driver in the hybrid placement; and what is left of the
+ * training time on the driver. Worker times are summed over the workers' events and divided by the number of workers
  * (they run side by side).
  *
  * @param exportSeconds driver: writing the minibatches to the export directory
  * @param broadcastSeconds driver: creating the parameter broadcasts
  * @param workerInitSeconds per worker: getting the broadcast and building the network
  * @param workerFitSeconds per worker: fitting minibatches
- * @param roundOverheadSeconds the rounds' Spark jobs beyond the workers' set-up and fitting
+ * @param roundOverheadSeconds the rounds' Spark jobs beyond the workers' set-up and fitting:
+ *     scheduling, returning and tree-aggregating the workers' parameters
+ * @param driverAveragingSeconds driver: dividing the aggregated sum by the workers and setting
+ *     the averaged parameters and updater state on its network
  */
 public record TimeSplit(double exportSeconds, double broadcastSeconds, double workerInitSeconds,
-    double workerFitSeconds, double roundOverheadSeconds) {
+    double workerFitSeconds, double roundOverheadSeconds, double driverAveragingSeconds) {
 
   /** No statistics: all zero. */
-  public static final TimeSplit NONE = new TimeSplit(0, 0, 0, 0, 0);
+  public static final TimeSplit NONE = new TimeSplit(0, 0, 0, 0, 0, 0);
 
   /** The split of {@code stats} (accumulated over a run's fits) for {@code workers} workers. */
   static TimeSplit of(SparkTrainingStats stats, int workers) {
@@ -40,15 +44,14 @@ public record TimeSplit(double exportSeconds, double broadcastSeconds, double wo
         .PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers;
     // The aggregate is the action that runs each round's job, so its time holds the workers'.
     double rounds = seconds(stats, ParameterAveragingTrainingMasterStats
-        .PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS)
-        + seconds(stats, ParameterAveragingTrainingMasterStats
-            .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS);
+        .PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS);
     return new TimeSplit(
         seconds(stats, ParameterAveragingTrainingMasterStats
             .PARAMETER_AVERAGING_MASTER_EXPORT_RDD_TIMES_MS),
         seconds(stats, ParameterAveragingTrainingMasterStats
             .PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
-        init, fit, rounds - init - fit);
+        init, fit, rounds - init - fit, seconds(stats, ParameterAveragingTrainingMasterStats
+            .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
   }
 
   /** Total duration of the events under {@code key}, wherever in the nested statistics. */
@@ -66,6 +69,6 @@ public record TimeSplit(double exportSeconds, double broadcastSeconds, double wo
   /** Training time the parts above do not account for: the driver's work between rounds. */
   public double otherSeconds(double trainSeconds) {
     return trainSeconds - exportSeconds - broadcastSeconds - workerInitSeconds - workerFitSeconds
-        - roundOverheadSeconds;
+        - roundOverheadSeconds - driverAveragingSeconds;
   }
 }

@@ -199,8 +199,11 @@ class TrainJobTest {
     assertEquals(List.of("export_seconds", "broadcast_seconds", "worker_init_seconds",
         "worker_fit_seconds", "round_overhead_seconds", "other_seconds"),
         timing.get(0).subList(12, 18));
+    assertEquals(List.of("resumed_after_epoch", "aggregation_depth", "driver_averaging_seconds"),
+        timing.get(0).subList(18, 21));
+    assertEquals(List.of("0", "2"), timing.get(1).subList(18, 20));
     double trainSeconds = Double.parseDouble(timing.get(1).get(6));
-    double parts = 0;
+    double parts = Double.parseDouble(timing.get(1).get(20));
     for (int c = 12; c < 18; c++) {
       parts += Double.parseDouble(timing.get(1).get(c));
     }
