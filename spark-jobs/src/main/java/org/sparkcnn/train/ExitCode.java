@@ -11,7 +11,14 @@ public enum ExitCode {
   /** Bad input data: a missing path, a file in the wrong format, a truncated file, a bad label. */
   BAD_INPUT(3),
   /** The loss became NaN or infinite. */
-  DIVERGED(4);
+  DIVERGED(4),
+  /**
+   * The ND4J backend {@code cluster.placement} asks for is not available: a JVM runs the CPU
+   * backend where CUDA is wanted (no CUDA device, nd4j-cuda not shipped, backend priorities) or
+   * CUDA where the CPU is wanted, or a GPU is one the CUDA build has no kernels for. Retrying on
+   * the same machines does not help; another placement or other machines may.
+   */
+  BACKEND(5);
 
   private final int code;
 
