@@ -243,8 +243,8 @@ public final class JvmEnvironment implements Serializable {
 
   /** One log line. */
   public String summary() {
-    return String.format(Locale.ROOT, "%s: ND4J %s, OpenMP threads %d; CUDA devices: %s; nvidia-smi:"
-            + " %s; CPU %s x%d; OMP_NUM_THREADS=%s BACKEND_PRIORITY_CPU=%s"
+    return String.format(Locale.ROOT, "%s: ND4J %s, OpenMP threads %d; CUDA devices: %s;"
+            + " nvidia-smi: %s; CPU %s x%d; OMP_NUM_THREADS=%s BACKEND_PRIORITY_CPU=%s"
             + " BACKEND_PRIORITY_GPU=%s; Java %s", name(), nd4jBuild, nd4jThreads,
         devices(cudaDevices), nvidiaSmi + (nvidiaSmiDevices.isEmpty() ? ""
             : " " + devices(nvidiaSmiDevices)), cpuModel, cores, unset(ompNumThreads),
