@@ -373,8 +373,7 @@ public final class PlacementBenchmark {
       Files.writeString(o.out().resolve(CSV), table.toCsv());
       Files.writeString(o.out().resolve(MARKDOWN), "# Training time by placement\n\n"
           + "Configuration: " + describe(o) + "; " + o.repeats() + " run(s) per placement,"
-          + " each launched as `" + String.join(" ", o.launcher()).replaceAll(" -cp \\S+",
-              " -cp ...") + "`.\n\n"
+          + " each launched as `" + launcherSummary(o.launcher()) + "`.\n\n"
           + table.toMarkdown()
           + "\nSeconds: each run's `train_seconds` (timing.csv: training wall time, without"
           + " loading the data and evaluating); images/s: the mean `examples_per_sec`;"
@@ -384,6 +383,12 @@ public final class PlacementBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the tables in " + o.out(), e);
     }
+  }
+
+  /** The launcher's first and last words, e.g. {@code java ... org.sparkcnn.train.TrainJob}. */
+  static String launcherSummary(List<String> launcher) {
+    return launcher.size() <= 2 ? String.join(" ", launcher)
+        : launcher.get(0) + " ... " + launcher.get(launcher.size() - 1);
   }
 
   private static String describe(Options o) {

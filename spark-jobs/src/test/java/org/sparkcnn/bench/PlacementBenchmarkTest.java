@@ -179,6 +179,7 @@ class PlacementBenchmarkTest {
         "--set", "train.epochs=2", "--set", "cluster.placement=hybrid",
         "--set", "run.output-root=/tmp/b/runs", "--set", "run.id=hybrid-3",
         "--set", "run.repeats=1"), PlacementBenchmark.command(o, "hybrid", "hybrid-3"));
+    assertEquals("java ... Main", PlacementBenchmark.launcherSummary(o.launcher()));
     PlacementBenchmark.Options defaults = PlacementBenchmark.parse(new String[0],
         "/opt/spark-cnn");
     assertEquals(List.of("/opt/spark-cnn/submit/local.sh"), defaults.launcher());
