@@ -7,13 +7,21 @@ import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
 import org.apache.spark.api.plugin.SparkPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Spark plugin ({@code spark.plugins}) that, as each executor starts and before it runs a task,
  * selects the nd4j-native build for the executor's CPU, loads ND4J and logs the build it runs:
  * a CUDA or oneDNN load that falls back silently shows in every executor's log.
+ *
+ * <p>Where ND4J would try CUDA on a GPU the CUDA build has no kernels for ({@link CudaDevices}),
+ * it logs why and leaves ND4J unloaded instead: the job's backend probe then fails with that
+ * message, where loading would have crashed the executor.
  */
 public class NativeBackendPlugin implements SparkPlugin {
+  private static final Logger log = LoggerFactory.getLogger(NativeBackendPlugin.class);
+
   @Override
   public DriverPlugin driverPlugin() {
     return null;
@@ -24,7 +32,14 @@ public class NativeBackendPlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
-        NativeBackend.selectAndLog("executor " + ctx.executorID() + " on " + hostName());
+        String where = "executor " + ctx.executorID() + " on " + hostName();
+        try {
+          CudaDevices.checkBeforeNd4j(hostName(), false, CudaDevices.NVIDIA_SMI);
+        } catch (BackendUnavailableException e) {
+          log.error("{}: ND4J not loaded: {}", where, e.getMessage());
+          return;
+        }
+        NativeBackend.selectAndLog(where);
       }
     };
   }

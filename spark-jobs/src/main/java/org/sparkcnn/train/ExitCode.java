@@ -13,6 +13,13 @@ public enum ExitCode {
   /** The loss became NaN or infinite. */
   DIVERGED(4),
   /**
+   * The ND4J backend {@code cluster.placement} asks for is not available: a JVM runs the CPU
+   * backend where CUDA is wanted (no CUDA device, nd4j-cuda not shipped, backend priorities) or
+   * CUDA where the CPU is wanted, or a GPU is one the CUDA build has no kernels for. Retrying on
+   * the same machines does not help; another placement or other machines may.
+   */
+  BACKEND(5),
+  /**
    * The run directory exists: {@code run.if-exists = refuse}, or it holds a run of another
    * configuration. Nothing was written into it.
    */

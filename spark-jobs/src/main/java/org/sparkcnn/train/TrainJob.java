@@ -27,6 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.augment.DatasetStats;
+import org.sparkcnn.backend.BackendProbe;
+import org.sparkcnn.backend.BackendUnavailableException;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
@@ -134,6 +136,12 @@ public final class TrainJob {
       err.println(USAGE);
       return ExitCode.OK;
     }
+    try {
+      BackendProbe.checkDriverBeforeNd4j(config.cluster()); // the Spark context loads ND4J
+    } catch (BackendUnavailableException e) {
+      err.println("error: " + e.getMessage());
+      return ExitCode.BACKEND;
+    }
     JavaSparkContext sc = sparkFactory.get();
     try {
       invocation = ExistingRun.resolve(invocation, sc.hadoopConfiguration());
@@ -176,6 +184,9 @@ public final class TrainJob {
       }
       if (c instanceof RunLockedException) {
         return ExitCode.LOCKED;
+      }
+      if (c instanceof BackendUnavailableException) {
+        return ExitCode.BACKEND;
       }
     }
     return ExitCode.FAILURE;
@@ -320,6 +331,7 @@ public final class TrainJob {
     try {
       dir.write(SparkConfReport.FILE, SparkConfReport.render(sc.getConf()));
       dir.write("classes.csv", RunReports.classes(classNames).toCsv());
+      BackendProbe.run(sc, config.cluster(), dir); // environment.json; fails on a wrong backend
       int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();
       // Reads and checks every record now, so bad input fails before any training.
       Loaded trainData = trainSet.loadCached(sc, partitions);
