@@ -4,7 +4,15 @@ import java.util.Random;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.sparkcnn.data.Seeds;
@@ -18,6 +26,10 @@ import org.sparkcnn.data.Seeds;
  * resumed at epoch e with a new master would split differently from the uninterrupted run.
  * {@link #startEpoch} replaces that source before each epoch's fit with one seeded from (seed,
  * epoch), so a resumed run repeats the uninterrupted run's splits.
+ *
+ * <p>It also hands out {@link GpuBoundWorker}s, which bind each training task to the GPU Spark
+ * assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
+ * {@link #exportIfRequired}).
  */
 final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
   private static final long serialVersionUID = 1L;
@@ -33,6 +45,39 @@ final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
   /** Seeds the split of the next fit for 1-based {@code epoch}. */
   void startEpoch(int epoch) {
     rng = new Random(Seeds.mix(seed, SPLITS, epoch));
+  }
+
+  /** DL4J's worker for {@code network}, as a {@link GpuBoundWorker}. */
+  @Override
+  public ParameterAveragingTrainingWorker getWorkerInstance(SparkDl4jMultiLayer network) {
+    MultiLayerNetwork net = network.getNetwork();
+    return worker(network.getSparkContext(), new NetBroadcastTuple(
+        net.getLayerWiseConfigurations(), net.params(), net.getUpdater().getStateViewArray()),
+        false);
+  }
+
+  /** DL4J's worker for {@code graph}, as a {@link GpuBoundWorker}. */
+  @Override
+  public ParameterAveragingTrainingWorker getWorkerInstance(SparkComputationGraph graph) {
+    ComputationGraph net = graph.getNetwork();
+    return worker(graph.getSparkContext(), new NetBroadcastTuple(net.getConfiguration(),
+        net.params(), net.getUpdater().getStateViewArray()), true);
+  }
+
+  /** What DL4J's getWorkerInstance does (broadcast the network, configure), with our worker. */
+  private ParameterAveragingTrainingWorker worker(JavaSparkContext sc, NetBroadcastTuple tuple,
+      boolean graph) {
+    if (collectTrainingStats) {
+      stats.logBroadcastStart();
+    }
+    Broadcast<NetBroadcastTuple> broadcast = sc.broadcast(tuple);
+    if (collectTrainingStats) {
+      stats.logBroadcastEnd();
+    }
+    WorkerConfiguration configuration = new WorkerConfiguration(graph, rddDataSetNumExamples,
+        batchSizePerWorker, averagingFrequency, prefetchNumBatches, collectTrainingStats);
+    return new GpuBoundWorker(broadcast, saveUpdater, configuration, trainingHookList,
+        listeners, getRouterProvider());
   }
 
   /**

@@ -137,7 +137,8 @@ public final class TrainJob {
       return ExitCode.OK;
     }
     try {
-      BackendProbe.checkDriverBeforeNd4j(config.cluster()); // the Spark context loads ND4J
+      // before the Spark context loads ND4J
+      BackendProbe.checkDriverBeforeNd4j(invocation.config().cluster());
     } catch (BackendUnavailableException e) {
       err.println("error: " + e.getMessage());
       return ExitCode.BACKEND;
