@@ -123,25 +123,32 @@ public final class RunLock implements AutoCloseable {
         continue; // released meanwhile
       }
       long ageSeconds = ageSeconds(status.get());
-      String holder = describe(readOrEmpty(fs, file));
-      if (ageSeconds <= stale.toSeconds()) {
-        throw locked(directory.path(), holder, ageSeconds, stale);
+      String content = readOrEmpty(fs, file);
+      String holder = describe(content);
+      boolean deadHere = holderDeadOnThisHost(content);
+      if (ageSeconds <= stale.toSeconds() && !deadHere) {
+        throw locked(directory.path(), holder + "; lock refreshed " + ageSeconds + " s ago",
+            stale);
       }
-      log.warn("taking over the stale lock {} ({}; last refreshed {} s ago, more than"
-          + " run.lock-stale-seconds = {}): its driver stopped without releasing it", file,
-          holder, ageSeconds, stale.toSeconds());
+      if (deadHere) {
+        log.warn("taking over the lock {} ({}): its driver ran on this host and its process is"
+            + " gone", file, holder);
+      } else {
+        log.warn("taking over the stale lock {} ({}; last refreshed {} s ago, more than"
+            + " run.lock-stale-seconds = {}): its driver stopped without releasing it", file,
+            holder, ageSeconds, stale.toSeconds());
+      }
       fs.delete(file, false);
     }
     throw new RunLockedException("cannot take the lock " + file + ": other drivers keep"
         + " taking it");
   }
 
-  static RunLockedException locked(Path runDirectory, String holder, long ageSeconds,
-      Duration stale) {
+  static RunLockedException locked(Path runDirectory, String holder, Duration stale) {
     return new RunLockedException("run directory " + runDirectory + " is locked by another"
-        + " driver (" + holder + "; lock refreshed " + ageSeconds + " s ago): it is training"
-        + " this run, or stopped less than run.lock-stale-seconds (" + stale.toSeconds()
-        + ") ago. A killed driver's " + FILE + " is taken over once it is that old.");
+        + " driver (" + holder + "): it is training this run, or stopped less than"
+        + " run.lock-stale-seconds (" + stale.toSeconds() + ") ago. A killed driver's " + FILE
+        + " is taken over once it is that old, or at once from its own host.");
   }
 
   /** The directory this lock is on. */
@@ -232,8 +239,12 @@ public final class RunLock implements AutoCloseable {
     if (status.isEmpty() || ageSeconds(status.get()) > stale.toSeconds()) {
       return Optional.empty();
     }
-    return Optional.of(describe(readOrEmpty(fs, file)) + "; lock refreshed "
-        + ageSeconds(status.get()) + " s ago");
+    String content = readOrEmpty(fs, file);
+    if (holderDeadOnThisHost(content)) {
+      return Optional.empty();
+    }
+    return Optional.of(describe(content) + "; lock refreshed " + ageSeconds(status.get())
+        + " s ago");
   }
 
   /**
@@ -242,11 +253,9 @@ public final class RunLock implements AutoCloseable {
    */
   public static void requireUnlocked(FileSystem fs, Path runDirectory, Duration stale)
       throws IOException {
-    Path file = new Path(runDirectory, FILE);
-    Optional<FileStatus> status = status(fs, file);
-    if (status.isPresent() && ageSeconds(status.get()) <= stale.toSeconds()) {
-      throw locked(runDirectory, describe(readOrEmpty(fs, file)), ageSeconds(status.get()),
-          stale);
+    Optional<String> holder = freshHolder(fs, runDirectory, stale);
+    if (holder.isPresent()) {
+      throw locked(runDirectory, holder.get(), stale);
     }
   }
 
@@ -281,14 +290,32 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  static String content(String applicationId) {
-    String host;
+  /**
+   * Whether a lock's holder (by its content) ran on this host in a process that no longer runs:
+   * a driver killed here, whose lock need not wait to go stale.
+   */
+  static boolean holderDeadOnThisHost(String content) {
+    Properties p = new Properties();
     try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "unknown";
+      p.load(new StringReader(content));
+      long pid = Long.parseLong(p.getProperty("pid", ""));
+      return p.getProperty("host", "").equals(hostName()) && pid != ProcessHandle.current().pid()
+          && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
     }
-    return "host=" + host + "\n"
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String content(String applicationId) {
+    return "host=" + hostName() + "\n"
         + "pid=" + ProcessHandle.current().pid() + "\n"
         + "started=" + Instant.now() + "\n"
         + "spark-application-id=" + applicationId + "\n"

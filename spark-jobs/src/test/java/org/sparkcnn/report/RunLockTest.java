@@ -85,6 +85,26 @@ class RunLockTest {
   }
 
   @Test
+  void aFreshLockOfAProcessGoneFromThisHostIsTakenOverAtOnce() throws Exception {
+    Process done = new ProcessBuilder("true").start();
+    done.waitFor();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    String dead = "host=" + host + "\npid=" + done.pid() + "\nspark-application-id=app-killed\n";
+    assertTrue(RunLock.holderDeadOnThisHost(dead));
+    assertFalse(RunLock.holderDeadOnThisHost("host=" + host + "\npid="
+        + ProcessHandle.current().pid() + "\n"), "this process runs");
+    assertFalse(RunLock.holderDeadOnThisHost("host=elsewhere\npid=" + done.pid() + "\n"),
+        "another host's process cannot be seen from here");
+    assertFalse(RunLock.holderDeadOnThisHost("garbage"));
+
+    RunDirectory dir = dir();
+    Files.writeString(lockFile(), dead); // fresh: written just now
+    RunLock lock = acquire(dir, "app-resumed");
+    assertTrue(Files.readString(lockFile()).contains("spark-application-id=app-resumed"));
+    lock.release();
+  }
+
+  @Test
   void aFailureUnderTheLockReleasesIt() {
     RunDirectory dir = dir();
     var e = assertThrows(IllegalStateException.class, () -> RunLock.acquire(dir, CONF, STALE,

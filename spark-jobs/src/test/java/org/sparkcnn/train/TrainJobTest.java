@@ -333,6 +333,43 @@ class TrainJobTest {
         .code);
   }
 
+  @Test
+  void aDamagedNewestCheckpointIsPassedOverWithAWarningAndTheRunResumesFromTheOneBefore()
+      throws Exception {
+    List<String> args = subsetArgs("damaged");
+    args.addAll(List.of("--set", "train.epochs=3", "--set", "data.train-limit=640",
+        "--set", "data.test-limit=100"));
+    TrainJob.afterEpoch = epoch -> {
+      if (epoch == 2) {
+        throw new IllegalStateException("stopped by the test after epoch 2");
+      }
+    };
+    try {
+      assertEquals(ExitCode.FAILURE, execute(args).code);
+    } finally {
+      TrainJob.afterEpoch = epoch -> { };
+    }
+    Path dir = runs.resolve("damaged");
+    assertEquals(List.of("epoch-0001", "epoch-0002"), checkpoints(dir));
+    Path model = dir.resolve(Checkpoints.DIR).resolve("epoch-0002").resolve(Checkpoints.MODEL);
+    byte[] bytes = Files.readAllBytes(model);
+    Files.write(model, Arrays.copyOf(bytes, bytes.length - 100)); // cut short
+
+    String log;
+    Outcome resumed;
+    try (org.sparkcnn.LogCapture capture = new org.sparkcnn.LogCapture()) {
+      resumed = execute(List.of("--resume", dir.toString()));
+      log = capture.text();
+    }
+    assertEquals(ExitCode.OK, resumed.code, resumed.err);
+    assertTrue(log.contains("epoch-0002 is damaged and left out (model.zip does not match its"
+        + " checksum); falling back to epoch-0001"), log);
+    assertTrue(log.contains("resuming from the checkpoint of epoch 1 of 3"), log);
+    assertEquals("1", csv(dir.resolve("timing.csv")).get(1).get(18), "resumed_after_epoch");
+    assertEquals(4, csv(dir.resolve("metrics.csv")).size());
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+  }
+
   static List<String> checkpoints(Path run) throws Exception {
     try (var list = Files.list(run.resolve(Checkpoints.DIR))) {
       return list.map(p -> p.getFileName().toString()).sorted().toList();
