@@ -30,6 +30,12 @@ public final class NativeBackend {
   /** JavaCPP's platform extension: "-onednn-avx2" loads {@code linux-x86_64-onednn-avx2}. */
   public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
   private static final String BINDINGS = "org/nd4j/linalg/cpu/nativecpu/bindings/";
+  private static final String CUDA_BINDINGS = "org/nd4j/linalg/jcublas/bindings/";
+  /**
+   * JavaCPP platform extension of nd4j-cuda's cuDNN build (classifier {@code
+   * linux-x86_64-cudnn}, Maven profiles {@code cuda,cudnn}).
+   */
+  public static final String CUDNN_EXTENSION = "-cudnn";
   /**
    * JavaCPP's platform name, computed as JavaCPP does: calling its {@code Loader} here would
    * initialise it, and it would then ignore an extension set afterwards.
@@ -126,21 +132,55 @@ public final class NativeBackend {
    * @throws IllegalStateException if the requested or no runnable build is on the class path
    */
   public static synchronized void select() {
-    List<Build> bundled = bundledBuilds();
-    String requested = System.getProperty(EXTENSION_PROPERTY);
-    if (requested != null) {
-      if (bundled.stream().noneMatch(b -> b.extension().equals(requested.trim()))) {
-        throw new IllegalStateException(EXTENSION_PROPERTY + "=" + requested + " names an"
-            + " nd4j-native build that is not on the class path; bundled: " + names(bundled));
-      }
-      return;
+    boolean cudnn = cudaBuildBundled(CUDNN_EXTENSION);
+    String extension = extension(System.getProperty(EXTENSION_PROPERTY), cpuFlags(),
+        bundledBuilds(), cudnn && CudaDevices.cudaBackendPreferred(), cudnn);
+    if (!extension.equals(System.getProperty(EXTENSION_PROPERTY))) {
+      System.setProperty(EXTENSION_PROPERTY, extension);
     }
-    Build chosen = choose(cpuFlags(), bundled::contains);
+  }
+
+  /**
+   * The platform extension a JVM is to load with.
+   *
+   * <p>A requested one must name a bundled nd4j-native build, or nd4j-cuda's cuDNN build when
+   * that is on the class path. Otherwise: nd4j-cuda's cuDNN build ({@value #CUDNN_EXTENSION})
+   * when this JVM is to run the CUDA backend and that build is on the class path (JavaCPP loads
+   * it only under that extension; the plain CUDA build loads under any, falling back from the
+   * CPU build's extension to none), else the best bundled nd4j-native build for the CPU.
+   *
+   * @param requested the user's {@value #EXTENSION_PROPERTY}, or null
+   * @param cudaWithCudnn whether this JVM prefers the CUDA backend and has its cuDNN build
+   * @param cudnnBundled whether nd4j-cuda's cuDNN build is on the class path
+   * @throws IllegalStateException when the requested build is missing, or none runs on the CPU
+   */
+  static String extension(String requested, Set<String> cpuFlags, List<Build> bundled,
+      boolean cudaWithCudnn, boolean cudnnBundled) {
+    if (requested != null) {
+      String r = requested.trim();
+      if (r.equals(CUDNN_EXTENSION) ? !cudnnBundled
+          : bundled.stream().noneMatch(b -> b.extension().equals(r))) {
+        throw new IllegalStateException(EXTENSION_PROPERTY + "=" + requested + " names a"
+            + " native build that is not on the class path; bundled: nd4j-native " + names(bundled)
+            + (cudnnBundled ? ", nd4j-cuda " + PLATFORM + CUDNN_EXTENSION : ""));
+      }
+      return requested;
+    }
+    if (cudaWithCudnn) {
+      return CUDNN_EXTENSION;
+    }
+    Build chosen = choose(cpuFlags, bundled::contains);
     if (chosen == null) {
       throw new IllegalStateException("no nd4j-native build on the class path runs on this CPU;"
           + " bundled: " + names(bundled));
     }
-    System.setProperty(EXTENSION_PROPERTY, chosen.extension());
+    return chosen.extension();
+  }
+
+  /** Whether nd4j-cuda's build for {@code extension} (e.g. "-cudnn") is on the class path. */
+  static boolean cudaBuildBundled(String extension) {
+    String lib = CUDA_BINDINGS + PLATFORM + extension + "/" + System.mapLibraryName("jnind4jcuda");
+    return NativeBackend.class.getClassLoader().getResource(lib) != null;
   }
 
   private static String names(List<Build> builds) {

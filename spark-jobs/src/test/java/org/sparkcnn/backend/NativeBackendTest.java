@@ -1,6 +1,7 @@
 package org.sparkcnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,23 @@ class NativeBackendTest {
         System.setProperty(NativeBackend.EXTENSION_PROPERTY, before);
       }
     }
+  }
+
+  @Test
+  void aJvmToRunCudaWithTheCudnnBuildLoadsItsExtensionAndOnlyItAcceptsRequestedCudnn() {
+    List<Build> bundled = List.of(Build.ONEDNN_AVX512, Build.ONEDNN_AVX2, Build.ONEDNN);
+    assertEquals("-cudnn", NativeBackend.extension(null, AVX512, bundled, true, true));
+    assertEquals("-onednn-avx512", NativeBackend.extension(null, AVX512, bundled, false, true),
+        "the CPU backend (driver of the hybrid placement, or CUDA not preferred)");
+    assertEquals("-onednn-avx2", NativeBackend.extension(null, AVX2, bundled, false, false));
+    assertEquals("-cudnn", NativeBackend.extension("-cudnn", AVX2, bundled, false, true));
+    assertEquals("-onednn", NativeBackend.extension("-onednn", AVX2, bundled, true, true));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> NativeBackend.extension("-cudnn", AVX2, bundled, false, false));
+    assertTrue(e.getMessage().startsWith(NativeBackend.EXTENSION_PROPERTY + "=-cudnn names a"
+        + " native build that is not on the class path"), e.getMessage());
+    assertFalse(NativeBackend.cudaBuildBundled(NativeBackend.CUDNN_EXTENSION),
+        "no CUDA build in the default build");
   }
 
   @Test
