@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,14 +139,13 @@ final class Checkpoints {
    * empty when there is none.
    */
   Optional<Restored> latest(ModelReader reader) {
-    List<String> names = new ArrayList<>(complete());
-    RunDirectory all = dir.child(DIR);
+    List<String> names = complete();
     for (int i = names.size() - 1; i >= 0; i--) {
       String name = names.get(i);
       try {
-        return Optional.of(read(all, name, reader));
+        return Optional.of(read(name, reader));
       } catch (RuntimeException | IOException e) {
-        log.warn("checkpoint {} is damaged and left out ({}); {}", all.resolve(name),
+        log.warn("checkpoint {} is damaged and left out ({}); {}", dir.resolve(DIR + "/" + name),
             e.getMessage(), i > 0 ? "falling back to " + names.get(i - 1)
                 : "no older checkpoint: training starts from epoch 1");
       }
@@ -155,23 +153,22 @@ final class Checkpoints {
     return Optional.empty();
   }
 
-  private static Restored read(RunDirectory all, String name, ModelReader reader)
-      throws IOException {
+  private Restored read(String name, ModelReader reader) throws IOException {
     State state;
     try {
-      state = JSON.readValue(all.readBytes(name + "/" + STATE), State.class);
+      state = JSON.readValue(dir.readBytes(DIR + "/" + name + "/" + STATE), State.class);
     } catch (JsonProcessingException e) {
       throw new IOException(STATE + " is not a whole checkpoint state: " + e.getOriginalMessage());
     }
     if (!name.equals(name(state.epoch()))) {
       throw new IOException(STATE + " says epoch " + state.epoch());
     }
-    byte[] model = verified(all, name, MODEL, state);
+    byte[] model = verified(name, MODEL, state);
     Model network = reader.read(new ByteArrayInputStream(model));
     INDArray average = null;
     if (state.sha256().containsKey(AVERAGE)) {
       average = Nd4j.read(new DataInputStream(
-          new ByteArrayInputStream(verified(all, name, AVERAGE, state))));
+          new ByteArrayInputStream(verified(name, AVERAGE, state))));
       if (average.length() != network.numParams()) {
         throw new IOException(AVERAGE + " holds " + average.length() + " values for a network of "
             + network.numParams() + " parameters");
@@ -181,13 +178,12 @@ final class Checkpoints {
   }
 
   /** The content of {@code file}, checked against the state's checksum. */
-  private static byte[] verified(RunDirectory all, String name, String file, State state)
-      throws IOException {
+  private byte[] verified(String name, String file, State state) throws IOException {
     String expected = state.sha256().get(file);
     if (expected == null) {
       throw new IOException(STATE + " has no checksum of " + file);
     }
-    byte[] bytes = all.readBytes(name + "/" + file);
+    byte[] bytes = dir.readBytes(DIR + "/" + name + "/" + file);
     String actual = HexFormat.of().formatHex(sha256().digest(bytes));
     if (!actual.equals(expected)) {
       throw new IOException(file + " does not match its checksum");

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,8 +30,7 @@ final class MinibatchSeeding implements TrainingHook {
   }
 
   /** The seed for fitting a minibatch with these features and labels at {@code iteration}. */
-  long seedFor(long iteration, org.nd4j.linalg.api.ndarray.INDArray features,
-      org.nd4j.linalg.api.ndarray.INDArray labels) {
+  long seedFor(long iteration, INDArray features, INDArray labels) {
     long content = Double.doubleToLongBits(features.sumNumber().doubleValue()) * 31
         + Arrays.hashCode(labels.argMax(1).toLongVector());
     return Seeds.mix(seed, iteration, content);

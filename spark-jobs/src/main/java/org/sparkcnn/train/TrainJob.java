@@ -1,6 +1,8 @@
 package org.sparkcnn.train;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -8,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -210,6 +214,7 @@ public final class TrainJob {
     ConfigLoader loader = new ConfigLoader();
     Configuration hadoopConf = new Configuration();
     String resume = null;
+    List<String> sets = new ArrayList<>();
     List<String> notResumable = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -224,6 +229,7 @@ public final class TrainJob {
         case "--set" -> {
           String set = value(args, ++i, "--set");
           loader.set(set);
+          sets.add(set);
           if (!set.startsWith(RESUMABLE_PREFIX)) {
             notResumable.add("--set " + set);
           }
@@ -241,28 +247,19 @@ public final class TrainJob {
           + " its directory (" + CONFIG + "); only " + RESUMABLE_PREFIX + "* keys (where it runs)"
           + " may be set with it, not " + notResumable.get(0));
     }
-    String saved = new org.apache.hadoop.fs.Path(resume, CONFIG).toString();
-    if (!exists(saved, hadoopConf)) {
-      throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
-          + CONFIG + " there");
+    Path saved = new Path(resume, CONFIG);
+    try {
+      if (!saved.getFileSystem(hadoopConf).exists(saved)) {
+        throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
+            + CONFIG + " there");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for " + saved, e);
     }
     ConfigLoader resumed = new ConfigLoader();
-    resumed.file(saved, hadoopConf);
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--set")) {
-        resumed.set(args[++i]);
-      }
-    }
+    resumed.file(saved.toString(), hadoopConf);
+    sets.forEach(resumed::set); // cluster.* only, checked above
     return new Invocation(JobConfig.from(resumed.resolve()), resume);
-  }
-
-  private static boolean exists(String path, Configuration conf) {
-    try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-      return p.getFileSystem(conf).exists(p);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot look for " + path, e);
-    }
   }
 
   private static String value(String[] args, int i, String option) {
@@ -307,7 +304,7 @@ public final class TrainJob {
   }
 
   private static RunResult run(JobConfig config, JavaSparkContext sc,
-      java.util.function.Function<Configuration, RunLock> directory, boolean resuming) {
+      Function<Configuration, RunLock> directory, boolean resuming) {
     long startNanos = System.nanoTime();
     log.info("configuration:\n{}", config.renderRedacted());
     Configuration hadoopConf = sc.hadoopConfiguration();
