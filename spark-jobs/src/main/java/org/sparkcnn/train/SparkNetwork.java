@@ -97,8 +97,7 @@ final class SparkNetwork {
 
   /** Whether every value of {@code values} is finite. */
   static boolean allFinite(INDArray values) {
-    return !BooleanIndexing.or(values, Conditions.isNan())
-        && !BooleanIndexing.or(values, Conditions.isInfinite());
+    return !BooleanIndexing.or(values, Conditions.notFinite()); // one pass over the values
   }
 
   /** One pass of the training master over {@code data}. */
