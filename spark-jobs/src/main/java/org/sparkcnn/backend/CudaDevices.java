@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The NVIDIA GPUs of this machine as {@code nvidia-smi} lists them, asked before ND4J loads, and
@@ -169,7 +168,7 @@ public final class CudaDevices {
       return;
     }
     throw new BackendUnavailableException("host " + host + ": "
-        + unsupported.stream().map(GpuDevice::toString).collect(Collectors.joining(", "))
+        + GpuDevice.list(unsupported)
         + (unsupported.size() == 1 ? " is a GPU " : " are GPUs ") + CUDA_BUILD
         + " has no kernels for: it carries kernels for compute capabilities "
         + String.join(", ", KERNEL_ARCHITECTURES)

@@ -1,7 +1,9 @@
 package org.sparkcnn.backend;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One NVIDIA GPU as nvidia-smi or ND4J's CUDA backend lists it: its index (the CUDA ordinal),
@@ -43,6 +45,11 @@ public final class GpuDevice implements Serializable {
   /** Whether the bundled CUDA build has kernels this device runs ({@link CudaDevices}). */
   public boolean supported() {
     return CudaDevices.supported(computeCapability);
+  }
+
+  /** The devices as a comma-separated list of their descriptions. */
+  static String list(List<GpuDevice> devices) {
+    return devices.stream().map(GpuDevice::toString).collect(Collectors.joining(", "));
   }
 
   String toJson() {

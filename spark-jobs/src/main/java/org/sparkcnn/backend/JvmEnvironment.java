@@ -3,8 +3,6 @@ package org.sparkcnn.backend;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,14 +65,13 @@ public final class JvmEnvironment implements Serializable {
    */
   public static JvmEnvironment probe(String role, String executorId, boolean cudaWanted,
       List<String> nvidiaSmi) {
-    String host = hostName();
+    String host = HOST;
     CudaDevices.Query smi = CudaDevices.query(nvidiaSmi);
     CudaDevices.checkBeforeNd4j(host, cudaWanted, nvidiaSmi);
 
     String build = NativeBackend.describe(); // loads ND4J
     Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
-    String backend = info.getProperty(Nd4jEnvironment.BACKEND_KEY,
-        build.split(" ")[0]).toUpperCase(Locale.ROOT);
+    String backend = build.split(" ")[0]; // describe() starts with ND4J's backend, upper-case
     return builder(role, executorId, host)
         .nd4j(backend, build, number(info.get(Nd4jEnvironment.OMP_THREADS_KEY)))
         .cudaBackendOnClassPath(CudaDevices.cudaBackendOnClassPath())
@@ -82,7 +79,7 @@ public final class JvmEnvironment implements Serializable {
         .nvidiaSmi(smi.status(), smi.devices())
         .devNvidia0(CudaDevices.deviceFilePresent())
         .sparkTaskGpus(taskGpuAddresses())
-        .cpu(readCpuModel(), Runtime.getRuntime().availableProcessors())
+        .cpu(CPU_MODEL, Runtime.getRuntime().availableProcessors())
         .variables(System.getenv("OMP_NUM_THREADS"), System.getenv("BACKEND_PRIORITY_CPU"),
             System.getenv("BACKEND_PRIORITY_GPU"))
         .javaVersion(Runtime.version().toString())
@@ -117,7 +114,7 @@ public final class JvmEnvironment implements Serializable {
   }
 
   /** This machine's host name, or its address where the name cannot be found. */
-  static String hostName() {
+  public static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
@@ -126,16 +123,9 @@ public final class JvmEnvironment implements Serializable {
   }
 
   /** The CPU's {@code model name} from /proc/cpuinfo, or {@code unknown}. */
-  static String readCpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(line -> line.startsWith("model name"))
-          .map(line -> line.substring(line.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
+  static final String CPU_MODEL = NativeBackend.cpuInfo("model name").orElse("unknown");
+  /** Looked up once per JVM: every probe task of an executor would ask again. */
+  private static final String HOST = hostName();
 
   /** A builder, for {@link #probe} and for tests that describe JVMs this machine does not have. */
   public static Builder builder(String role, String executorId, String host) {
@@ -252,8 +242,7 @@ public final class JvmEnvironment implements Serializable {
   }
 
   private static String devices(List<GpuDevice> devices) {
-    return devices.isEmpty() ? "none"
-        : devices.stream().map(GpuDevice::toString).collect(Collectors.joining(", "));
+    return devices.isEmpty() ? "none" : GpuDevice.list(devices);
   }
 
   private static String unset(String value) {

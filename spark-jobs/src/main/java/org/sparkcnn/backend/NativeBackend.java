@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -113,14 +114,21 @@ public final class NativeBackend {
 
   /** The CPU's feature flags from /proc/cpuinfo; empty where there is no such file. */
   static Set<String> cpuFlags() {
+    return cpuInfo("flags").map(flags -> Set.of(flags.split("\\s+"))).orElse(Set.of());
+  }
+
+  /**
+   * The value of the first {@code key} line of /proc/cpuinfo (e.g. {@code model name},
+   * {@code flags}); empty where there is none or no such file.
+   */
+  public static Optional<String> cpuInfo(String key) {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(line -> line.startsWith("flags"))
+          .filter(line -> line.startsWith(key))
           .findFirst()
-          .map(line -> Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")))
-          .orElse(Set.of());
+          .map(line -> line.substring(line.indexOf(':') + 1).trim());
     } catch (IOException e) {
-      return Set.of();
+      return Optional.empty();
     }
   }
 

@@ -1,7 +1,5 @@
 package org.sparkcnn.backend;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -32,9 +30,13 @@ public class NativeBackendPlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
-        String where = "executor " + ctx.executorID() + " on " + hostName();
+        // Not PluginContext.hostname(): it reads the address of Spark's RPC environment, which
+        // executors create in client mode without one, so on every cluster (not in local mode)
+        // it throws a NullPointerException and the executor exits.
+        String host = JvmEnvironment.hostName();
+        String where = "executor " + ctx.executorID() + " on " + host;
         try {
-          CudaDevices.checkBeforeNd4j(hostName(), false, CudaDevices.NVIDIA_SMI);
+          CudaDevices.checkBeforeNd4j(host, false, CudaDevices.NVIDIA_SMI);
         } catch (BackendUnavailableException e) {
           log.error("{}: ND4J not loaded: {}", where, e.getMessage());
           return;
@@ -42,18 +44,5 @@ public class NativeBackendPlugin implements SparkPlugin {
         NativeBackend.selectAndLog(where);
       }
     };
-  }
-
-  /**
-   * This machine's name. Not {@code PluginContext.hostname()}: it reads the address of Spark's
-   * RPC environment, which executors create in client mode without one, so on every cluster
-   * (not in local mode) it throws a NullPointerException and the executor exits.
-   */
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "an unnamed host (" + e.getMessage() + ")";
-    }
   }
 }

@@ -2,7 +2,6 @@ package org.sparkcnn.backend;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.sparkcnn.config.JobConfig;
 
 /**
@@ -46,8 +45,7 @@ public final class Placement {
       boolean wantsCuda = jvm.isDriver() ? cluster.driverOnGpu() : cluster.executorsOnGpu();
       List<GpuDevice> bad = jvm.cudaDevices().stream().filter(d -> !d.supported()).toList();
       if (jvm.runsCuda() && !bad.isEmpty()) {
-        unsupported.add("  " + jvm.name() + ": " + bad.stream().map(GpuDevice::toString)
-            .collect(Collectors.joining(", ")));
+        unsupported.add("  " + jvm.name() + ": " + GpuDevice.list(bad));
       }
       if (wantsCuda && !jvm.runsCuda()) {
         fallbacks.add("  " + jvm.name() + " runs " + jvm.nd4jBuild() + ": " + whyNotCuda(jvm));

@@ -283,15 +283,17 @@ public final class PlacementBenchmark {
 
   /** The measures of a finished run from its {@code timing.csv} and {@code accuracy.csv}. */
   static Run read(Path runDirectory) throws IOException {
+    Path timing = runDirectory.resolve("timing.csv");
+    List<String> timingLines = Files.readAllLines(timing);
+    Path accuracy = runDirectory.resolve("accuracy.csv");
     return new Run(
-        Double.parseDouble(cell(runDirectory.resolve("timing.csv"), "train_seconds")),
-        Double.parseDouble(cell(runDirectory.resolve("timing.csv"), "examples_per_sec")),
-        Double.parseDouble(cell(runDirectory.resolve("accuracy.csv"), "top1_accuracy")));
+        Double.parseDouble(cell(timing, timingLines, "train_seconds")),
+        Double.parseDouble(cell(timing, timingLines, "examples_per_sec")),
+        Double.parseDouble(cell(accuracy, Files.readAllLines(accuracy), "top1_accuracy")));
   }
 
-  /** The first data row's value in column {@code column} of a CSV file with a header. */
-  static String cell(Path csv, String column) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
+  /** The first data row's value in column {@code column} of {@code csv}'s lines (a header). */
+  static String cell(Path csv, List<String> lines, String column) throws IOException {
     if (lines.size() < 2) {
       throw new IOException(csv + " has no data row");
     }

@@ -227,16 +227,8 @@ public final class ThroughputBenchmark {
 
   /** The CPU model from /proc/cpuinfo, with the number of cores. */
   static String cpuModel() {
-    String name = "unknown CPU";
-    try {
-      name = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse(name);
-    } catch (IOException e) {
-      // keep "unknown CPU"
-    }
-    return name + " x" + Runtime.getRuntime().availableProcessors();
+    return NativeBackend.cpuInfo("model name").orElse("unknown CPU") + " x"
+        + Runtime.getRuntime().availableProcessors();
   }
 
   /** Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. */

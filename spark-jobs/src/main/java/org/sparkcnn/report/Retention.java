@@ -69,7 +69,7 @@ public final class Retention {
       Path run = new Path(root, id);
       try {
         String state = fs.exists(new Path(run, RunDirectory.SUCCESS)) ? "complete"
-            : fs.exists(new Path(run, "_FAILED")) ? "failed" : null;
+            : fs.exists(new Path(run, RunDirectory.FAILED)) ? "failed" : null;
         if (state == null) {
           log.info("keeping {}: incomplete (it may be resumed)", run);
           continue;

@@ -23,6 +23,8 @@ import org.apache.hadoop.fs.Path;
 public final class RunDirectory {
   /** Marker written last, only when every other output is complete. */
   public static final String SUCCESS = "_SUCCESS";
+  /** Written instead of {@link #SUCCESS} when a run fails, holding the error. */
+  public static final String FAILED = "_FAILED";
 
   private final Path path;
   private final FileSystem fs;
@@ -137,11 +139,6 @@ public final class RunDirectory {
     }
   }
 
-  /** The content of UTF-8 text file {@code name}. */
-  public String readText(String name) {
-    return new String(readBytes(name), StandardCharsets.UTF_8);
-  }
-
   /** Names of the entries directly in sub-directory {@code name}; empty when it is missing. */
   public List<String> list(String name) {
     try {
@@ -157,7 +154,8 @@ public final class RunDirectory {
 
   /**
    * Renames {@code from} to {@code to} (files or directories, relative to this directory),
-   * replacing {@code to}: one atomic step on HDFS and local disks.
+   * replacing {@code to} (deleted first): the rename itself is one atomic step on HDFS and local
+   * disks.
    */
   public void rename(String from, String to) {
     try {

@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -27,6 +26,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkcnn.backend.JvmEnvironment;
 
 /**
  * The lock of a run directory, {@code _LOCK}, held by the driver that trains the run so that no
@@ -299,23 +299,15 @@ public final class RunLock implements AutoCloseable {
     try {
       p.load(new StringReader(content));
       long pid = Long.parseLong(p.getProperty("pid", ""));
-      return p.getProperty("host", "").equals(hostName()) && pid != ProcessHandle.current().pid()
+      return p.getProperty("host", "").equals(JvmEnvironment.hostName()) && pid != ProcessHandle.current().pid()
           && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
     } catch (IOException | IllegalArgumentException e) {
       return false;
     }
   }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
   static String content(String applicationId) {
-    return "host=" + hostName() + "\n"
+    return "host=" + JvmEnvironment.hostName() + "\n"
         + "pid=" + ProcessHandle.current().pid() + "\n"
         + "started=" + Instant.now() + "\n"
         + "spark-application-id=" + applicationId + "\n"

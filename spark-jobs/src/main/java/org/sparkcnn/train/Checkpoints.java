@@ -59,7 +59,11 @@ final class Checkpoints {
    * @param sha256 SHA-256 (hex) of each other file of the checkpoint, by name
    */
   record State(int epoch, List<EpochMetrics> epochs, List<RoundProgress.Round> rounds,
-      long averageUpdates, int workers, int partitions, Map<String, String> sha256) {}
+      long averageUpdates, int workers, int partitions, Map<String, String> sha256) {
+    State withSha256(Map<String, String> sums) {
+      return new State(epoch, epochs, rounds, averageUpdates, workers, partitions, sums);
+    }
+  }
 
   /** A checkpoint read back: its state, the network (with updater) and the moving average. */
   record Restored(State state, Model network, INDArray average) {}
@@ -118,8 +122,7 @@ final class Checkpoints {
       sums.put(AVERAGE, writeHashed(out, AVERAGE,
           stream -> Nd4j.write(average, new DataOutputStream(stream))));
     }
-    State complete = new State(state.epoch(), state.epochs(), state.rounds(),
-        state.averageUpdates(), state.workers(), state.partitions(), sums);
+    State complete = state.withSha256(sums);
     out.write(STATE, toJson(complete));
     all.rename(temp, name);
     List<String> names = complete();

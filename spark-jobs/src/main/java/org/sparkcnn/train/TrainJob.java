@@ -92,7 +92,7 @@ public final class TrainJob {
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
   static final String SKIPPED = "skipped-images.csv";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
-  static final String FAILED = "_FAILED";
+  static final String FAILED = RunDirectory.FAILED;
   /** Called after each epoch's outputs and checkpoint are written; tests stop runs with it. */
   static volatile IntConsumer afterEpoch = epoch -> { };
   /** Test hook: the driver JVM halts (exit code 137) right after this epoch's checkpoint. */
