@@ -3,6 +3,7 @@ package org.sparkcnn.augment;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -124,9 +125,21 @@ public record DatasetStats(long pixels, double[] mean, double[] std, double[][] 
 
   /** The statistics as a JSON object, as saved in a run directory. */
   public String toJson() {
+    return toJson(Map.of());
+  }
+
+  /**
+   * The statistics as a JSON object followed by {@code more} members (name to JSON value, in the
+   * map's order), as saved in a run directory.
+   */
+  public String toJson(Map<String, String> more) {
+    String extra = more.entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, ",%n  \"%s\": %s", e.getKey(), e.getValue()))
+        .collect(Collectors.joining());
     return String.format(Locale.ROOT, "{%n  \"pixels\": %d,%n  \"mean\": %s,%n  \"std\": %s,%n"
-            + "  \"covariance\": %s,%n  \"eigenvalues\": %s,%n  \"eigenvectors\": %s%n}%n",
-        pixels, json(mean), json(std), json(covariance), json(eigenvalues), json(eigenvectors));
+            + "  \"covariance\": %s,%n  \"eigenvalues\": %s,%n  \"eigenvectors\": %s%s%n}%n",
+        pixels, json(mean), json(std), json(covariance), json(eigenvalues), json(eigenvectors),
+        extra);
   }
 
   private static String json(double[] values) {

@@ -18,6 +18,7 @@ import org.sparkcnn.augment.FloatImage;
 import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.data.Augmenter;
+import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.LabeledImage;
 import org.sparkcnn.data.Minibatches;
 import org.sparkcnn.models.ConvolutionEngine;
@@ -126,11 +127,12 @@ public final class AugmentationBenchmark {
           bytes = info.memSize();
         }
       }
-      Minibatches.training(cached, BATCH, augmenter, 1).count(); // warm-up epoch
+      EpochOrder order = EpochOrder.of(cached, augmenter.seed());
+      Minibatches.training(cached, order, BATCH, augmenter, 1).count(); // warm-up epoch
       long t0 = System.nanoTime();
       int epochs = 0;
       do {
-        Minibatches.training(cached, BATCH, augmenter, 2 + epochs).count();
+        Minibatches.training(cached, order, BATCH, augmenter, 2 + epochs).count();
         epochs++;
       } while (System.nanoTime() - t0 < o.seconds() * 1e9);
       double perSec = (double) epochs * images / ((System.nanoTime() - t0) / 1e9);

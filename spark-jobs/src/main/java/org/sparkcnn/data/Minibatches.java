@@ -1,11 +1,9 @@
 package org.sparkcnn.data;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -18,31 +16,16 @@ public final class Minibatches {
   private Minibatches() {}
 
   /**
-   * One epoch's training minibatches: each partition's examples in an order shuffled by a random
-   * source seeded from (seed, epoch, partition), each example augmented by {@code augmenter} for
-   * {@code epoch}.
+   * One epoch's training minibatches: the examples dealt into partitions in the epoch's global
+   * random {@code order}, each example augmented by {@code augmenter} for {@code epoch}.
+   *
+   * @param examples the cached examples {@code order} was made of
    */
-  public static JavaRDD<DataSet> training(JavaRDD<LabeledImage> examples, int batchSize,
-      Augmenter augmenter, int epoch) {
+  public static JavaRDD<DataSet> training(JavaRDD<LabeledImage> examples, EpochOrder order,
+      int batchSize, Augmenter augmenter, int epoch) {
     Augmenter forEpoch = augmenter.forEpoch(epoch);
-    return examples.mapPartitionsWithIndex((partition, it) -> {
-      List<LabeledImage> shuffled = new ArrayList<>();
-      it.forEachRemaining(shuffled::add);
-      Collections.shuffle(shuffled, new Random(Seeds.mix(forEpoch.seed(), epoch, partition)));
-      return batches(shuffled.iterator(), batchSize, forEpoch);
-    }, true);
-  }
-
-  /** Number of minibatches of {@code batchSize} that {@link #training} makes of {@code examples}. */
-  public static long count(JavaRDD<LabeledImage> examples, int batchSize) {
-    return examples.mapPartitions(it -> {
-      long n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-      return List.of((n + batchSize - 1) / batchSize).iterator();
-    }).reduce(Long::sum);
+    return order.deal(examples, epoch)
+        .mapPartitions(it -> batches(it, batchSize, forEpoch), true);
   }
 
   /** Minibatches of the examples in their stored order, for evaluation. */

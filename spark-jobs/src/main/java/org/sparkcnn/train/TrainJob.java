@@ -40,11 +40,13 @@ import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.data.Datasets;
+import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.ImageDataset;
 import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.data.LabeledImage;
 import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
+import org.sparkcnn.data.PartitionLabels;
 import org.sparkcnn.data.PixelStatistics;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.GraphBuilder;
@@ -341,7 +343,10 @@ public final class TrainJob {
           trainData.count(), testData.count(), shape, partitions);
 
       DatasetStats stats = PixelStatistics.compute(train, shape);
-      dir.write(STATS, stats.toJson());
+      EpochOrder order = EpochOrder.of(train, config.run().seed());
+      PartitionLabels labels = order.labels(train, data.numClasses(), 1);
+      logPartitionLabels(labels);
+      dir.write(STATS, stats.toJson(Map.of("partitions", labels.toJson(1))));
       int repeats = config.run().repeats();
       List<RunResult> results = new ArrayList<>();
       for (int repeat = 1; repeat <= repeats; repeat++) {
@@ -358,7 +363,7 @@ public final class TrainJob {
         RunDirectory out = repeats == 1 ? dir : dir.child(REPEAT_PREFIX + repeat);
         // total_seconds: the whole run for one repeat, the repeat itself for several
         results.add(train(config, seed, sc, out, classNames, trainAugmenter, evalAugmenter,
-            train, test, trainData.count(), partitions, resuming,
+            train, test, order.withSeed(seed), resuming,
             repeats == 1 ? startNanos : System.nanoTime()));
       }
       if (repeats > 1) {
@@ -388,6 +393,29 @@ public final class TrainJob {
       if (test != null) {
         test.unpersist(false);
       }
+    }
+  }
+
+  /**
+   * Logs how the classes spread over the partitions: as stored (a dataset written class by class
+   * fills partitions with one class each, which training's global order makes harmless) and as
+   * the first epoch deals them, warning when a dealt partition is far from the whole set.
+   */
+  private static void logPartitionLabels(PartitionLabels labels) {
+    int[] farStored = labels.far(labels.stored());
+    log.info(String.format(Locale.ROOT, "labels per partition as stored: largest distance from"
+            + " the whole set %.3f, %d of %d partitions far from it%s", labels.maxDistance(
+            labels.stored()), farStored.length, labels.stored().length, farStored.length == 0 ? ""
+            : " (the data is stored in class order; every epoch deals it in a random order)"));
+    int[] farDealt = labels.far(labels.dealt());
+    if (farDealt.length > 0) {
+      log.warn(String.format(Locale.ROOT, "labels per partition in epoch 1: %d of %d partitions"
+              + " hold the classes in proportions far from the whole set's (largest distance"
+              + " %.3f); see %s", farDealt.length, labels.dealt().length,
+          labels.maxDistance(labels.dealt()), STATS));
+    } else {
+      log.info(String.format(Locale.ROOT, "labels per partition in epoch 1: largest distance from"
+          + " the whole set %.3f", labels.maxDistance(labels.dealt())));
     }
   }
 
@@ -457,7 +485,9 @@ public final class TrainJob {
   private static RunResult train(JobConfig config, long seed, JavaSparkContext sc,
       RunDirectory dir, List<String> classNames, Augmenter trainAugmenter,
       Augmenter evalAugmenter, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
-      long trainCount, int partitions, boolean resuming, long startNanos) {
+      EpochOrder order, boolean resuming, long startNanos) {
+    long trainCount = order.size();
+    int partitions = order.partitions();
     JobConfig.TrainConfig tc = config.train();
     int numClasses = config.data().numClasses();
     int workers = tc.workers() > 0 ? tc.workers() : sc.defaultParallelism();
@@ -507,7 +537,7 @@ public final class TrainJob {
     Evaluation eval = null;
     Evaluation evalEma = null;
     int roundsPerEpoch = RoundProgress.roundsPerEpoch(
-        Minibatches.count(train, tc.batchSizePerWorker()), workers, tc.averagingFrequency());
+        order.minibatches(tc.batchSizePerWorker()), workers, tc.averagingFrequency());
     RoundProgress progress = new RoundProgress(sparkNet, tc.schedule(), roundsPerEpoch,
         (long) workers * tc.batchSizePerWorker() * tc.averagingFrequency(),
         tc.averagingFrequency());
@@ -538,7 +568,7 @@ public final class TrainJob {
         master.startEpoch(epoch);
         long t0 = System.nanoTime();
         sparkNet.fitEpoch(
-            Minibatches.training(train, tc.batchSizePerWorker(), trainAugmenter, epoch));
+            Minibatches.training(train, order, tc.batchSizePerWorker(), trainAugmenter, epoch));
         double trainSeconds = seconds(t0);
         dir.write(ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
         List<RoundProgress.Round> rounds = progress.roundsOf(epoch);

@@ -32,8 +32,9 @@ class MinibatchesSparkTest extends SparkTest {
   /** Every training example of one epoch as "label:features", sorted (order is the shuffle's). */
   static List<String> epoch(int partitions, int epoch) {
     Augmenter augmenter = AugmenterTest.tutorial(42, 1);
-    JavaRDD<DataSet> batches = Minibatches.training(data.load(sc, partitions), 8, augmenter,
-        epoch);
+    JavaRDD<LabeledImage> examples = data.load(sc, partitions);
+    JavaRDD<DataSet> batches = Minibatches.training(examples, EpochOrder.of(examples, 42), 8,
+        augmenter, epoch);
     List<String> rows = new ArrayList<>();
     for (DataSet ds : batches.collect()) {
       for (int i = 0; i < ds.numExamples(); i++) {
