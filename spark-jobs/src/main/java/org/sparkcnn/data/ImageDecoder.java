@@ -38,9 +38,9 @@ import org.sparkcnn.models.ImageShape;
  * <p>Grey images (1 channel, grey+alpha included) are read from their raster, without colour
  * management, so an 8-bit grey PNG comes out byte for byte; colour and palette images (3
  * channels) through {@link BufferedImage#getRGB}, which is byte for byte for 8-bit RGB PNGs.
- * Samples deeper than 8 bits (16-bit PNG) are scaled to 0..255 and rounded, as ImageMagick does
- * (Pillow keeps the high byte, one less where the low byte is large). Alpha is dropped, not
- * composited. A palette whose entries are all grey counts as 1 channel. EXIF orientation is not
+ * Samples of 16 bits (16-bit PNG) keep their high byte, as Pillow and OpenCV do (ImageMagick's
+ * {@code -depth 8} gives v / 257 rounded down, one less for 0x8000 and a few others); samples of
+ * 1, 2 or 4 bits are scaled exactly to 0..255. Alpha is dropped, not composited. A palette whose entries are all grey counts as 1 channel. EXIF orientation is not
  * applied: pixels come in the order stored, as Pillow's {@code Image.open}, torchvision's {@code
  * ImageFolder} and TensorFlow's {@code decode_jpeg} give them.
  */
@@ -191,8 +191,9 @@ public final class ImageDecoder {
   }
 
   /**
-   * The image's pixels at its own size, channel-major, in {@link #channels} channels. Grey samples
-   * deeper than 8 bits (16-bit PNG) are scaled to 0..255 and rounded.
+   * The image's pixels at its own size, channel-major, in {@link #channels} channels. Samples of
+   * more than 8 bits (16-bit PNG) keep their high 8 bits; grey samples of fewer are scaled to
+   * 0..255 (1 bit: 0 or 255).
    */
   public static byte[] channelMajor(BufferedImage image) {
     int height = image.getHeight();
@@ -201,14 +202,22 @@ public final class ImageDecoder {
     int channels = channels(image);
     byte[] out = new byte[channels * plane];
     ColorModel model = image.getColorModel();
-    if (channels == 1 && !(model instanceof IndexColorModel)) {
-      // getRGB would gamma-correct the linear grey colour space Java assigns to grey images.
+    boolean deepRgb = !(model instanceof IndexColorModel) && model.getComponentSize(0) > 8
+        && model.getColorSpace().isCS_sRGB();
+    if (channels == 1 && !(model instanceof IndexColorModel) || deepRgb) {
+      // getRGB would gamma-correct the linear grey colour space Java assigns to grey images, and
+      // rounds 16-bit samples where Pillow keeps the high byte.
       Raster raster = image.getRaster();
-      int max = (1 << model.getComponentSize(0)) - 1;
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int sample = raster.getSample(x, y, 0);
-          out[y * width + x] = (byte) (max == 255 ? sample : Math.round(sample * 255.0 / max));
+      int bits = model.getComponentSize(0);
+      int max = (1 << bits) - 1;
+      int[] row = new int[width];
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+          raster.getSamples(0, y, width, 1, c, row);
+          for (int x = 0; x < width; x++) {
+            out[c * plane + y * width + x] =
+                (byte) (bits >= 8 ? row[x] >> (bits - 8) : row[x] * 255 / max);
+          }
         }
       }
       return out;
