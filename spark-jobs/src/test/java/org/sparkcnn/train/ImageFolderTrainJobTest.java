@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
+import org.sparkcnn.data.PngBomb;
 import org.sparkcnn.report.RunDirectory;
 
 /**
@@ -97,5 +102,57 @@ class ImageFolderTrainJobTest {
     assertEquals("error: data.num-classes is 4 but " + FOLDER + " holds 3 class folders [ant, bee,"
         + " cat]; set data.num-classes = 3\n", outcome.err());
     assertFalse(Files.exists(runs.resolve("classes")));
+  }
+
+  /**
+   * The png-bomb case (shared/cases/png-bomb): classes a and b of 20 training and 10 test 32x32
+   * PNGs, one colour each plus noise, and in a/ a valid 1-bit PNG of 40000 x 40000 pixels in
+   * 194,504 bytes. Before: OutOfMemoryError after 20 s, exit 52, the file named nowhere.
+   */
+  @Test
+  void aPngBombIsSkippedAndListedAndTheRunCompletes() throws Exception {
+    Path data = runs.resolve("png-bomb");
+    Random random = new Random(20261130);
+    int[][] colours = {{200, 40, 40}, {40, 200, 40}};
+    for (String split : List.of("train", "test")) {
+      for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < (split.equals("train") ? 20 : 10); i++) {
+          writeNoisy(data.resolve(split + "/" + (char) ('a' + c) + "/img_" + i + ".png"),
+              colours[c], random);
+        }
+      }
+    }
+    Path bomb = data.resolve("train/a/huge.png");
+    Files.write(bomb, PngBomb.png(PngBomb.SIDE, PngBomb.SIDE));
+    List<String> args = args("bomb");
+    args.addAll(List.of("--set", "data.folder.train=" + data.resolve("train"),
+        "--set", "data.folder.test=" + data.resolve("test"), "--set", "data.num-classes=2",
+        // 1 of the 41 training images is skipped: 2.4%, more than the default 1%
+        "--set", "data.max-skipped-fraction=0.05"));
+    TrainJobTest.Outcome outcome = execute(args);
+    assertEquals(ExitCode.OK, outcome.code(), outcome.err());
+    Path dir = runs.resolve("bomb");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    assertEquals(List.of("split,path,reason", "train," + bomb.toUri().toString().replace(
+        "file:///", "file:/") + ",\"40000 x 40000 = 1,600,000,000 pixels, more than"
+        + " data.max-image-pixels = 89,478,485\""),
+        Files.readAllLines(dir.resolve(TrainJob.SKIPPED)));
+    assertEquals("40", TrainJobTest.csv(dir.resolve("metrics.csv")).get(1).get(1));
+  }
+
+  /** A 32x32 RGB PNG of {@code rgb} plus noise in -12..12, as the case generators make them. */
+  static void writeNoisy(Path file, int[] rgb, Random random) throws IOException {
+    BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        int pixel = 0;
+        for (int c = 0; c < 3; c++) {
+          pixel = pixel << 8 | Math.max(0, Math.min(255, rgb[c] + random.nextInt(25) - 12));
+        }
+        image.setRGB(x, y, pixel);
+      }
+    }
+    Files.createDirectories(file.getParent());
+    ImageIO.write(image, "png", file.toFile());
   }
 }
