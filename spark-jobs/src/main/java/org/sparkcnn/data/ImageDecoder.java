@@ -104,6 +104,8 @@ public final class ImageDecoder {
    * @param maxPixels largest width x height decoded, > 0
    * @throws UnusableImageException with the reason: "cannot decode: ..." or "W x H = N pixels,
    *     more than data.max-image-pixels = M"
+   * @throws OutOfMemoryError when the heap cannot hold the decoded image (never reported as an
+   *     undecodable image)
    */
   public static BufferedImage read(byte[] encoded, long maxPixels) throws UnusableImageException {
     if (maxPixels <= 0) {
@@ -132,9 +134,23 @@ public final class ImageDecoder {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      // Decoders report corrupt data as IIOException, and some as runtime exceptions.
+      // Decoders report corrupt data as IIOException, and some as runtime exceptions. The JDK's
+      // PNG reader wraps even an OutOfMemoryError in one: the image is not bad, the heap is small.
+      OutOfMemoryError outOfMemory = outOfMemoryIn(e);
+      if (outOfMemory != null) {
+        throw outOfMemory;
+      }
       throw new UnusableImageException("cannot decode: " + describe(e));
     }
+  }
+
+  private static OutOfMemoryError outOfMemoryIn(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError outOfMemory) {
+        return outOfMemory;
+      }
+    }
+    return null;
   }
 
   /** Refuses a width x height above {@code maxPixels}, naming both numbers. */

@@ -8,13 +8,20 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
+import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
@@ -154,5 +161,105 @@ class ImageFolderTrainJobTest {
     }
     Files.createDirectories(file.getParent());
     ImageIO.write(image, "png", file.toFile());
+  }
+
+  /**
+   * An image under data.max-image-pixels that the heap cannot hold: in local mode the driver runs
+   * the task, and Spark ends its JVM with exit code 52 (SparkExitCode.OOM), the job's documented
+   * out-of-memory code; the error names the file and says what to change. A driver JVM of its
+   * own with a 700 MB heap, and a PNG whose header says 16000 x 16000 RGB (768 MB decoded).
+   */
+  @Test
+  void runningOutOfMemoryWhileDecodingExits52NamingTheFile() throws Exception {
+    Path data = runs.resolve("oom-data");
+    Random random = new Random(7);
+    for (String split : List.of("train", "test")) {
+      for (String cls : List.of("a", "b")) {
+        for (int i = 0; i < 4; i++) {
+          writeNoisy(data.resolve(split + "/" + cls + "/img_" + i + ".png"),
+              new int[] {cls.equals("a") ? 200 : 40, 40, 40}, random);
+        }
+      }
+    }
+    Path big = data.resolve("train/a/big.png");
+    Files.write(big, rgbHeaderOnlyPng(16_000, 16_000));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx700m",
+        "-Dspark.master=local[1]", "-Dspark.ui.enabled=false",
+        "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1"));
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (option.startsWith("--add-opens") || option.startsWith("-XX:+IgnoreUnrecognized")
+          || option.startsWith("-Djdk.reflect") || option.startsWith("-Dorg.deeplearning4j")
+          || option.startsWith("-Dorg.bytedeco")) {
+        command.add(option);
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        TrainJob.class.getName()));
+    command.addAll(args("oom"));
+    command.addAll(List.of("--set", "data.folder.train=" + data.resolve("train"),
+        "--set", "data.folder.test=" + data.resolve("test"), "--set", "data.num-classes=2",
+        "--set", "data.max-image-pixels=1000000000"));
+    Path log = runs.resolve("oom.log");
+    Process driver = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    assertTrue(driver.waitFor(5, TimeUnit.MINUTES), "the driver did not end");
+    String output = Files.readString(log);
+    assertEquals(ExitCode.OUT_OF_MEMORY.code(), driver.exitValue(), output);
+    assertTrue(output.contains("java.lang.OutOfMemoryError: Java heap space while reading "
+        + big.toUri().toString().replace("file:///", "file:/")
+        + " (data.max-image-pixels = 1,000,000,000): give the executors more memory"), output);
+    assertTrue(output.contains(TrainJob.OUT_OF_MEMORY_ADVICE), output);
+    assertFalse(Files.exists(runs.resolve("oom").resolve(RunDirectory.SUCCESS)));
+  }
+
+  @Test
+  void outOfMemoryIsClassifiedOnTheDriverAsOnAnExecutor() {
+    assertEquals(ExitCode.OUT_OF_MEMORY,
+        TrainJob.classify(new OutOfMemoryError("Java heap space")));
+    // A task's error carried back to the driver, and executors lost to it as cluster managers
+    // report them (standalone, YARN).
+    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted due to"
+        + " stage failure: Task 0 in stage 1.0 failed 4 times, most recent failure: Lost task 0.3"
+        + " (executor 1): java.lang.OutOfMemoryError: Java heap space while reading x.png")));
+    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted: Lost"
+        + " task 0.3: ExecutorLostFailure (executor 3 exited caused by one of the running tasks)"
+        + " Reason: Command exited with code 52")));
+    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted:"
+        + " ExecutorLostFailure (executor 2 exited caused by one of the running tasks) Reason:"
+        + " Container marked as failed. Exit status: 52. Diagnostics: ...")));
+    assertEquals(ExitCode.FAILURE, TrainJob.classify(new SparkException("Job aborted:"
+        + " ExecutorLostFailure (executor 2 exited) Reason: Command exited with code 520")));
+    assertEquals(ExitCode.FAILURE, TrainJob.classify(new IllegalStateException("decoding x.png")));
+  }
+
+  /**
+   * A PNG whose header says {@code width} x {@code height} 8-bit RGB, followed by only four rows
+   * of data: the JDK's reader allocates the whole image (3 bytes a pixel) before it reads any.
+   */
+  static byte[] rgbHeaderOnlyPng(int width, int height) throws IOException {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.nio.ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put(new byte[] {8, 2, 0, 0, 0});
+    chunk(file, "IHDR", ihdr.array());
+    Deflater deflater = new Deflater();
+    deflater.setInput(new byte[4 * (1 + 3 * width)]);
+    deflater.finish();
+    byte[] buffer = new byte[1 << 16];
+    int length = deflater.deflate(buffer);
+    chunk(file, "IDAT", Arrays.copyOf(buffer, length));
+    chunk(file, "IEND", new byte[0]);
+    return file.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream file, String type, byte[] data) {
+    byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data);
+    java.nio.ByteBuffer out = ByteBuffer.allocate(12 + data.length).putInt(data.length)
+        .put(typeBytes).put(data).putInt((int) crc.getValue());
+    file.write(out.array(), 0, out.capacity());
   }
 }
