@@ -70,7 +70,7 @@ public final class ImageDecoder {
 
   private ImageDecoder() {}
 
-  private static ImageReaderSpi registerJpegReader() {
+  static ImageReaderSpi registerJpegReader() {
     IIORegistry registry = IIORegistry.getDefaultInstance();
     JPEGImageReaderSpi registered = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
     if (registered != null) {

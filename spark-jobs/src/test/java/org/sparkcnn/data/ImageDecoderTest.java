@@ -2,16 +2,23 @@ package org.sparkcnn.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +95,27 @@ class ImageDecoderTest {
     decode("cmyk.jpg").assertUniform(new int[] {200, 40, 40}, 1);
     // YCCK (ImageMagick's CMYK JPEG): Pillow (200,40,41), ImageMagick (200,40,40.786).
     decode("ycck.jpg").assertUniform(new int[] {200, 40, 41}, 1);
+  }
+
+  @Test
+  void theJpegReaderIsRegisteredWhereImageIosScanMissedIt() throws Exception {
+    // As on an executor whose ImageIO scanned a class loader without the application jar.
+    IIORegistry registry = IIORegistry.getDefaultInstance();
+    JPEGImageReaderSpi scanned = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+    if (scanned != null) {
+      registry.deregisterServiceProvider(scanned, ImageReaderSpi.class);
+    }
+    ImageReaderSpi spi = ImageDecoder.registerJpegReader();
+    assertSame(spi, registry.getServiceProviderByClass(JPEGImageReaderSpi.class));
+    ImageReader reader = spi.createReaderInstance();
+    try {
+      reader.setInput(ImageIO.createImageInputStream(new ByteArrayInputStream(
+          fixture("cmyk.jpg"))));
+      int rgb = reader.read(0).getRGB(3, 3);
+      assertEquals(200, rgb >> 16 & 0xFF); // Pillow and ImageMagick: 200
+    } finally {
+      reader.dispose();
+    }
   }
 
   @Test
