@@ -35,14 +35,15 @@ import org.sparkcnn.models.ImageShape;
  * them when the file embeds no ICC profile, through its embedded profile when it has one),
  * JPEGs with broken ICC profiles or odd markers. PNGs are read with the JDK's reader.
  *
- * <p>Grey images (1 channel, grey+alpha included) are read from their raster, without colour
- * management, so an 8-bit grey PNG comes out byte for byte; colour and palette images (3
- * channels) through {@link BufferedImage#getRGB}, which is byte for byte for 8-bit RGB PNGs.
- * Samples of 16 bits (16-bit PNG) keep their high byte, as Pillow and OpenCV do (ImageMagick's
- * {@code -depth 8} gives v / 257 rounded down, one less for 0x8000 and a few others); samples of
- * 1, 2 or 4 bits are scaled exactly to 0..255. Alpha is dropped, not composited. A palette whose entries are all grey counts as 1 channel. EXIF orientation is not
- * applied: pixels come in the order stored, as Pillow's {@code Image.open}, torchvision's {@code
- * ImageFolder} and TensorFlow's {@code decode_jpeg} give them.
+ * <p>Grey images (1 channel, grey+alpha included) and 16-bit RGB images are read from their
+ * raster, without colour management, so an 8-bit grey PNG comes out byte for byte; other colour
+ * and palette images (3 channels) through {@link BufferedImage#getRGB}, which is byte for byte
+ * for 8-bit RGB PNGs. Samples of 16 bits keep their high byte, as Pillow and OpenCV do
+ * (ImageMagick's {@code -depth 8} gives v / 257 rounded down: one less for 0x8000); samples of 1,
+ * 2 or 4 bits are scaled exactly to 0..255. Alpha is dropped, not composited. A palette whose
+ * entries are all grey counts as 1 channel. EXIF orientation is not applied: pixels come in the
+ * order stored, as Pillow's {@code Image.open}, torchvision's {@code ImageFolder} and
+ * TensorFlow's {@code decode_jpeg} give them.
  */
 public final class ImageDecoder {
   /** ITU-R BT.601 luma weights, as PIL's {@code convert("L")} and OpenCV's grey conversion. */
