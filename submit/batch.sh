@@ -31,6 +31,8 @@
 #   6  the run exists: --if-exists refuse, or it was run with another configuration
 #   7  locked: another driver is training this run, or died less than run.lock-stale-seconds
 #      (default 600) ago
+#   52  out of memory (the driver, or executors dying of it): raise spark.executor.memory
+#       (local.sh: spark.driver.memory) or lower data.max-image-pixels
 # The driver's exit code is spark-submit's only where the driver is the spark-submit process:
 # local.sh and --deploy-mode client (the cluster scripts' default). In cluster deploy mode
 # spark-submit does not pass it on (YARN exits 1 for any failure; standalone returns once the

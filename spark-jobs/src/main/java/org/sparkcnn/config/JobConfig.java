@@ -56,6 +56,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
                 c.getInt("data.folder.width"), c.getString("data.folder.on-size-mismatch"),
                 c.getString("data.folder.on-channel-mismatch")),
             c.getDouble("data.max-skipped-fraction"),
+            c.getLong("data.max-image-pixels"),
             c.getInt("data.num-classes"),
             List.copyOf(c.getStringList("data.class-names")),
             c.getLong("data.train-limit"),
@@ -157,8 +158,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
   /** Section {@code data}. */
   public record DataConfig(String name, String format, String trainImages, String trainLabels,
       String testImages, String testLabels, CifarConfig cifar, FolderConfig folder,
-      double maxSkippedFraction, int numClasses, List<String> classNames, long trainLimit,
-      long testLimit, int partitions) {
+      double maxSkippedFraction, long maxImagePixels, int numClasses, List<String> classNames,
+      long trainLimit, long testLimit, int partitions) {
     /** Values of {@code data.format}. */
     public static final List<String> FORMATS = List.of("idx", "cifar10", "cifar100",
         "image-folder");
@@ -177,6 +178,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
           numClasses);
       check(maxSkippedFraction >= 0 && maxSkippedFraction <= 1, "data.max-skipped-fraction",
           "must be in [0, 1]", maxSkippedFraction);
+      check(maxImagePixels > 0, "data.max-image-pixels", "must be > 0", maxImagePixels);
       check(classNames.isEmpty() || classNames.size() == numClasses, "data.class-names",
           "must be empty or hold data.num-classes (" + numClasses + ") names",
           classNames.size() + " names");

@@ -33,7 +33,8 @@ public final class Datasets {
       case "image-folder" -> ImageFolderDataset.open(
           train ? data.folder().train() : data.folder().test(), data.folder().shape(),
           SizePolicy.fromConfig(data.folder().onSizeMismatch()),
-          ChannelPolicy.fromConfig(data.folder().onChannelMismatch()), limit, conf);
+          ChannelPolicy.fromConfig(data.folder().onChannelMismatch()), data.maxImagePixels(),
+          limit, conf);
       default -> throw new IllegalArgumentException("data.format " + data.format());
     };
   }

@@ -1,5 +1,6 @@
 package org.sparkcnn.data;
 
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -13,6 +14,8 @@ import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.sparkcnn.models.ImageShape;
@@ -22,49 +25,107 @@ import org.sparkcnn.models.ImageShape;
  * height, width], as {@link LabeledImage} holds them): pure functions on bytes, {@link
  * BufferedImage}s and pixel arrays, so they are tested without Spark.
  *
- * <p>Grey images (1 channel) are read from their raster, without colour management, so an 8-bit
- * grey PNG comes out byte for byte; colour and palette images (3 channels) through {@link
- * BufferedImage#getRGB}, which is byte for byte for 8-bit RGB PNGs. Alpha is dropped. A palette
- * whose entries are all grey counts as 1 channel.
+ * <p>The size in the file's header is checked against a pixel limit before any pixel is decoded:
+ * a PNG of a few hundred KB can hold 40000 x 40000 pixels (deflate compresses a blank page a
+ * thousandfold), and decoding it would take gigabytes. {@link #DEFAULT_MAX_PIXELS} is Pillow's
+ * decompression-bomb limit.
+ *
+ * <p>JPEGs are read with TwelveMonkeys' ImageIO JPEG reader, which decodes what the JDK's reader
+ * rejects or gets wrong: CMYK and YCCK JPEGs (converted to RGB as Pillow and ImageMagick convert
+ * them when the file embeds no ICC profile, through its embedded profile when it has one),
+ * JPEGs with broken ICC profiles or odd markers. PNGs are read with the JDK's reader.
+ *
+ * <p>Grey images (1 channel, grey+alpha included) and 16-bit RGB images are read from their
+ * raster, without colour management, so an 8-bit grey PNG comes out byte for byte; other colour
+ * and palette images (3 channels) through {@link BufferedImage#getRGB}, which is byte for byte
+ * for 8-bit RGB PNGs. Samples of 16 bits keep their high byte, as Pillow and OpenCV do
+ * (ImageMagick's {@code -depth 8} gives v / 257 rounded down: one less for 0x8000); samples of 1,
+ * 2 or 4 bits are scaled exactly to 0..255. Alpha is dropped, not composited. A palette whose
+ * entries are all grey counts as 1 channel. EXIF orientation is not applied: pixels come in the
+ * order stored, as Pillow's {@code Image.open}, torchvision's {@code ImageFolder} and
+ * TensorFlow's {@code decode_jpeg} give them.
  */
 public final class ImageDecoder {
   /** ITU-R BT.601 luma weights, as PIL's {@code convert("L")} and OpenCV's grey conversion. */
   static final double LUMA_RED = 0.299;
   static final double LUMA_GREEN = 0.587;
   static final double LUMA_BLUE = 0.114;
+  /**
+   * Largest image decoded by default, in pixels (width x height): Pillow's {@code
+   * Image.MAX_IMAGE_PIXELS}, 1024 * 1024 * 1024 / 4 / 3 (a 3-channel image of 256 MB). Decoding
+   * one that large takes about 7 bytes per pixel at once, 600 MB.
+   */
+  public static final long DEFAULT_MAX_PIXELS = 1024L * 1024 * 1024 / 4 / 3;
+  /**
+   * Warnings about colour management only: the pixels are decoded in full (TwelveMonkeys' reader
+   * says so for a CMYK JPEG without an ICC profile, converted as Pillow and ImageMagick do, and
+   * for a broken embedded profile it ignores). Every other warning makes the image unusable.
+   */
+  private static final String COLOUR_PROFILE_WARNING = "ICC";
+  /**
+   * TwelveMonkeys' JPEG reader, registered in ImageIO's registry by this class rather than found
+   * through its service file: ImageIO scans the class path of the thread that first uses it,
+   * which on an executor need not be the one that sees the application jar.
+   */
+  private static final ImageReaderSpi JPEG_READER = registerJpegReader();
 
   private ImageDecoder() {}
+
+  static ImageReaderSpi registerJpegReader() {
+    IIORegistry registry = IIORegistry.getDefaultInstance();
+    JPEGImageReaderSpi registered = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+    if (registered != null) {
+      return registered;
+    }
+    JPEGImageReaderSpi spi = new JPEGImageReaderSpi();
+    // Registering finds the JDK's JPEG reader, which TwelveMonkeys' reader delegates to.
+    registry.registerServiceProvider(spi, ImageReaderSpi.class);
+    return spi;
+  }
 
   /**
    * Decodes {@code encoded} (a JPEG or PNG file's bytes) and brings it to {@code shape} as the
    * policies say ({@link #toShape}).
    *
-   * @throws UnusableImageException when the bytes are not a whole JPEG or PNG image, or a policy
-   *     rejects the image
+   * @param maxPixels largest width x height decoded; a larger image is unusable
+   * @throws UnusableImageException when the bytes are not a whole JPEG or PNG image, it has more
+   *     than {@code maxPixels} pixels, or a policy rejects the image
    */
-  public static byte[] decode(
-      byte[] encoded, ImageShape shape, SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch)
-      throws UnusableImageException {
-    return toShape(read(encoded), shape, onSizeMismatch, onChannelMismatch);
+  public static byte[] decode(byte[] encoded, ImageShape shape, SizePolicy onSizeMismatch,
+      ChannelPolicy onChannelMismatch, long maxPixels) throws UnusableImageException {
+    return toShape(read(encoded, maxPixels), shape, onSizeMismatch, onChannelMismatch);
   }
 
   /**
    * Decodes a JPEG or PNG file. Other formats ImageIO knows (GIF, BMP, TIFF) are refused, and so
-   * is an image the decoder warns about (a truncated JPEG decodes with a warning, its missing part
-   * filled with grey).
+   * are an image the decoder warns about (a truncated JPEG decodes with a warning, its missing
+   * part filled with grey) other than about its colour profile, and an image whose header gives
+   * it more than {@code maxPixels} pixels (refused before its pixels are decoded).
    *
-   * @throws UnusableImageException with the reason, starting "cannot decode: "
+   * @param maxPixels largest width x height decoded, > 0
+   * @throws UnusableImageException with the reason: "cannot decode: ..." or "W x H = N pixels,
+   *     more than data.max-image-pixels = M"
+   * @throws OutOfMemoryError when the heap cannot hold the decoded image (never reported as an
+   *     undecodable image)
    */
-  public static BufferedImage read(byte[] encoded) throws UnusableImageException {
+  public static BufferedImage read(byte[] encoded, long maxPixels) throws UnusableImageException {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("maxPixels must be > 0, got " + maxPixels);
+    }
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       ImageReader reader = jpegOrPngReader(in);
       if (reader == null) {
         throw new UnusableImageException("cannot decode: not a JPEG or PNG image");
       }
       Set<String> warnings = new LinkedHashSet<>();
-      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      reader.addIIOReadWarningListener((source, warning) -> {
+        if (!warning.contains(COLOUR_PROFILE_WARNING)) {
+          warnings.add(warning);
+        }
+      });
       try {
         reader.setInput(in, true, true);
+        requireAtMost(reader.getWidth(0), reader.getHeight(0), maxPixels);
         BufferedImage image = reader.read(0);
         if (!warnings.isEmpty()) {
           throw new UnusableImageException("cannot decode: " + String.join("; ", warnings));
@@ -74,18 +135,44 @@ public final class ImageDecoder {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      // Decoders report corrupt data as IIOException, and some as runtime exceptions.
+      // Decoders report corrupt data as IIOException, and some as runtime exceptions. The JDK's
+      // PNG reader wraps even an OutOfMemoryError in one: the image is not bad, the heap is small.
+      OutOfMemoryError outOfMemory = outOfMemoryIn(e);
+      if (outOfMemory != null) {
+        throw outOfMemory;
+      }
       throw new UnusableImageException("cannot decode: " + describe(e));
     }
   }
 
-  private static ImageReader jpegOrPngReader(ImageInputStream in) {
+  private static OutOfMemoryError outOfMemoryIn(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError outOfMemory) {
+        return outOfMemory;
+      }
+    }
+    return null;
+  }
+
+  /** Refuses a width x height above {@code maxPixels}, naming both numbers. */
+  static void requireAtMost(int width, int height, long maxPixels) throws UnusableImageException {
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      throw new UnusableImageException(String.format(Locale.ROOT,
+          "%d x %d = %,d pixels, more than data.max-image-pixels = %,d", width, height, pixels,
+          maxPixels));
+    }
+  }
+
+  private static ImageReader jpegOrPngReader(ImageInputStream in) throws IOException {
+    if (JPEG_READER.canDecodeInput(in)) {
+      return JPEG_READER.createReaderInstance();
+    }
     Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
     while (readers.hasNext()) {
       ImageReader reader = readers.next();
       try {
-        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-        if (format.equals("jpeg") || format.equals("png")) {
+        if (reader.getFormatName().toLowerCase(Locale.ROOT).equals("png")) {
           return reader;
         }
       } catch (IOException e) {
@@ -121,8 +208,9 @@ public final class ImageDecoder {
   }
 
   /**
-   * The image's pixels at its own size, channel-major, in {@link #channels} channels. Grey samples
-   * deeper than 8 bits (16-bit PNG) are scaled to 0..255 and rounded.
+   * The image's pixels at its own size, channel-major, in {@link #channels} channels. Samples of
+   * more than 8 bits (16-bit PNG) keep their high 8 bits; grey samples of fewer are scaled to
+   * 0..255 (1 bit: 0 or 255).
    */
   public static byte[] channelMajor(BufferedImage image) {
     int height = image.getHeight();
@@ -131,24 +219,37 @@ public final class ImageDecoder {
     int channels = channels(image);
     byte[] out = new byte[channels * plane];
     ColorModel model = image.getColorModel();
-    if (channels == 1 && !(model instanceof IndexColorModel)) {
-      // getRGB would gamma-correct the linear grey colour space Java assigns to grey images.
+    boolean deepRgb = !(model instanceof IndexColorModel) && model.getComponentSize(0) > 8
+        && model.getColorSpace().isCS_sRGB();
+    if (channels == 1 && !(model instanceof IndexColorModel) || deepRgb) {
+      // getRGB would gamma-correct the linear grey colour space Java assigns to grey images, and
+      // rounds 16-bit samples where Pillow keeps the high byte.
       Raster raster = image.getRaster();
-      int max = (1 << model.getComponentSize(0)) - 1;
-      for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-          int sample = raster.getSample(x, y, 0);
-          out[y * width + x] = (byte) (max == 255 ? sample : Math.round(sample * 255.0 / max));
+      int bits = model.getComponentSize(0);
+      int max = (1 << bits) - 1;
+      int[] row = new int[width];
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+          raster.getSamples(0, y, width, 1, c, row);
+          for (int x = 0; x < width; x++) {
+            out[c * plane + y * width + x] =
+                (byte) (bits >= 8 ? row[x] >> (bits - 8) : row[x] * 255 / max);
+          }
         }
       }
       return out;
     }
-    int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
-    for (int i = 0; i < plane; i++) {
-      out[i] = (byte) (argb[i] >> 16);
-      if (channels == 3) {
-        out[plane + i] = (byte) (argb[i] >> 8);
-        out[2 * plane + i] = (byte) argb[i];
+    // Row by row: a whole image's ARGB ints would take 4 more bytes per pixel.
+    int[] argb = new int[width];
+    for (int y = 0; y < height; y++) {
+      image.getRGB(0, y, width, 1, argb, 0, width);
+      for (int x = 0; x < width; x++) {
+        int i = y * width + x;
+        out[i] = (byte) (argb[x] >> 16);
+        if (channels == 3) {
+          out[plane + i] = (byte) (argb[x] >> 8);
+          out[2 * plane + i] = (byte) argb[x];
+        }
       }
     }
     return out;

@@ -39,9 +39,11 @@ import org.sparkcnn.models.ImageShape;
  * (counted in the log).
  *
  * <p>{@link #load} decodes the images on the executors ({@link ImageDecoder}) into the configured
- * shape. An image that cannot be decoded, or whose size or channel count a policy rejects, is
- * skipped with a warning in the executor's log; {@link #loadCached} lists every skipped file. Any
- * other failure to read a file fails the job with a {@link BadInputException} naming it.
+ * shape. An image that cannot be decoded, has more pixels than the limit, or whose size or channel
+ * count a policy rejects, is skipped with a warning in the executor's log; {@link #loadCached}
+ * lists every skipped file. Any other failure to read a file fails the job with a {@link
+ * BadInputException} naming it, and an unexpected exception or error while decoding a file (a
+ * decoder's bug, too little memory) is rethrown with the file's path in its message.
  */
 public final class ImageFolderDataset implements ImageDataset {
   private static final long serialVersionUID = 1L;
@@ -54,15 +56,18 @@ public final class ImageFolderDataset implements ImageDataset {
   private final ImageShape shape;
   private final SizePolicy onSizeMismatch;
   private final ChannelPolicy onChannelMismatch;
+  private final long maxPixels;
   private final List<String> classNames;
   private final List<ImageFile> files;
 
   private ImageFolderDataset(String root, ImageShape shape, SizePolicy onSizeMismatch,
-      ChannelPolicy onChannelMismatch, List<String> classNames, List<ImageFile> files) {
+      ChannelPolicy onChannelMismatch, long maxPixels, List<String> classNames,
+      List<ImageFile> files) {
     this.root = root;
     this.shape = shape;
     this.onSizeMismatch = onSizeMismatch;
     this.onChannelMismatch = onChannelMismatch;
+    this.maxPixels = maxPixels;
     this.classNames = classNames;
     this.files = files;
   }
@@ -71,18 +76,23 @@ public final class ImageFolderDataset implements ImageDataset {
    * Lists and checks an image folder.
    *
    * @param shape [channels, height, width] every image is brought to; channels 1 or 3
+   * @param maxPixels largest image decoded, in pixels (width x height, from the file's header); a
+   *     larger one is skipped ({@code data.max-image-pixels})
    * @param limit use only the first {@code limit} images (in index order); 0 for all
    * @throws BadInputException naming the path when the root is missing or not a folder, holds no
    *     class folders, or a class folder holds no images
    */
   public static ImageFolderDataset open(String root, ImageShape shape, SizePolicy onSizeMismatch,
-      ChannelPolicy onChannelMismatch, long limit, Configuration conf) {
+      ChannelPolicy onChannelMismatch, long maxPixels, long limit, Configuration conf) {
     if (shape.channels() != 1 && shape.channels() != 3) {
       throw new IllegalArgumentException(
           "an image folder yields images of 1 or 3 channels, got shape " + shape);
     }
     if (onSizeMismatch == null || onChannelMismatch == null) {
       throw new IllegalArgumentException("the size and channel policies must be given");
+    }
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("maxPixels must be > 0, got " + maxPixels);
     }
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0, got " + limit);
@@ -135,7 +145,7 @@ public final class ImageFolderDataset implements ImageDataset {
     log.info("image folder {}: {} classes, {} images{}; entries ignored as not .jpg, .jpeg or"
         + " .png files: {}", root, classNames.size(), total,
         files.size() < total ? " (using the first " + files.size() + ")" : "", ignored);
-    return new ImageFolderDataset(root, shape, onSizeMismatch, onChannelMismatch,
+    return new ImageFolderDataset(root, shape, onSizeMismatch, onChannelMismatch, maxPixels,
         List.copyOf(classNames), List.copyOf(files));
   }
 
@@ -267,8 +277,9 @@ public final class ImageFolderDataset implements ImageDataset {
     ImageShape shape = this.shape;
     SizePolicy onSize = onSizeMismatch;
     ChannelPolicy onChannels = onChannelMismatch;
+    long maxPixels = this.maxPixels;
     return sc.parallelize(files, parts)
-        .flatMap(file -> read(file, conf.get(), shape, onSize, onChannels, skipped));
+        .flatMap(file -> read(file, conf.get(), shape, onSize, onChannels, maxPixels, skipped));
   }
 
   /**
@@ -276,13 +287,17 @@ public final class ImageFolderDataset implements ImageDataset {
    * and added to {@code skipped} when not null).
    *
    * @throws BadInputException naming the file when it cannot be read
+   * @throws OutOfMemoryError naming the file, with advice, when reading or decoding it ran out of
+   *     heap (the executor dies of it: Spark ends an executor on any OutOfMemoryError)
+   * @throws IllegalStateException naming the file when its decoding failed unexpectedly
    */
   static Iterator<LabeledImage> read(ImageFile file, Configuration conf, ImageShape shape,
-      SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch,
+      SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch, long maxPixels,
       CollectionAccumulator<SkippedInput> skipped) {
-    byte[] encoded = readBytes(file.path(), conf);
     try {
-      byte[] pixels = ImageDecoder.decode(encoded, shape, onSizeMismatch, onChannelMismatch);
+      byte[] encoded = readBytes(file.path(), conf);
+      byte[] pixels =
+          ImageDecoder.decode(encoded, shape, onSizeMismatch, onChannelMismatch, maxPixels);
       return List.of(new LabeledImage(file.index(), pixels, file.label())).iterator();
     } catch (UnusableImageException e) {
       log.warn("skipped {}: {}", file.path(), e.getMessage());
@@ -290,7 +305,29 @@ public final class ImageFolderDataset implements ImageDataset {
         skipped.add(new SkippedInput(file.path(), e.getMessage()));
       }
       return Collections.emptyIterator();
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(file.path(), maxPixels, e);
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw new IllegalStateException("decoding " + file.path() + " failed: " + e, e);
     }
+  }
+
+  /**
+   * The error to end a task with when reading {@code path} ran out of memory: still an {@link
+   * OutOfMemoryError}, so Spark still treats it as fatal, but one that names the file and says
+   * what to change. Logged here too, since the executor may die before its report reaches the
+   * driver.
+   */
+  static OutOfMemoryError outOfMemory(String path, long maxPixels, OutOfMemoryError e) {
+    OutOfMemoryError named = new OutOfMemoryError(String.format(Locale.ROOT,
+        "%s while reading %s (data.max-image-pixels = %,d): give the executors more memory"
+            + " (spark.executor.memory; spark.driver.memory in local mode) or lower"
+            + " data.max-image-pixels", e.getMessage(), path, maxPixels));
+    named.initCause(e);
+    log.error(named.getMessage());
+    return named;
   }
 
   private static byte[] readBytes(String path, Configuration conf) {

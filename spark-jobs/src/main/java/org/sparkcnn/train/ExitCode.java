@@ -25,7 +25,15 @@ public enum ExitCode {
    */
   RUN_EXISTS(6),
   /** Another driver holds the run directory's lock (it is training the run). */
-  LOCKED(7);
+  LOCKED(7),
+  /**
+   * Out of memory: an executor (in local mode the driver, which runs the tasks) or the driver ran
+   * out of Java heap. The same code as Spark's own for an executor that dies of an {@link
+   * OutOfMemoryError} ({@code SparkExitCode.OOM}), which is how a local-mode job ends when a task
+   * runs out. Retrying with the same memory does not help: give the executors (local mode: the
+   * driver) more memory, use fewer cores per executor, or lower {@code data.max-image-pixels}.
+   */
+  OUT_OF_MEMORY(52);
 
   private final int code;
 

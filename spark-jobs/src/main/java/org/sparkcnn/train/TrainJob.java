@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -93,6 +94,15 @@ public final class TrainJob {
   static final String MODEL_EMA = "model-ema.zip";
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
   static final String SKIPPED = "skipped-images.csv";
+  /** What a task's or an executor's OutOfMemoryError looks like in a failed job's message. */
+  static final Pattern EXECUTOR_OUT_OF_MEMORY = Pattern.compile(
+      "OutOfMemoryError|exit(?:ed with)? (?:code|status):? " + ExitCode.OUT_OF_MEMORY.code()
+          + "\\b", Pattern.CASE_INSENSITIVE);
+  /** Printed after the error when the job ran out of memory. */
+  static final String OUT_OF_MEMORY_ADVICE = "out of memory (exit code "
+      + ExitCode.OUT_OF_MEMORY.code() + "): give the executors more memory (spark.executor.memory;"
+      + " spark.driver.memory in local mode), run fewer tasks per executor (spark.executor.cores),"
+      + " or lower data.max-image-pixels for image folders";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
   static final String FAILED = RunDirectory.FAILED;
   /** Called after each epoch's outputs and checkpoint are written; tests stop runs with it. */
@@ -160,14 +170,18 @@ public final class TrainJob {
       log.info("run complete: {} (test accuracy {})", result.runDirectory(),
           String.format(Locale.ROOT, "%.4f", result.testAccuracy()));
       return ExitCode.OK;
-    } catch (Exception e) { // SparkException is checked, though Scala declares nothing
+    } catch (Exception | OutOfMemoryError e) { // SparkException is checked, though Scala
+      // declares nothing; an OutOfMemoryError of the driver is reported like an executor's
       ExitCode code = classify(e);
       BadInputException bad = BadInputException.findIn(e);
       String message = bad != null ? bad.getMessage() : e.getMessage();
-      if (code == ExitCode.FAILURE) {
+      if (code == ExitCode.FAILURE || code == ExitCode.OUT_OF_MEMORY) {
         log.error("run failed", e);
       }
       err.println("error: " + message);
+      if (code == ExitCode.OUT_OF_MEMORY) {
+        err.println(OUT_OF_MEMORY_ADVICE);
+      }
       return code;
     } finally {
       sc.stop();
@@ -176,6 +190,30 @@ public final class TrainJob {
 
   /** The exit code for a failure, looking through Spark's wrapping of task failures. */
   static ExitCode classify(Throwable e) {
+    ExitCode code = classifyCause(e);
+    return code == ExitCode.FAILURE && outOfMemory(e) ? ExitCode.OUT_OF_MEMORY : code;
+  }
+
+  /**
+   * True when {@code e} comes of too little memory: an {@link OutOfMemoryError} in its cause
+   * chain (the driver's own, or a task's that Spark carried back), or a job that Spark aborted
+   * because executors died of one (exit code 52, as the cluster manager reports it: "exited with
+   * code 52", "Exit status: 52").
+   */
+  static boolean outOfMemory(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError
+          || c.getMessage() != null && EXECUTOR_OUT_OF_MEMORY.matcher(c.getMessage()).find()) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static ExitCode classifyCause(Throwable e) {
     if (BadInputException.findIn(e) != null) {
       return ExitCode.BAD_INPUT;
     }
@@ -382,7 +420,7 @@ public final class TrainJob {
           results.stream().mapToDouble(RunResult::testAccuracy).average().orElseThrow(),
           last.testTop5Accuracy(), last.testAccuracyEma(), last.testTop5AccuracyEma(),
           last.epochs(), last.network());
-    } catch (Exception e) { // rethrown as is: SparkException is checked but undeclared
+    } catch (Exception | OutOfMemoryError e) { // rethrown as is: SparkException is checked
       recordFailure(dir, e);
       throw e;
     } finally {
@@ -683,7 +721,7 @@ public final class TrainJob {
     return config.model().name() + "-" + dataset + "-" + time;
   }
 
-  private static void recordFailure(RunDirectory dir, Exception e) {
+  private static void recordFailure(RunDirectory dir, Throwable e) {
     try {
       if (dir.exists(RunDirectory.SUCCESS)) { // the run is complete; what followed it failed
         return;

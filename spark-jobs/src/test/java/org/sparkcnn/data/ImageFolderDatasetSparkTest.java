@@ -28,7 +28,8 @@ class ImageFolderDatasetSparkTest extends SparkTest {
 
   static ImageFolderDataset open(Path root, SizePolicy size, ChannelPolicy channels, long limit) {
     return ImageFolderDataset.open(
-        root.toString(), RGB, size, channels, limit, sc.hadoopConfiguration());
+        root.toString(), RGB, size, channels, ImageDecoder.DEFAULT_MAX_PIXELS, limit,
+        sc.hadoopConfiguration());
   }
 
   static String path(ImageFolderDataset data, long index) {

@@ -36,16 +36,17 @@ class ImageFolderDatasetTest {
   static final Configuration CONF = new Configuration();
   static final ImageShape RGB = new ImageShape(3, SIZE, SIZE);
   static final ImageShape GREY = new ImageShape(1, SIZE, SIZE);
+  static final long MAX_PIXELS = ImageDecoder.DEFAULT_MAX_PIXELS;
   @TempDir Path dir;
 
   static ImageFolderDataset open(Path root, long limit) {
     return ImageFolderDataset.open(
-        root.toString(), RGB, SizePolicy.RESIZE, ChannelPolicy.CONVERT, limit, CONF);
+        root.toString(), RGB, SizePolicy.RESIZE, ChannelPolicy.CONVERT, MAX_PIXELS, limit, CONF);
   }
 
   static byte[] decode(String name, ImageShape shape, SizePolicy size, ChannelPolicy channels)
       throws Exception {
-    return ImageDecoder.decode(fixture(name), shape, size, channels);
+    return ImageDecoder.decode(fixture(name), shape, size, channels, MAX_PIXELS);
   }
 
   @Test
@@ -141,7 +142,7 @@ class ImageFolderDatasetTest {
     deep.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 257 * 100, 65535});
     assertEquals(1, ImageDecoder.channels(deep));
     assertArrayEquals(new byte[] {0, 100, (byte) 255},
-        ImageDecoder.channelMajor(ImageDecoder.read(png(deep))));
+        ImageDecoder.channelMajor(ImageDecoder.read(png(deep), MAX_PIXELS)));
   }
 
   @Test
@@ -196,22 +197,22 @@ class ImageFolderDatasetTest {
   @Test
   void undecodableBytesSayWhy() throws Exception {
     var noise = assertThrows(UnusableImageException.class, () -> ImageDecoder.read(
-        fixture("bee/b-broken.jpg")));
+        fixture("bee/b-broken.jpg"), MAX_PIXELS));
     assertEquals("cannot decode: not a JPEG or PNG image", noise.getMessage());
     ByteArrayOutputStream gif = new ByteArrayOutputStream();
     ImageIO.write(image(rgb(0), 3, SIZE, SIZE), "gif", gif);
     var other = assertThrows(UnusableImageException.class,
-        () -> ImageDecoder.read(gif.toByteArray()));
+        () -> ImageDecoder.read(gif.toByteArray(), MAX_PIXELS));
     assertEquals("cannot decode: not a JPEG or PNG image", other.getMessage());
     byte[] png = fixture("ant/a-rgb.png");
     var truncatedPng = assertThrows(UnusableImageException.class,
-        () -> ImageDecoder.read(Arrays.copyOf(png, png.length - 40)));
+        () -> ImageDecoder.read(Arrays.copyOf(png, png.length - 40), MAX_PIXELS));
     assertTrue(truncatedPng.getMessage().startsWith("cannot decode: "), truncatedPng.getMessage());
     byte[] busy = new byte[3 * 32 * 32];
     new Random(7).nextBytes(busy);
     byte[] jpeg = jpeg(image(busy, 3, 32, 32));
     var truncatedJpeg = assertThrows(UnusableImageException.class,
-        () -> ImageDecoder.read(Arrays.copyOf(jpeg, jpeg.length / 2)));
+        () -> ImageDecoder.read(Arrays.copyOf(jpeg, jpeg.length / 2), MAX_PIXELS));
     assertTrue(truncatedJpeg.getMessage().startsWith("cannot decode: Truncated File"),
         truncatedJpeg.getMessage());
   }
