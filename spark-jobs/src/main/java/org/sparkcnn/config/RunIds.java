@@ -40,14 +40,14 @@ public final class RunIds {
       if (c == '/' || c == '\\' || c == ':' || Character.isISOControl(c)) {
         return Optional.of(String.format(
             "must not hold %s (position %d): it cannot be part of a directory name on every"
-                + " Hadoop filesystem", describe(c), i + 1));
+                + " Hadoop filesystem", describe(c), id.codePointCount(0, i) + 1));
       }
     }
     return Optional.empty();
   }
 
-  /** {@code ':'}, or {@code U+000A} for an invisible character. */
-  static String describe(int c) {
+  /** The character {@code c} for a message: {@code ':'}, or {@code U+000A} when invisible. */
+  public static String describe(int c) {
     return Character.isISOControl(c) || Character.isWhitespace(c) && c != ' '
         ? String.format("U+%04X", c) : "'" + new String(Character.toChars(c)) + "'";
   }

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.RunIds;
 import org.sparkcnn.report.RunDirectory;
 
 /**
@@ -65,7 +66,7 @@ final class ExportDirectory {
     Path export = of(dir.path());
     if (!export.getParent().equals(dir.path())) {
       log.info("the path of run directory {} holds {}, which DL4J's minibatch export cannot carry;"
-          + " exporting to {} instead", dir.path(), describe(firstUnsafe(dir.path())), export);
+          + " exporting to {} instead", dir.path(), RunIds.describe(firstUnsafe(dir.path())), export);
     }
     try {
       if (!dir.fileSystem().mkdirs(export)) {
@@ -75,7 +76,7 @@ final class ExportDirectory {
       throw new InvalidConfigException("cannot create " + export + ", where the minibatches of run"
           + " directory " + dir.path() + " are exported"
           + (export.getParent().equals(dir.path()) ? "" : " because its path holds "
-              + describe(firstUnsafe(dir.path())) + " (DL4J's export carries only ASCII letters,"
+              + RunIds.describe(firstUnsafe(dir.path())) + " (DL4J's export carries only ASCII letters,"
               + " digits and . _ - ~ + = @ /)") + ": " + e.getMessage()
           + "; choose a run.output-root whose path holds only those", e);
     }
@@ -90,12 +91,6 @@ final class ExportDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + export, e);
     }
-  }
-
-  /** {@code ' '}, or {@code U+0009} for an invisible character. */
-  static String describe(int c) {
-    return Character.isWhitespace(c) && c != ' ' || Character.isISOControl(c)
-        ? String.format("U+%04X", c) : "'" + new String(Character.toChars(c)) + "'";
   }
 
   /** True when every character of the path of {@code path} is one DL4J's export carries. */
