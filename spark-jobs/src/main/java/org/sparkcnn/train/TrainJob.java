@@ -150,6 +150,9 @@ public final class TrainJob {
     }
     JavaSparkContext sc = sparkFactory.get();
     try {
+      if (invocation.resumeDir() == null) {
+        requireFileSystem(invocation.config().run().outputRoot(), sc.hadoopConfiguration());
+      }
       invocation = ExistingRun.resolve(invocation, sc.hadoopConfiguration());
       if (invocation == null) { // run.if-exists = resume, and the run is complete
         return ExitCode.OK;
@@ -281,6 +284,25 @@ public final class TrainJob {
         RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf), hadoopConf,
         config.run().lockStale(), sc.sc().applicationId(),
         dir -> dir.write(CONFIG, config.render())), false);
+  }
+
+  /**
+   * Fails before any work when {@code outputRoot} names no filesystem Hadoop knows: a relative
+   * folder whose first name holds ':' ({@code out:dir}) reads as a URI with the scheme {@code
+   * out}.
+   *
+   * @throws InvalidConfigException naming run.output-root and the scheme
+   */
+  static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
+    try {
+      new Path(outputRoot).getFileSystem(hadoopConf);
+    } catch (IllegalArgumentException | IOException e) {
+      String scheme = outputRoot.substring(0, Math.max(outputRoot.indexOf(':'), 0));
+      throw new InvalidConfigException("run.output-root '" + outputRoot + "' names no filesystem"
+          + (scheme.isEmpty() ? "" : " (Hadoop reads '" + scheme + ":' as a URI scheme; a local"
+              + " folder whose name holds ':' is written ./" + outputRoot + ")")
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /**

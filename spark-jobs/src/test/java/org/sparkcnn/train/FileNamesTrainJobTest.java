@@ -125,4 +125,14 @@ class FileNamesTrainJobTest {
         + " name on every Hadoop filesystem, got 'nightly 12:30'\n", outcome.err());
     assertFalse(Files.exists(outputRoot));
   }
+
+  @Test
+  void outputRootReadAsAUriSchemeIsRefusedBeforeAnyWork() {
+    TrainJobTest.Outcome outcome = ImageFolderTrainJobTest.execute(
+        args(tmp.resolve("in"), Path.of("out:dir")));
+    assertEquals(ExitCode.USAGE, outcome.code(), outcome.err());
+    assertTrue(outcome.err().startsWith("error: run.output-root 'out:dir' names no filesystem"
+        + " (Hadoop reads 'out:' as a URI scheme; a local folder whose name holds ':' is written"
+        + " ./out:dir): "), outcome.err());
+  }
 }
