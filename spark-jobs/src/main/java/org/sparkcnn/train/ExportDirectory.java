@@ -64,21 +64,22 @@ final class ExportDirectory {
    */
   static Path create(RunDirectory dir) {
     Path export = of(dir.path());
-    if (!export.getParent().equals(dir.path())) {
-      log.info("the path of run directory {} holds {}, which DL4J's minibatch export cannot carry;"
-          + " exporting to {} instead", dir.path(), RunIds.describe(firstUnsafe(dir.path())), export);
+    boolean inside = export.getParent().equals(dir.path());
+    String unsafe = inside ? "" : RunIds.describe(firstUnsafe(dir.path()));
+    if (!inside) {
+      log.info("the path of run directory {} holds {}, which DL4J's minibatch export cannot"
+          + " carry; exporting to {} instead", dir.path(), unsafe, export);
     }
     try {
       if (!dir.fileSystem().mkdirs(export)) {
         throw new IOException("mkdirs returned false");
       }
     } catch (IOException e) {
-      throw new InvalidConfigException("cannot create " + export + ", where the minibatches of run"
-          + " directory " + dir.path() + " are exported"
-          + (export.getParent().equals(dir.path()) ? "" : " because its path holds "
-              + RunIds.describe(firstUnsafe(dir.path())) + " (DL4J's export carries only ASCII letters,"
-              + " digits and . _ - ~ + = @ /)") + ": " + e.getMessage()
-          + "; choose a run.output-root whose path holds only those", e);
+      throw new InvalidConfigException("cannot create " + export + ", where the minibatches of"
+          + " run directory " + dir.path() + " are exported" + (inside ? "" : " because its path"
+              + " holds " + unsafe + " (DL4J's export carries only ASCII letters, digits and"
+              + " . _ - ~ + = @ /); choose a run.output-root whose path holds only those")
+          + ": " + e.getMessage(), e);
     }
     return export;
   }

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -296,12 +297,14 @@ public final class TrainJob {
   static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
     try {
       new Path(outputRoot).getFileSystem(hadoopConf);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
       String scheme = outputRoot.substring(0, Math.max(outputRoot.indexOf(':'), 0));
       throw new InvalidConfigException("run.output-root '" + outputRoot + "' names no filesystem"
           + (scheme.isEmpty() ? "" : " (Hadoop reads '" + scheme + ":' as a URI scheme; a local"
               + " folder whose name holds ':' is written ./" + outputRoot + ")")
           + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach run.output-root " + outputRoot, e);
     }
   }
 

@@ -3,6 +3,7 @@ package org.sparkcnn.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.ZonedDateTime;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.report.RunDirectory;
 
 /** Where DL4J's export goes for run directories of every name, and the default run ids. */
@@ -60,6 +62,21 @@ class ExportDirectoryTest {
     ExportDirectory.delete(dir);
     assertFalse(Files.exists(local));
     assertTrue(Files.isDirectory(tmp.resolve("out dir #1 [x]/run (1)")));
+  }
+
+  @Test
+  void aPlaceItCannotBeCreatedIsAConfigurationErrorNamingTheCharacter() throws Exception {
+    RunDirectory dir = RunDirectory.create(tmp.resolve("out dir").toString(), "run",
+        new Configuration());
+    Path blocked = Path.of(ExportDirectory.of(dir.path()).toUri());
+    Files.writeString(blocked, "a file where the export directory would go");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ExportDirectory.create(dir));
+    assertTrue(e.getMessage().startsWith("cannot create file:" + blocked + ", where the"
+        + " minibatches of run directory file:" + tmp.resolve("out dir/run") + " are exported"
+        + " because its path holds ' ' (DL4J's export carries only ASCII letters, digits and"
+        + " . _ - ~ + = @ /); choose a run.output-root whose path holds only those: "),
+        e.getMessage());
   }
 
   @Test
