@@ -129,9 +129,8 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     public RunConfig {
       check(repeats >= 1, "run.repeats", "must be >= 1", repeats);
       check(!outputRoot.isBlank(), "run.output-root", "must not be empty", "''");
-      check(id.isEmpty() || id.matches("[A-Za-z0-9._-]+") && !id.startsWith("."), "run.id",
-          "must be empty or letters, digits, '.', '_' and '-' (not starting with '.')",
-          "'" + id + "'");
+      String idProblem = RunIds.refused(id).orElse(null);
+      check(idProblem == null, "run.id", idProblem, "'" + id + "'");
       check(IF_EXISTS.contains(ifExists), "run.if-exists", "must be one of " + IF_EXISTS,
           "'" + ifExists + "'");
       check(lockStaleSeconds >= MIN_LOCK_STALE_SECONDS, "run.lock-stale-seconds",

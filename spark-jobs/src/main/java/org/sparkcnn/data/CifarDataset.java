@@ -3,6 +3,7 @@ package org.sparkcnn.data;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -106,14 +107,33 @@ public final class CifarDataset implements ImageDataset {
     return new CifarDataset(format, List.copyOf(files), count);
   }
 
+  /**
+   * Refuses a CIFAR input whose path holds ':' after its scheme: Hadoop's glob and its record
+   * reader (through the checksum layer, see {@link HadoopFiles#openFile}) cannot open it.
+   */
+  private static void requireNoColon(Path path, String named) {
+    if (path.toUri().getPath().indexOf(':') >= 0) {
+      throw new BadInputException(named + ": a CIFAR file name must not hold ':' (Hadoop's"
+          + " record reader cannot open it); rename the file");
+    }
+  }
+
   /** The files {@code pattern} names, sorted by path. */
   private static FileStatus[] expand(String pattern, Configuration conf) {
     Path p = new Path(pattern);
+    requireNoColon(p, pattern);
     FileStatus[] matches;
     try {
       matches = p.getFileSystem(conf).globStatus(p);
     } catch (IOException e) {
       throw new BadInputException("cannot read " + pattern + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof URISyntaxException bad) { // a listed name with ':'
+        throw new BadInputException(pattern + ": the folder holds '" + bad.getInput() + "', and a"
+            + " CIFAR file name must not hold ':' (Hadoop's glob and record reader cannot open"
+            + " it); rename the file", e);
+      }
+      throw e;
     }
     // null: a plain path that does not exist; empty: a glob that matches nothing
     if (matches == null || matches.length == 0) {
@@ -130,6 +150,7 @@ public final class CifarDataset implements ImageDataset {
       throw new BadInputException(file + " is a directory; a CIFAR input must be a file or a glob"
           + " matching files, such as " + file + "/data_batch_*.bin");
     }
+    requireNoColon(status.getPath(), file);
     if (HadoopFiles.isCompressed(status.getPath(), conf)) {
       throw new BadInputException(file + " is compressed, but CIFAR files are read in fixed-length"
           + " records at byte offsets, which needs the uncompressed .bin files: extract it first");

@@ -7,6 +7,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,12 +40,30 @@ public final class HadoopFiles {
     FileSystem fs = path.getFileSystem(conf);
     InputStream raw;
     try {
-      raw = fs.open(path);
+      raw = openFile(fs, path);
     } catch (FileNotFoundException e) {
       throw new BadInputException("input file not found: " + path, e);
     }
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
     return codec == null ? raw : codec.createInputStream(raw);
+  }
+
+  /**
+   * Opens {@code path} on {@code fs} as stored, whatever characters its name holds.
+   *
+   * <p>Hadoop's checksum layer over the local filesystem looks for a side file {@code
+   * .<name>.crc} before reading and builds its path from the name as text, which Hadoop parses
+   * as a URI: a name with ':' ({@code shot 12:30:00.png}) then reads as one with the scheme
+   * {@code .shot 12} and fails ("Relative path in absolute URI: .x:1.png.crc", HADOOP-3257).
+   * Such a name is read from the raw local filesystem below the checksum layer instead; it
+   * loses nothing, since Hadoop cannot have written a side file for it either. HDFS names cannot
+   * hold ':'.
+   */
+  public static FSDataInputStream openFile(FileSystem fs, Path path) throws IOException {
+    if (fs instanceof ChecksumFileSystem checksummed && path.getName().indexOf(':') >= 0) {
+      return checksummed.getRawFileSystem().open(path);
+    }
+    return fs.open(path);
   }
 
   /** A Hadoop {@link Configuration} that can travel to executors inside a Spark closure. */

@@ -117,7 +117,7 @@ public final class IdxFile implements Serializable {
     Path p = new Path(path);
     long offset = headerBytes() + first * itemBytes();
     if (!compressed) {
-      var in = p.getFileSystem(conf).open(p);
+      var in = HadoopFiles.openFile(p.getFileSystem(conf), p);
       in.seek(offset);
       return in;
     }

@@ -332,7 +332,7 @@ public final class ImageFolderDataset implements ImageDataset {
 
   private static byte[] readBytes(String path, Configuration conf) {
     Path file = new Path(path);
-    try (InputStream in = file.getFileSystem(conf).open(file)) {
+    try (InputStream in = HadoopFiles.openFile(file.getFileSystem(conf), file)) {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new BadInputException("cannot read " + path + ": " + e.getMessage(), e);

@@ -101,6 +101,11 @@ public final class RunDirectory {
     return path;
   }
 
+  /** The filesystem the directory is on. */
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
   /** Path of {@code name} inside the directory. */
   public Path resolve(String name) {
     return new Path(path, name);

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,6 +39,7 @@ import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.config.RunIds;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.data.Datasets;
@@ -83,7 +85,7 @@ public final class TrainJob {
   /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
   static final String RESUMABLE_PREFIX = "cluster.";
   /** Where DL4J exports each epoch's minibatches, inside the run directory; deleted at the end. */
-  static final String EXPORT_DIR = "_export";
+  static final String EXPORT_DIR = ExportDirectory.INSIDE;
   /** The training set's pixel statistics (normalize, pca-lighting use them). */
   static final String STATS = "dataset-stats.json";
   /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
@@ -161,6 +163,9 @@ public final class TrainJob {
     }
     JavaSparkContext sc = sparkFactory.get();
     try {
+      if (invocation.resumeDir() == null) {
+        requireFileSystem(invocation.config().run().outputRoot(), sc.hadoopConfiguration());
+      }
       invocation = ExistingRun.resolve(invocation, sc.hadoopConfiguration());
       if (invocation == null) { // run.if-exists = resume, and the run is complete
         return ExitCode.OK;
@@ -323,6 +328,27 @@ public final class TrainJob {
   }
 
   /**
+   * Fails before any work when {@code outputRoot} names no filesystem Hadoop knows: a relative
+   * folder whose first name holds ':' ({@code out:dir}) reads as a URI with the scheme {@code
+   * out}.
+   *
+   * @throws InvalidConfigException naming run.output-root and the scheme
+   */
+  static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
+    try {
+      new Path(outputRoot).getFileSystem(hadoopConf);
+    } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
+      String scheme = outputRoot.substring(0, Math.max(outputRoot.indexOf(':'), 0));
+      throw new InvalidConfigException("run.output-root '" + outputRoot + "' names no filesystem"
+          + (scheme.isEmpty() ? "" : " (Hadoop reads '" + scheme + ":' as a URI scheme; a local"
+              + " folder whose name holds ':' is written ./" + outputRoot + ")")
+          + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach run.output-root " + outputRoot, e);
+    }
+  }
+
+  /**
    * Continues the interrupted run in {@code runDir} (configured by {@code config}, its saved
    * configuration) from its last complete checkpoint, or from the start when it has none. With
    * the same data and parallelism it repeats the uninterrupted run: the same splits, data order,
@@ -339,7 +365,7 @@ public final class TrainJob {
           }
           log.info("resuming run {}", dir.path());
           dir.delete(FAILED);
-          dir.delete(EXPORT_DIR);
+          ExportDirectory.delete(dir);
         }), true);
   }
 
@@ -367,6 +393,8 @@ public final class TrainJob {
     JavaRDD<LabeledImage> train = null;
     JavaRDD<LabeledImage> test = null;
     try {
+      ExportDirectory.create(dir); // a place DL4J cannot export to fails the run now
+      ExportDirectory.delete(dir); // each repeat makes its own
       dir.write(SparkConfReport.FILE, SparkConfReport.render(sc.getConf()));
       dir.write("classes.csv", RunReports.classes(classNames).toCsv());
       BackendProbe.run(sc, config.cluster(), dir); // environment.json; fails on a wrong backend
@@ -555,7 +583,7 @@ public final class TrainJob {
             .workerPrefetchNumBatches(tc.prefetchBatches())
             .aggregationDepth(tc.aggregationDepth())
             .rddTrainingApproach(RDDTrainingApproach.Export)
-            .exportDirectory(dir.resolve(EXPORT_DIR).toString())
+            .exportDirectory(ExportDirectory.create(dir).toString())
             .rngSeed(seed)
             .trainingHooks(trainingHooks(seed))
             .saveUpdater(true), seed);
@@ -646,7 +674,7 @@ public final class TrainJob {
       }
     } finally {
       master.deleteTempFiles(sc);
-      dir.delete(EXPORT_DIR);
+      ExportDirectory.delete(dir);
     }
 
     if (eval == null) { // resumed after the last epoch's checkpoint: evaluate what it holds
@@ -710,15 +738,23 @@ public final class TrainJob {
         .distinct().sorted().toList();
   }
 
-  /** {@code run.id}, or {@code <model>-<dataset>-<UTC time>} when it is empty. */
+  /**
+   * {@code run.id}, or {@code <model>-<dataset>-<UTC time>} when it is empty, the names reduced to
+   * letters, digits, '.', '_' and '-' ({@link RunIds#safe}).
+   */
   static String runId(JobConfig config) {
+    return runId(config, ZonedDateTime.now(ZoneOffset.UTC));
+  }
+
+  /** {@link #runId(JobConfig)} at {@code now}. */
+  static String runId(JobConfig config, ZonedDateTime now) {
     if (!config.run().id().isEmpty()) {
       return config.run().id();
     }
-    String time = ZonedDateTime.now(ZoneOffset.UTC)
+    String time = now.withZoneSameInstant(ZoneOffset.UTC)
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-    String dataset = config.data().name().replaceAll("[^A-Za-z0-9._-]", "_");
-    return config.model().name() + "-" + dataset + "-" + time;
+    return RunIds.safe(config.model().name()) + "-" + RunIds.safe(config.data().name()) + "-"
+        + time;
   }
 
   private static void recordFailure(RunDirectory dir, Throwable e) {
@@ -729,7 +765,7 @@ public final class TrainJob {
       BadInputException bad = BadInputException.findIn(e);
       String why = bad != null ? bad.getMessage()
           : e instanceof DivergedException ? e.getMessage() : String.valueOf(e);
-      dir.delete(EXPORT_DIR);
+      ExportDirectory.delete(dir);
       dir.write(FAILED, why + "\n");
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);

@@ -133,8 +133,9 @@ class ConfigLoaderTest {
         invalid("model.name=vgg16(bn=true)"));
     assertTrue(invalid("model.activation=relu7").startsWith(
         "model.activation: unknown activation 'relu7'; known: "));
-    assertEquals("run.id must be empty or letters, digits, '.', '_' and '-' (not starting with"
-        + " '.'), got '../x'", invalid("run.id=../x"));
+    assertEquals("run.id must not start with '.', got '../x'", invalid("run.id=../x"));
+    assertEquals("run.id must not hold '/' (position 2): it cannot be part of a directory name on"
+        + " every Hadoop filesystem, got 'a/b'", invalid("run.id=a/b"));
     assertEquals("cluster.placement must be one of [cpu, gpu, hybrid], got 'cuda'",
         invalid("cluster.placement=cuda"));
   }

@@ -140,6 +140,42 @@ class HdfsTrainJobTest {
         model(cut + "/model.zip").params());
   }
 
+  /**
+   * A run directory whose path holds a space, '#', '[ ]', '(' and a non-ASCII letter, stopped after
+   * epoch 1 and resumed: DL4J's export goes beside {@code /runs/out dir #1 [x]} and is gone after
+   * each process, also when a killed driver left one behind.
+   */
+  @Test
+  void runDirectoryNamedWithSpacesAndBracketsIsWrittenAndResumed() throws Exception {
+    List<String> args = new ArrayList<>(args("run (1) é", "train.epochs=2"));
+    args.addAll(List.of("--set", "run.output-root=" + hdfs.uri("/runs/out dir #1 [x]")));
+    TrainJob.afterEpoch = epoch -> {
+      if (epoch == 1) {
+        throw new IllegalStateException("stopped by the test after epoch 1");
+      }
+    };
+    Outcome stopped;
+    try {
+      stopped = execute(args);
+    } finally {
+      TrainJob.afterEpoch = epoch -> { };
+    }
+    String run = hdfs.uri("/runs/out dir #1 [x]/run (1) é");
+    assertEquals(ExitCode.FAILURE, stopped.code, stopped.err);
+    assertEquals(List.of("epoch-0001"), names(run + "/" + Checkpoints.DIR));
+    org.apache.hadoop.fs.Path export = ExportDirectory.of(new org.apache.hadoop.fs.Path(run));
+    assertEquals(hdfs.uri("/runs"), export.getParent().toString());
+    assertFalse(hdfs.fs().exists(export), "export left after the failure");
+    hdfs.write(export.toUri().getPath() + "/left-by-a-killed-driver.bin", new byte[1]);
+
+    Outcome resumed = execute(List.of("--resume", run));
+    assertEquals(ExitCode.OK, resumed.code, resumed.err);
+    assertTrue(hdfs.exists(run + "/" + RunDirectory.SUCCESS));
+    assertEquals(3, lines(run + "/metrics.csv").size(), "header and two epochs");
+    assertEquals(List.of(), names(hdfs.uri("/runs")).stream()
+        .filter(n -> n.startsWith(ExportDirectory.BESIDE_PREFIX)).toList());
+  }
+
   @Test
   void readsCifarBinariesFromAnHdfsGlob() throws Exception {
     hdfs.write("/data/cifar/data_batch_1.bin", CifarTrainJobTest.records(0, 128, 1));
