@@ -79,7 +79,7 @@ class FileNamesTest {
     hdfs.write(root + "/" + name + "/" + name + ".png", png(image(rgb(0), 3, SIZE, SIZE)));
     hdfs.write(root + "/plain/b.png", png(image(rgb(1), 3, SIZE, SIZE)));
     ImageFolderDataset data = ImageFolderDataset.open(hdfs.uri(root), RGB, SizePolicy.REJECT,
-        ChannelPolicy.REJECT, 0, hdfs.conf());
+        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, hdfs.conf());
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
     ImageFolderDataset.ImageFile file = fileOf(data, name);
     assertEquals(hdfs.uri() + root + "/" + name + "/" + name + ".png", file.path());
@@ -118,8 +118,8 @@ class FileNamesTest {
   }
 
   private static void checkListedAndRead(String root, String name, Path image) throws Exception {
-    ImageFolderDataset data = ImageFolderDataset.open(
-        root, RGB, SizePolicy.REJECT, ChannelPolicy.REJECT, 0, CONF);
+    ImageFolderDataset data = ImageFolderDataset.open(root, RGB, SizePolicy.REJECT,
+        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, CONF);
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
     ImageFolderDataset.ImageFile file = fileOf(data, name);
     assertEquals("file:" + image, file.path(), "the path as messages and skipped-images.csv show");
@@ -136,7 +136,8 @@ class FileNamesTest {
 
   private static byte[] readOne(ImageFolderDataset.ImageFile file, Configuration conf) {
     Iterator<LabeledImage> read = ImageFolderDataset.read(
-        file, conf, RGB, SizePolicy.REJECT, ChannelPolicy.REJECT, null);
+        file, conf, RGB, SizePolicy.REJECT, ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS,
+        null);
     assertTrue(read.hasNext(), "decoded nothing from " + file);
     return read.next().pixels();
   }
