@@ -36,15 +36,14 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  * <p>{@code dir} receives the Spark home ({@code spark-home/}), the clients' Hadoop configuration
  * ({@code hadoop-conf/yarn-site.xml}: what {@code HADOOP_CONF_DIR} names), the drivers' logs
  * ({@code logs/}), Spark's staging directory, the drivers' local directories and
- * MiniYARNCluster's directory {@code <name>/}: the NodeManagers' local and log directories, the
- * containers' logs in {@code <name>-logDir-nm-<i>_0/<application>/<container>/stderr}
- * ({@link #containerDirs}).
+ * MiniYARNCluster's directory {@code <name>/yarn-<n>/}: the NodeManagers' local and log
+ * directories, the containers' logs in
+ * {@code <name>-logDir-nm-<i>_0/<application>/<container>/stderr} ({@link #containerDirs}).
  *
  * <p>Settings a real cluster has in its files: each NodeManager offers {@value #NODE_MEMORY_MB}
- * MiB, and the scheduler allocates in steps of {@value #MIN_ALLOCATION_MB} MiB; the memory
- * checks that kill a container over its size are off (the containers here use less than a real
- * node would give them, but YARN's virtual-memory check counts the address space of
- * ND4J's native libraries). The CapacityScheduler needs its queue, which the missing
+ * MiB, and the scheduler allocates in steps of {@value #MIN_ALLOCATION_MB} MiB; the checks
+ * that kill a container outgrowing its memory are off (as MiniYARNCluster has them by default):
+ * not what these tests test. The CapacityScheduler needs its queue, which the missing
  * {@code capacity-scheduler.xml} of {@code hadoop-client-minicluster} would define (as
  * Spark's own YARN tests set it). {@code JAVA_HOME} of the containers comes from the
  * NodeManager's environment on a real node ({@code hadoop-env.sh}); the test JVM's may lack it
@@ -114,7 +113,8 @@ final class YarnCluster implements AutoCloseable {
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, MIN_ALLOCATION_MB);
     conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-    // A full disk makes the NodeManager unhealthy and the tests hang; not what they test.
+    // A disk over 90 % full (YARN's default limit) would make the NodeManagers unhealthy, and
+    // no container would start: not what these tests test.
     conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100.0f);
     conf.set(YarnConfiguration.NM_ADMIN_USER_ENV,
         "JAVA_HOME=" + System.getProperty("java.home"));
