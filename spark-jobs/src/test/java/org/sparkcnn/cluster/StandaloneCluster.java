@@ -137,7 +137,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** The jar on the test class path that holds {@code className}, of {@code artifact}. */
-  private static Path jarOf(String artifact, String className) {
+  static Path jarOf(String artifact, String className) {
     try {
       Path jar = Path.of(Class.forName(className, false, StandaloneCluster.class.getClassLoader())
           .getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -361,7 +361,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private static String requiredProperty(String name) {
+  static String requiredProperty(String name) {
     String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException("system property " + name + " is not set: the cluster"

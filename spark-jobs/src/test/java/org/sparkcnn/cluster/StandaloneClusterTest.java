@@ -231,6 +231,11 @@ class StandaloneClusterTest {
 
   /** LeNet-5 with relu-h-swish, 2 epochs on 1,280 / 200 images of the Fashion-MNIST subset. */
   static List<String> jobArgs(String runId) throws URISyntaxException {
+    return jobArgs(runId, dir.resolve("runs"));
+  }
+
+  /** {@link #jobArgs(String)}, its run directory in {@code outputRoot}. */
+  static List<String> jobArgs(String runId, Path outputRoot) throws URISyntaxException {
     Path subset = Path.of(StandaloneClusterTest.class
         .getResource("/org/sparkcnn/train/fashion-mnist-subset").toURI());
     return List.of(
@@ -244,7 +249,7 @@ class StandaloneClusterTest {
         "--set", "data.test-limit=200",
         "--set", "train.epochs=2",
         "--set", "train.workers=2",
-        "--set", "run.output-root=" + dir.resolve("runs"),
+        "--set", "run.output-root=" + outputRoot,
         "--set", "run.id=" + runId);
   }
 
