@@ -33,6 +33,13 @@ public final class BackendProbe {
    * more tasks than slots each registered executor gets at least one.
    */
   static final int TASKS_PER_SLOT = 2;
+  /**
+   * Probe jobs at most: a registered executor that ran no task of one (the scheduler offered the
+   * tasks to another, as seen on YARN) is probed again by the next.
+   */
+  static final int ATTEMPTS = 3;
+  /** How long each task of the k-th repeated probe job holds its slot: k times this. */
+  static final long HOLD_MILLIS = 500;
 
   private BackendProbe() {}
 
@@ -84,12 +91,43 @@ public final class BackendProbe {
     List<String> registered = new ArrayList<>(
         JavaConverters.seqAsJavaList(sc.sc().getExecutorIds()));
     int tasks = TASKS_PER_SLOT * Math.max(sc.defaultParallelism(), registered.size());
+    Map<String, JvmEnvironment> byExecutor = new LinkedHashMap<>();
+    List<String> silent = List.of();
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      probeTasks(sc, tasks, attempt * HOLD_MILLIS, executorsCuda, nvidiaSmi)
+          .forEach(env -> byExecutor.putIfAbsent(env.executorId(), env));
+      silent = registered.stream().filter(id -> !byExecutor.containsKey(id)).toList();
+      if (silent.isEmpty()) {
+        break;
+      }
+      log.info("backend probe: executors {} ran none of its {} tasks; probing them again",
+          silent, tasks);
+    }
+    if (!silent.isEmpty()) {
+      log.warn("backend probe: executors {} ran none of its tasks in {} attempts; their backend"
+          + " is unchecked", silent, ATTEMPTS);
+    }
+    List<JvmEnvironment> executors = byExecutor.values().stream()
+        .sorted(Comparator.comparing(JvmEnvironment::executorId, BackendProbe::compareIds))
+        .toList();
+    return new ClusterEnvironment(driver, executors);
+  }
+
+  /**
+   * One probe job of {@code tasks} tasks, each reporting its executor's environment after holding
+   * its task slot for {@code holdMillis} (so that one executor cannot run them all while another
+   * gets none).
+   */
+  private static List<JvmEnvironment> probeTasks(JavaSparkContext sc, int tasks,
+      long holdMillis, boolean executorsCuda, List<String> nvidiaSmi) {
     ArrayList<String> command = new ArrayList<>(nvidiaSmi);
-    List<JvmEnvironment> answers;
     try {
-      answers = sc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
-          .map(task -> JvmEnvironment.probe(JvmEnvironment.EXECUTOR,
-              SparkEnv.get().executorId(), executorsCuda, command))
+      return sc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
+          .map(task -> {
+            Thread.sleep(holdMillis);
+            return JvmEnvironment.probe(JvmEnvironment.EXECUTOR, SparkEnv.get().executorId(),
+                executorsCuda, command);
+          })
           .collect();
     } catch (Exception e) { // SparkException is checked, though Scala declares nothing
       BackendUnavailableException unavailable = BackendUnavailableException.findIn(e);
@@ -98,17 +136,6 @@ public final class BackendProbe {
       }
       throw e;
     }
-    Map<String, JvmEnvironment> byExecutor = new LinkedHashMap<>();
-    answers.forEach(env -> byExecutor.putIfAbsent(env.executorId(), env));
-    List<String> silent = registered.stream().filter(id -> !byExecutor.containsKey(id)).toList();
-    if (!silent.isEmpty()) {
-      log.warn("backend probe: executors {} ran none of its {} tasks; their backend is unchecked",
-          silent, tasks);
-    }
-    List<JvmEnvironment> executors = byExecutor.values().stream()
-        .sorted(Comparator.comparing(JvmEnvironment::executorId, BackendProbe::compareIds))
-        .toList();
-    return new ClusterEnvironment(driver, executors);
   }
 
   /** Executor ids in numeric order where they are numbers ("2" before "10"). */
