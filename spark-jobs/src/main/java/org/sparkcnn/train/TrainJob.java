@@ -407,6 +407,14 @@ public final class TrainJob {
       checkSkipped(dir, data, trainSet, trainData, testSet, testData);
       log.info("data: {} training and {} test images of shape {} in {} partitions",
           trainData.count(), testData.count(), shape, partitions);
+      if (trainData.count() < (long) partitions * tc.batchSizePerWorker()) {
+        // Minibatches are made inside a partition, so they cannot be fuller than it.
+        log.warn("data.partitions = {} leaves {} training images per partition, fewer than"
+            + " train.batch-size-per-worker = {}: the minibatches hold only that many; set"
+            + " data.partitions to at most {} for full minibatches", partitions,
+            trainData.count() / partitions, tc.batchSizePerWorker(),
+            Math.max(1, trainData.count() / tc.batchSizePerWorker()));
+      }
 
       DatasetStats stats = PixelStatistics.compute(train, shape);
       EpochOrder order = EpochOrder.of(train, config.run().seed());
