@@ -1,5 +1,6 @@
 package org.sparkcnn.train;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.SparkConf;
@@ -330,13 +333,30 @@ public final class TrainJob {
   /**
    * Fails before any work when {@code outputRoot} names no filesystem Hadoop knows: a relative
    * folder whose first name holds ':' ({@code out:dir}) reads as a URI with the scheme {@code
-   * out}.
+   * out}. Also fails when {@code outputRoot}, or a folder above it, is a file: no run directory
+   * can be made there.
    *
-   * @throws InvalidConfigException naming run.output-root and the scheme
+   * @throws InvalidConfigException naming run.output-root and the scheme, or the file
    */
   static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
     try {
-      new Path(outputRoot).getFileSystem(hadoopConf);
+      FileSystem fs = new Path(outputRoot).getFileSystem(hadoopConf);
+      // The nearest existing path at or above the root must be a directory.
+      for (Path p = fs.makeQualified(new Path(outputRoot)); p != null; p = p.getParent()) {
+        FileStatus status;
+        try {
+          status = fs.getFileStatus(p);
+        } catch (FileNotFoundException e) {
+          continue;
+        }
+        if (!status.isDirectory()) {
+          throw new InvalidConfigException("run.output-root '" + outputRoot + "' "
+              + (p.equals(fs.makeQualified(new Path(outputRoot))) ? "is a file"
+                  : "lies under " + p + ", which is a file")
+              + ", not a directory; choose a folder (it is created when missing)");
+        }
+        break;
+      }
     } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
       String scheme = outputRoot.substring(0, Math.max(outputRoot.indexOf(':'), 0));
       throw new InvalidConfigException("run.output-root '" + outputRoot + "' names no filesystem"

@@ -80,4 +80,23 @@ class EdgeCasesTrainJobTest {
       sc.stop();
     }
   }
+
+  /** A file as run.output-root, or above it: a configuration error naming it, before any work. */
+  @Test
+  void aFileAsOutputRootExitsWithUsageNamingTheKeyAndTheFile() throws Exception {
+    Path file = runs.resolve("afile");
+    Files.writeString(file, "");
+    for (String root : List.of(file.toString(), file + "/sub", file + "/sub/deeper")) {
+      List<String> args = args("x");
+      args.addAll(List.of("--set", "run.output-root=" + root));
+      var outcome = TrainJobTest.execute(args);
+      assertEquals(ExitCode.USAGE, outcome.code(), outcome.err());
+      assertEquals("error: run.output-root '" + root + "' "
+          + (root.equals(file.toString()) ? "is a file"
+              : "lies under file:" + file + ", which is a file")
+          + ", not a directory; choose a folder (it is created when missing)\n", outcome.err());
+      assertEquals("", Files.readString(file));
+    }
+    assertEquals(List.of(file), Files.list(runs).toList());
+  }
 }
