@@ -396,8 +396,9 @@ public final class TrainJob {
     Configuration hadoopConf = sc.hadoopConfiguration();
     JobConfig.DataConfig data = config.data();
 
-    ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, hadoopConf);
-    ImageDataset testSet = Datasets.open(data, Datasets.Split.TEST, hadoopConf);
+    long seed0 = config.run().seed();
+    ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, seed0, hadoopConf);
+    ImageDataset testSet = Datasets.open(data, Datasets.Split.TEST, seed0, hadoopConf);
     ImageShape shape = trainSet.shape();
     if (!shape.equals(testSet.shape())) {
       throw new BadInputException(testSet.location() + " holds images of shape " + testSet.shape()
@@ -440,6 +441,11 @@ public final class TrainJob {
       EpochOrder order = EpochOrder.of(train, config.run().seed());
       PartitionLabels labels = order.labels(train, data.numClasses(), 1);
       logPartitionLabels(labels);
+      boolean sampled = data.format().equals("image-folder");
+      warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
+          labels.whole());
+      warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,
+          classCounts(test, data.numClasses()));
       dir.write(STATS, stats.toJson(Map.of("partitions", labels.toJson(1))));
       int repeats = config.run().repeats();
       List<RunResult> results = new ArrayList<>();
@@ -488,6 +494,50 @@ public final class TrainJob {
         test.unpersist(false);
       }
     }
+  }
+
+  /**
+   * Warns when a split holds fewer classes than {@code data.num-classes}: a limit that takes the
+   * first records of a class-sorted IDX or CIFAR file keeps the first classes only, and the run
+   * would train or test on those alone.
+   *
+   * @param sampled whether the limit takes a random sample (image folders) or the first records
+   * @param counts examples of each class in the split (after the limit)
+   */
+  static void warnMissingClasses(String split, String limitKey, long limit, boolean sampled,
+      long[] counts) {
+    List<Integer> missing = new ArrayList<>();
+    for (int c = 0; c < counts.length; c++) {
+      if (counts[c] == 0) {
+        missing.add(c);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    log.warn("the {} set holds {} of the data.num-classes = {} classes, {} missing: {}{}",
+        split, counts.length - missing.size(), counts.length, missing.size(),
+        missing.size() > 20 ? missing.subList(0, 20) + "..." : missing,
+        limit <= 0 ? "" : sampled ? "; " + limitKey + " = " + limit + " draws too few images"
+            + " to hold every class: raise it, or set it to 0"
+            : "; " + limitKey + " = " + limit + " takes the first records of IDX and CIFAR"
+            + " files, which hold only the first classes when the files are sorted by class:"
+            + " raise it, or set it to 0");
+  }
+
+  /** Examples of each class 0..numClasses-1 in {@code examples}. */
+  static long[] classCounts(JavaRDD<LabeledImage> examples, int numClasses) {
+    return examples.aggregate(new long[numClasses], (counts, example) -> {
+      if (example.label() >= 0 && example.label() < numClasses) {
+        counts[example.label()]++;
+      }
+      return counts;
+    }, (a, b) -> {
+      for (int c = 0; c < a.length; c++) {
+        a[c] += b[c];
+      }
+      return a;
+    });
   }
 
   /**
