@@ -430,11 +430,11 @@ public final class TrainJob {
           trainData.count(), testData.count(), shape, partitions);
       if (trainData.count() < (long) partitions * tc.batchSizePerWorker()) {
         // Minibatches are made inside a partition, so they cannot be fuller than it.
-        log.warn("data.partitions = {} leaves {} training images per partition, fewer than"
-            + " train.batch-size-per-worker = {}: the minibatches hold only that many; set"
-            + " data.partitions to at most {} for full minibatches", partitions,
-            trainData.count() / partitions, tc.batchSizePerWorker(),
-            Math.max(1, trainData.count() / tc.batchSizePerWorker()));
+        log.warn(String.format(Locale.ROOT, "data.partitions = %d leaves %.1f training images"
+            + " per partition, fewer than train.batch-size-per-worker = %d: the minibatches hold"
+            + " at most that many; set data.partitions to at most %d for full minibatches",
+            partitions, (double) trainData.count() / partitions, tc.batchSizePerWorker(),
+            Math.max(1, trainData.count() / tc.batchSizePerWorker())));
       }
 
       DatasetStats stats = PixelStatistics.compute(train, shape);

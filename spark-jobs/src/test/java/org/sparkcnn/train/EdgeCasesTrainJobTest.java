@@ -1,6 +1,7 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -49,6 +50,30 @@ class EdgeCasesTrainJobTest {
     List<List<String>> metrics = TrainJobTest.csv(dir.resolve("metrics.csv"));
     assertEquals(List.of("2", "2"), metrics.subList(1, metrics.size()).stream()
         .map(row -> row.get(metrics.get(0).indexOf("averaging_rounds"))).toList());
+  }
+
+  /** More partitions than images, and other shapes of the same fault: each trains to the end. */
+  @Test
+  void partitionsHoldingLessThanAMinibatchTrainToTheEnd() throws Exception {
+    String[][] cases = {{"40", "100", "0"}, {"40", "41", "0"}, {"200", "20", "0"},
+        {"1280", "20", "1"}, {"2560", "20", "0"}};
+    String log;
+    try (LogCapture capture = new LogCapture()) {
+      for (String[] c : cases) {
+        String id = "n" + c[0] + "-p" + c[1] + "-w" + c[2];
+        var outcome = TrainJobTest.execute(args(id, "--set", "data.train-limit=" + c[0],
+            "--set", "data.partitions=" + c[1], "--set", "train.workers=" + c[2],
+            "--set", "data.test-limit=100", "--set", "train.epochs=1"));
+        assertEquals(ExitCode.OK, outcome.code(), id + ": " + outcome.err());
+        assertTrue(Files.exists(runs.resolve(id).resolve(RunDirectory.SUCCESS)), id);
+      }
+      log = capture.text();
+    }
+    assertTrue(log.contains("WARN TrainJob: data.partitions = 100 leaves 0.4 training images per"
+        + " partition, fewer than train.batch-size-per-worker = 64: the minibatches hold at most"
+        + " that many; set data.partitions to at most 1 for full minibatches"), log);
+    assertTrue(log.contains("data.partitions = 20 leaves 10.0 training images per partition"));
+    assertFalse(log.contains("data.partitions = 20 leaves 64.0"), log);
   }
 
   /**
