@@ -30,8 +30,8 @@ import org.sparkcnn.data.Seeds;
  * epoch), so a resumed run repeats the uninterrupted run's splits.
  *
  * <p>It deals each epoch's exported minibatches into the averaging rounds evenly (see {@link
- * #getSplitRDDs}), hands out {@link GpuBoundWorker}s, which bind each training task to the GPU Spark
- * assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
+ * #getSplitRDDs}), hands out {@link GpuBoundWorker}s, which bind each training task to the GPU
+ * Spark assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
  * {@link #exportIfRequired}).
  */
 final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
