@@ -15,11 +15,14 @@ public final class Datasets {
 
   /**
    * Opens {@code split} of the dataset, checking what can be checked on the driver (paths, sizes,
-   * headers).
+   * headers). {@code data.train-limit} and {@code data.test-limit} take the first records of IDX
+   * and CIFAR files, and a random sample seeded by {@code seed} of an image folder's files.
    *
+   * @param seed selects the sample of a limited image folder ({@code run.seed})
    * @throws BadInputException naming the file at fault
    */
-  public static ImageDataset open(DataConfig data, Split split, Configuration conf) {
+  public static ImageDataset open(DataConfig data, Split split, long seed,
+      Configuration conf) {
     boolean train = split == Split.TRAIN;
     long limit = train ? data.trainLimit() : data.testLimit();
     return switch (data.format()) {
@@ -34,7 +37,7 @@ public final class Datasets {
           train ? data.folder().train() : data.folder().test(), data.folder().shape(),
           SizePolicy.fromConfig(data.folder().onSizeMismatch()),
           ChannelPolicy.fromConfig(data.folder().onChannelMismatch()), data.maxImagePixels(),
-          limit, conf);
+          limit, Seeds.mix(seed, split.ordinal()), conf);
       default -> throw new IllegalArgumentException("data.format " + data.format());
     };
   }

@@ -51,6 +51,8 @@ public final class ImageFolderDataset implements ImageDataset {
 
   /** File name endings, lower case, of the images a class folder holds. */
   static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png");
+  /** Coordinate that keeps the seed of a limit's sample apart from the other uses of run.seed. */
+  private static final long SAMPLE = 0x5A3B_1E00L;
 
   private final String root;
   private final ImageShape shape;
@@ -78,12 +80,16 @@ public final class ImageFolderDataset implements ImageDataset {
    * @param shape [channels, height, width] every image is brought to; channels 1 or 3
    * @param maxPixels largest image decoded, in pixels (width x height, from the file's header); a
    *     larger one is skipped ({@code data.max-image-pixels})
-   * @param limit use only the first {@code limit} images (in index order); 0 for all
+   * @param limit use only {@code limit} images, a random sample of the folder's (in index order,
+   *     each keeping its index in the whole folder); 0 for all. A class-sorted list cut after its
+   *     first images would hold the first classes only.
+   * @param seed selects the sample ({@code run.seed})
    * @throws BadInputException naming the path when the root is missing or not a folder, holds no
    *     class folders, or a class folder holds no images
    */
   public static ImageFolderDataset open(String root, ImageShape shape, SizePolicy onSizeMismatch,
-      ChannelPolicy onChannelMismatch, long maxPixels, long limit, Configuration conf) {
+      ChannelPolicy onChannelMismatch, long maxPixels, long limit, long seed,
+      Configuration conf) {
     if (shape.channels() != 1 && shape.channels() != 3) {
       throw new IllegalArgumentException(
           "an image folder yields images of 1 or 3 channels, got shape " + shape);
@@ -128,9 +134,7 @@ public final class ImageFolderDataset implements ImageDataset {
       long images = 0;
       for (FileStatus file : list(fs, folder.getPath())) {
         if (file.isFile() && isImageName(file.getPath().getName())) {
-          if (limit == 0 || total < limit) {
-            files.add(new ImageFile(file.getPath().toString(), label, total));
-          }
+          files.add(new ImageFile(file.getPath().toString(), label, total));
           images++;
           total++;
         } else {
@@ -142,11 +146,27 @@ public final class ImageFolderDataset implements ImageDataset {
             + " holds no JPEG or PNG images (.jpg, .jpeg, .png)");
       }
     }
+    List<ImageFile> used = limit == 0 || limit >= total ? files : sample(files, limit, seed);
     log.info("image folder {}: {} classes, {} images{}; entries ignored as not .jpg, .jpeg or"
         + " .png files: {}", root, classNames.size(), total,
-        files.size() < total ? " (using the first " + files.size() + ")" : "", ignored);
+        used.size() < total ? " (using a random sample of " + used.size() + ")" : "", ignored);
     return new ImageFolderDataset(root, shape, onSizeMismatch, onChannelMismatch, maxPixels,
-        List.copyOf(classNames), List.copyOf(files));
+        List.copyOf(classNames), List.copyOf(used));
+  }
+
+  /**
+   * {@code n} of {@code files} drawn at random without replacement, in their order: those whose
+   * position a permutation seeded by {@code seed} sends below {@code n}.
+   */
+  static List<ImageFile> sample(List<ImageFile> files, long n, long seed) {
+    Permutation draw = new Permutation(files.size(), Seeds.mix(seed, SAMPLE));
+    List<ImageFile> sample = new ArrayList<>((int) n);
+    for (int i = 0; i < files.size(); i++) {
+      if (draw.apply(i) < n) {
+        sample.add(files.get(i));
+      }
+    }
+    return sample;
   }
 
   /** True for a file name that a class folder's images have: .jpg, .jpeg, .png in any case. */

@@ -2,6 +2,7 @@ package org.sparkcnn.train;
 
 import java.util.Random;
 import java.util.function.Function;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,6 +16,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sparkcnn.data.Permutation;
 import org.sparkcnn.data.Seeds;
 
 /**
@@ -27,8 +29,9 @@ import org.sparkcnn.data.Seeds;
  * {@link #startEpoch} replaces that source before each epoch's fit with one seeded from (seed,
  * epoch), so a resumed run repeats the uninterrupted run's splits.
  *
- * <p>It also hands out {@link GpuBoundWorker}s, which bind each training task to the GPU Spark
- * assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
+ * <p>It deals each epoch's exported minibatches into the averaging rounds evenly (see {@link
+ * #getSplitRDDs}), hands out {@link GpuBoundWorker}s, which bind each training task to the GPU
+ * Spark assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
  * {@link #exportIfRequired}).
  */
 final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
@@ -45,6 +48,50 @@ final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
   /** Seeds the split of the next fit for 1-based {@code epoch}. */
   void startEpoch(int epoch) {
     rng = new Random(Seeds.mix(seed, SPLITS, epoch));
+  }
+
+  /**
+   * DL4J's split of the {@code totalObjects} exported minibatches of an epoch into averaging
+   * rounds (as many as whole rounds of workers x averaging frequency minibatches fit, at least
+   * one), but dealt evenly: the minibatch at position i of the export goes to round p(i) mod
+   * rounds, p a random permutation seeded from the split source, so every round holds
+   * floor(total / rounds) or one more minibatch.
+   *
+   * <p>DL4J's split ({@code SparkUtils.balancedRandomSplit}, {@code SplitPartitionsFunction}) is
+   * balanced only inside each partition: it seeds a {@code java.util.Random} with the split seed
+   * plus the partition's index and sends the partition's first minibatch to the first entry of a
+   * shuffled list of rounds. The first draws of Randoms seeded with consecutive numbers hardly
+   * differ, so when partitions hold one minibatch each (1,280 images in 20 partitions of 64) every
+   * minibatch lands in the same round and the others are empty: a round fits only averaging
+   * frequency of the minibatches per worker and drops the rest, and an empty round ends the run
+   * in DL4J's statistics ("Cannot merge: training master specific stats is null in one, but not
+   * the other").
+   */
+  @Override
+  protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int totalObjects,
+      int examplesPerObject) {
+    int perSplit = getNumDataSetObjectsPerSplit(examplesPerObject);
+    if (collectTrainingStats) {
+      stats.logSplitStart();
+    }
+    long splitSeed = rng.nextLong(); // one draw per fit, as DL4J's split
+    int rounds = Math.max(1, totalObjects / perSplit);
+    @SuppressWarnings("unchecked")
+    JavaRDD<T>[] splits = (JavaRDD<T>[]) new JavaRDD<?>[rounds];
+    if (rounds == 1) {
+      splits[0] = data;
+    } else {
+      Permutation order = new Permutation(totalObjects, splitSeed);
+      JavaPairRDD<T, Long> indexed = data.zipWithIndex();
+      for (int r = 0; r < rounds; r++) {
+        int round = r;
+        splits[r] = indexed.filter(e -> order.apply(e._2()) % rounds == round).keys();
+      }
+    }
+    if (collectTrainingStats) {
+      stats.logSplitEnd();
+    }
+    return splits;
   }
 
   /** DL4J's worker for {@code network}, as a {@link GpuBoundWorker}. */

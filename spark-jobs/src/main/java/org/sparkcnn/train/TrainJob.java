@@ -1,5 +1,6 @@
 package org.sparkcnn.train;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.SparkConf;
@@ -330,13 +333,30 @@ public final class TrainJob {
   /**
    * Fails before any work when {@code outputRoot} names no filesystem Hadoop knows: a relative
    * folder whose first name holds ':' ({@code out:dir}) reads as a URI with the scheme {@code
-   * out}.
+   * out}. Also fails when {@code outputRoot}, or a folder above it, is a file: no run directory
+   * can be made there.
    *
-   * @throws InvalidConfigException naming run.output-root and the scheme
+   * @throws InvalidConfigException naming run.output-root and the scheme, or the file
    */
   static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
     try {
-      new Path(outputRoot).getFileSystem(hadoopConf);
+      FileSystem fs = new Path(outputRoot).getFileSystem(hadoopConf);
+      // The nearest existing path at or above the root must be a directory.
+      for (Path p = fs.makeQualified(new Path(outputRoot)); p != null; p = p.getParent()) {
+        FileStatus status;
+        try {
+          status = fs.getFileStatus(p);
+        } catch (FileNotFoundException e) {
+          continue;
+        }
+        if (!status.isDirectory()) {
+          throw new InvalidConfigException("run.output-root '" + outputRoot + "' "
+              + (p.equals(fs.makeQualified(new Path(outputRoot))) ? "is a file"
+                  : "lies under " + p + ", which is a file")
+              + ", not a directory; choose a folder (it is created when missing)");
+        }
+        break;
+      }
     } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
       String scheme = outputRoot.substring(0, Math.max(outputRoot.indexOf(':'), 0));
       throw new InvalidConfigException("run.output-root '" + outputRoot + "' names no filesystem"
@@ -376,8 +396,9 @@ public final class TrainJob {
     Configuration hadoopConf = sc.hadoopConfiguration();
     JobConfig.DataConfig data = config.data();
 
-    ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, hadoopConf);
-    ImageDataset testSet = Datasets.open(data, Datasets.Split.TEST, hadoopConf);
+    long seed0 = config.run().seed();
+    ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, seed0, hadoopConf);
+    ImageDataset testSet = Datasets.open(data, Datasets.Split.TEST, seed0, hadoopConf);
     ImageShape shape = trainSet.shape();
     if (!shape.equals(testSet.shape())) {
       throw new BadInputException(testSet.location() + " holds images of shape " + testSet.shape()
@@ -407,11 +428,24 @@ public final class TrainJob {
       checkSkipped(dir, data, trainSet, trainData, testSet, testData);
       log.info("data: {} training and {} test images of shape {} in {} partitions",
           trainData.count(), testData.count(), shape, partitions);
+      if (trainData.count() < (long) partitions * tc.batchSizePerWorker()) {
+        // Minibatches are made inside a partition, so they cannot be fuller than it.
+        log.warn(String.format(Locale.ROOT, "data.partitions = %d leaves %.1f training images"
+            + " per partition, fewer than train.batch-size-per-worker = %d: the minibatches hold"
+            + " at most that many; set data.partitions to at most %d for full minibatches",
+            partitions, (double) trainData.count() / partitions, tc.batchSizePerWorker(),
+            Math.max(1, trainData.count() / tc.batchSizePerWorker())));
+      }
 
       DatasetStats stats = PixelStatistics.compute(train, shape);
       EpochOrder order = EpochOrder.of(train, config.run().seed());
       PartitionLabels labels = order.labels(train, data.numClasses(), 1);
       logPartitionLabels(labels);
+      boolean sampled = data.format().equals("image-folder");
+      warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
+          labels.whole());
+      warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,
+          classCounts(test, data.numClasses()));
       dir.write(STATS, stats.toJson(Map.of("partitions", labels.toJson(1))));
       int repeats = config.run().repeats();
       List<RunResult> results = new ArrayList<>();
@@ -460,6 +494,50 @@ public final class TrainJob {
         test.unpersist(false);
       }
     }
+  }
+
+  /**
+   * Warns when a split holds fewer classes than {@code data.num-classes}: a limit that takes the
+   * first records of a class-sorted IDX or CIFAR file keeps the first classes only, and the run
+   * would train or test on those alone.
+   *
+   * @param sampled whether the limit takes a random sample (image folders) or the first records
+   * @param counts examples of each class in the split (after the limit)
+   */
+  static void warnMissingClasses(String split, String limitKey, long limit, boolean sampled,
+      long[] counts) {
+    List<Integer> missing = new ArrayList<>();
+    for (int c = 0; c < counts.length; c++) {
+      if (counts[c] == 0) {
+        missing.add(c);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    log.warn("the {} set holds {} of the data.num-classes = {} classes, {} missing: {}{}",
+        split, counts.length - missing.size(), counts.length, missing.size(),
+        missing.size() > 20 ? missing.subList(0, 20) + "..." : missing,
+        limit <= 0 ? "" : sampled ? "; " + limitKey + " = " + limit + " draws too few images"
+            + " to hold every class: raise it, or set it to 0"
+            : "; " + limitKey + " = " + limit + " takes the first records of IDX and CIFAR"
+            + " files, which hold only the first classes when the files are sorted by class:"
+            + " raise it, or set it to 0");
+  }
+
+  /** Examples of each class 0..numClasses-1 in {@code examples}. */
+  static long[] classCounts(JavaRDD<LabeledImage> examples, int numClasses) {
+    return examples.aggregate(new long[numClasses], (counts, example) -> {
+      if (example.label() >= 0 && example.label() < numClasses) {
+        counts[example.label()]++;
+      }
+      return counts;
+    }, (a, b) -> {
+      for (int c = 0; c < a.length; c++) {
+        a[c] += b[c];
+      }
+      return a;
+    });
   }
 
   /**

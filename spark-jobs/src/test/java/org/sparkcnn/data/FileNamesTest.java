@@ -79,7 +79,7 @@ class FileNamesTest {
     hdfs.write(root + "/" + name + "/" + name + ".png", png(image(rgb(0), 3, SIZE, SIZE)));
     hdfs.write(root + "/plain/b.png", png(image(rgb(1), 3, SIZE, SIZE)));
     ImageFolderDataset data = ImageFolderDataset.open(hdfs.uri(root), RGB, SizePolicy.REJECT,
-        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, hdfs.conf());
+        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, 1, hdfs.conf());
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
     ImageFolderDataset.ImageFile file = fileOf(data, name);
     assertEquals(hdfs.uri() + root + "/" + name + "/" + name + ".png", file.path());
@@ -119,7 +119,7 @@ class FileNamesTest {
 
   private static void checkListedAndRead(String root, String name, Path image) throws Exception {
     ImageFolderDataset data = ImageFolderDataset.open(root, RGB, SizePolicy.REJECT,
-        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, CONF);
+        ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, 1, CONF);
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
     ImageFolderDataset.ImageFile file = fileOf(data, name);
     assertEquals("file:" + image, file.path(), "the path as messages and skipped-images.csv show");

@@ -28,7 +28,7 @@ class ImageFolderDatasetSparkTest extends SparkTest {
 
   static ImageFolderDataset open(Path root, SizePolicy size, ChannelPolicy channels, long limit) {
     return ImageFolderDataset.open(
-        root.toString(), RGB, size, channels, ImageDecoder.DEFAULT_MAX_PIXELS, limit,
+        root.toString(), RGB, size, channels, ImageDecoder.DEFAULT_MAX_PIXELS, limit, 1,
         sc.hadoopConfiguration());
   }
 
@@ -92,9 +92,11 @@ class ImageFolderDatasetSparkTest extends SparkTest {
   }
 
   @Test
-  void limitKeepsTheFirstImages() {
+  void limitLoadsTheSampledImagesWithTheirIndices() {
     ImageFolderDataset data = open(folder(), SizePolicy.RESIZE, ChannelPolicy.CONVERT, 3);
-    assertEquals(List.of(0L, 1L, 2L),
+    List<Long> sampled = data.files().stream().map(ImageFolderDataset.ImageFile::index).toList();
+    assertEquals(3, sampled.size());
+    assertEquals(sampled,
         sorted(data.load(sc, 2).collect()).stream().map(LabeledImage::index).toList());
   }
 

@@ -22,9 +22,12 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -40,8 +43,12 @@ class ImageFolderDatasetTest {
   @TempDir Path dir;
 
   static ImageFolderDataset open(Path root, long limit) {
-    return ImageFolderDataset.open(
-        root.toString(), RGB, SizePolicy.RESIZE, ChannelPolicy.CONVERT, MAX_PIXELS, limit, CONF);
+    return open(root, limit, 1);
+  }
+
+  static ImageFolderDataset open(Path root, long limit, long seed) {
+    return ImageFolderDataset.open(root.toString(), RGB, SizePolicy.RESIZE,
+        ChannelPolicy.CONVERT, MAX_PIXELS, limit, seed, CONF);
   }
 
   static byte[] decode(String name, ImageShape shape, SizePolicy size, ChannelPolicy channels)
@@ -68,13 +75,55 @@ class ImageFolderDatasetTest {
     assertEquals(8, data.size());
   }
 
+  /**
+   * The limit takes a seeded random sample of the sorted file list, in its order, each file keeping
+   * its index: the first N of a class-sorted list would hold the first classes only.
+   */
   @Test
-  void limitKeepsTheFirstImagesAndEveryClass() {
-    ImageFolderDataset data = open(folder(), 4);
-    assertEquals(4, data.size());
-    assertEquals(List.of(0, 0, 0, 1),
-        data.files().stream().map(ImageFolderDataset.ImageFile::label).toList());
-    assertEquals(3, data.numClasses());
+  void limitTakesASeededRandomSampleInIndexOrder() {
+    List<Long> all = open(folder(), 0).files().stream()
+        .map(ImageFolderDataset.ImageFile::index).toList();
+    Set<List<Long>> samples = new HashSet<>();
+    for (long seed = 1; seed <= 20; seed++) {
+      ImageFolderDataset data = open(folder(), 4, seed);
+      assertEquals(4, data.size());
+      assertEquals(3, data.numClasses());
+      List<Long> indices = data.files().stream().map(ImageFolderDataset.ImageFile::index).toList();
+      assertEquals(indices.stream().sorted().toList(), indices);
+      assertTrue(all.containsAll(indices), indices.toString());
+      for (ImageFolderDataset.ImageFile f : data.files()) {
+        assertEquals(open(folder(), 0).files().get((int) f.index()).path(), f.path());
+      }
+      assertEquals(indices, open(folder(), 4, seed).files().stream()
+          .map(ImageFolderDataset.ImageFile::index).toList());
+      samples.add(indices);
+    }
+    assertTrue(samples.size() > 5, samples.toString()); // C(8, 4) = 70 samples
+    assertEquals(8, open(folder(), 8, 3).size());
+    assertEquals(8, open(folder(), 100, 3).size());
+  }
+
+  /**
+   * 10 classes of 30 files each, sorted by class, limit 100: every class drawn (10 expected, a
+   * class missing has probability 10 (2/3)^30 = 5e-5), where the first 100 hold classes 0-3.
+   */
+  @Test
+  void limitOnAClassSortedFolderDrawsFromEveryClass() {
+    var names = new ArrayList<ImageFolderDataset.ImageFile>();
+    for (int c = 0; c < 10; c++) {
+      for (int i = 0; i < 30; i++) {
+        names.add(new ImageFolderDataset.ImageFile("c" + c + "/" + i + ".png", c, c * 30L + i));
+      }
+    }
+    for (long seed = 1; seed <= 5; seed++) {
+      List<ImageFolderDataset.ImageFile> sample = ImageFolderDataset.sample(names, 100, seed);
+      assertEquals(100, sample.size());
+      for (int c = 0; c < 10; c++) {
+        int label = c;
+        long n = sample.stream().filter(f -> f.label() == label).count();
+        assertTrue(n >= 3 && n <= 20, "class " + c + ": " + n + " of 100, seed " + seed);
+      }
+    }
   }
 
   @Test
