@@ -31,8 +31,8 @@ import org.sparkcnn.data.Seeds;
  *
  * <p>It deals each epoch's exported minibatches into the averaging rounds evenly (see {@link
  * #getSplitRDDs}), hands out {@link GpuBoundWorker}s, which bind each training task to the GPU
- * Spark assigned it, and exports the minibatches without DL4J's check of the default filesystem (see
- * {@link #exportIfRequired}).
+ * Spark assigned it, and exports the minibatches without DL4J's check of the default filesystem
+ * (see {@link #exportIfRequired}).
  */
 final class EpochSeededTrainingMaster extends ParameterAveragingTrainingMaster {
   private static final long serialVersionUID = 1L;

@@ -1,5 +1,12 @@
 package org.sparkcnn.train;
 
+import java.util.regex.Pattern;
+import org.sparkcnn.backend.BackendUnavailableException;
+import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.data.BadInputException;
+import org.sparkcnn.report.RunExistsException;
+import org.sparkcnn.report.RunLockedException;
+
 /** Process exit codes of the jobs, distinct per kind of failure so schedulers can tell them apart. */
 public enum ExitCode {
   /** The run completed and its directory holds {@code _SUCCESS}. */
@@ -35,6 +42,16 @@ public enum ExitCode {
    */
   OUT_OF_MEMORY(52);
 
+  /** What a task's or an executor's OutOfMemoryError looks like in a failed job's message. */
+  static final Pattern EXECUTOR_OUT_OF_MEMORY = Pattern.compile(
+      "OutOfMemoryError|exit(?:ed with)? (?:code|status):? " + OUT_OF_MEMORY.code() + "\\b",
+      Pattern.CASE_INSENSITIVE);
+  /** Printed after the error when the job ran out of memory. */
+  static final String OUT_OF_MEMORY_ADVICE = "out of memory (exit code "
+      + OUT_OF_MEMORY.code() + "): give the executors more memory (spark.executor.memory;"
+      + " spark.driver.memory in local mode), run fewer tasks per executor (spark.executor.cores),"
+      + " or lower data.max-image-pixels for image folders";
+
   private final int code;
 
   ExitCode(int code) {
@@ -43,5 +60,54 @@ public enum ExitCode {
 
   public int code() {
     return code;
+  }
+
+  /** The exit code for a failure, looking through Spark's wrapping of task failures. */
+  public static ExitCode of(Throwable e) {
+    ExitCode code = classifyCause(e);
+    return code == ExitCode.FAILURE && outOfMemory(e) ? ExitCode.OUT_OF_MEMORY : code;
+  }
+
+  /**
+   * True when {@code e} comes of too little memory: an {@link OutOfMemoryError} in its cause
+   * chain (the driver's own, or a task's that Spark carried back), or a job that Spark aborted
+   * because executors died of one (exit code 52, as the cluster manager reports it: "exited with
+   * code 52", "Exit status: 52").
+   */
+  static boolean outOfMemory(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError
+          || c.getMessage() != null && EXECUTOR_OUT_OF_MEMORY.matcher(c.getMessage()).find()) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static ExitCode classifyCause(Throwable e) {
+    if (BadInputException.findIn(e) != null) {
+      return ExitCode.BAD_INPUT;
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof DivergedException) {
+        return ExitCode.DIVERGED;
+      }
+      if (c instanceof InvalidConfigException) {
+        return ExitCode.USAGE;
+      }
+      if (c instanceof RunExistsException) {
+        return ExitCode.RUN_EXISTS;
+      }
+      if (c instanceof RunLockedException) {
+        return ExitCode.LOCKED;
+      }
+      if (c instanceof BackendUnavailableException) {
+        return ExitCode.BACKEND;
+      }
+    }
+    return ExitCode.FAILURE;
   }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -48,7 +47,6 @@ import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.data.Datasets;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.ImageDataset;
-import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.data.LabeledImage;
 import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.Minibatches;
@@ -62,9 +60,7 @@ import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
-import org.sparkcnn.report.RunExistsException;
 import org.sparkcnn.report.RunLock;
-import org.sparkcnn.report.RunLockedException;
 import org.sparkcnn.report.RunReports;
 import org.sparkcnn.report.SparkConfReport;
 
@@ -99,15 +95,6 @@ public final class TrainJob {
   static final String MODEL_EMA = "model-ema.zip";
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
   static final String SKIPPED = "skipped-images.csv";
-  /** What a task's or an executor's OutOfMemoryError looks like in a failed job's message. */
-  static final Pattern EXECUTOR_OUT_OF_MEMORY = Pattern.compile(
-      "OutOfMemoryError|exit(?:ed with)? (?:code|status):? " + ExitCode.OUT_OF_MEMORY.code()
-          + "\\b", Pattern.CASE_INSENSITIVE);
-  /** Printed after the error when the job ran out of memory. */
-  static final String OUT_OF_MEMORY_ADVICE = "out of memory (exit code "
-      + ExitCode.OUT_OF_MEMORY.code() + "): give the executors more memory (spark.executor.memory;"
-      + " spark.driver.memory in local mode), run fewer tasks per executor (spark.executor.cores),"
-      + " or lower data.max-image-pixels for image folders";
   /** Written instead of {@code _SUCCESS} when a run fails, holding the error. */
   static final String FAILED = RunDirectory.FAILED;
   /** Called after each epoch's outputs and checkpoint are written; tests stop runs with it. */
@@ -180,7 +167,7 @@ public final class TrainJob {
       return ExitCode.OK;
     } catch (Exception | OutOfMemoryError e) { // SparkException is checked, though Scala
       // declares nothing; an OutOfMemoryError of the driver is reported like an executor's
-      ExitCode code = classify(e);
+      ExitCode code = ExitCode.of(e);
       BadInputException bad = BadInputException.findIn(e);
       String message = bad != null ? bad.getMessage() : e.getMessage();
       if (code == ExitCode.FAILURE || code == ExitCode.OUT_OF_MEMORY) {
@@ -188,61 +175,12 @@ public final class TrainJob {
       }
       err.println("error: " + message);
       if (code == ExitCode.OUT_OF_MEMORY) {
-        err.println(OUT_OF_MEMORY_ADVICE);
+        err.println(ExitCode.OUT_OF_MEMORY_ADVICE);
       }
       return code;
     } finally {
       sc.stop();
     }
-  }
-
-  /** The exit code for a failure, looking through Spark's wrapping of task failures. */
-  static ExitCode classify(Throwable e) {
-    ExitCode code = classifyCause(e);
-    return code == ExitCode.FAILURE && outOfMemory(e) ? ExitCode.OUT_OF_MEMORY : code;
-  }
-
-  /**
-   * True when {@code e} comes of too little memory: an {@link OutOfMemoryError} in its cause
-   * chain (the driver's own, or a task's that Spark carried back), or a job that Spark aborted
-   * because executors died of one (exit code 52, as the cluster manager reports it: "exited with
-   * code 52", "Exit status: 52").
-   */
-  static boolean outOfMemory(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof OutOfMemoryError
-          || c.getMessage() != null && EXECUTOR_OUT_OF_MEMORY.matcher(c.getMessage()).find()) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
-  }
-
-  private static ExitCode classifyCause(Throwable e) {
-    if (BadInputException.findIn(e) != null) {
-      return ExitCode.BAD_INPUT;
-    }
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof DivergedException) {
-        return ExitCode.DIVERGED;
-      }
-      if (c instanceof InvalidConfigException) {
-        return ExitCode.USAGE;
-      }
-      if (c instanceof RunExistsException) {
-        return ExitCode.RUN_EXISTS;
-      }
-      if (c instanceof RunLockedException) {
-        return ExitCode.LOCKED;
-      }
-      if (c instanceof BackendUnavailableException) {
-        return ExitCode.BACKEND;
-      }
-    }
-    return ExitCode.FAILURE;
   }
 
   /**
@@ -404,9 +342,9 @@ public final class TrainJob {
       throw new BadInputException(testSet.location() + " holds images of shape " + testSet.shape()
           + " but " + trainSet.location() + " holds " + shape);
     }
-    List<String> classNames = classNames(data, trainSet, testSet);
+    List<String> classNames = DataChecks.classNames(data, trainSet, testSet);
     JobConfig.TrainConfig tc = config.train();
-    ImageShape networkInput = networkInput(tc, shape);
+    ImageShape networkInput = DataChecks.networkInput(tc, shape);
 
     RunLock lock = directory.apply(hadoopConf);
     RunDirectory dir = lock.directory();
@@ -425,7 +363,7 @@ public final class TrainJob {
       train = trainData.examples();
       Loaded testData = testSet.loadCached(sc, partitions);
       test = testData.examples();
-      checkSkipped(dir, data, trainSet, trainData, testSet, testData);
+      DataChecks.checkSkipped(dir, data, trainSet, trainData, testSet, testData);
       log.info("data: {} training and {} test images of shape {} in {} partitions",
           trainData.count(), testData.count(), shape, partitions);
       if (trainData.count() < (long) partitions * tc.batchSizePerWorker()) {
@@ -440,12 +378,12 @@ public final class TrainJob {
       DatasetStats stats = PixelStatistics.compute(train, shape);
       EpochOrder order = EpochOrder.of(train, config.run().seed());
       PartitionLabels labels = order.labels(train, data.numClasses(), 1);
-      logPartitionLabels(labels);
+      DataChecks.logPartitionLabels(labels);
       boolean sampled = data.format().equals("image-folder");
-      warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
+      DataChecks.warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
           labels.whole());
-      warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,
-          classCounts(test, data.numClasses()));
+      DataChecks.warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,
+          DataChecks.classCounts(test, data.numClasses()));
       dir.write(STATS, stats.toJson(Map.of("partitions", labels.toJson(1))));
       int repeats = config.run().repeats();
       List<RunResult> results = new ArrayList<>();
@@ -494,132 +432,6 @@ public final class TrainJob {
         test.unpersist(false);
       }
     }
-  }
-
-  /**
-   * Warns when a split holds fewer classes than {@code data.num-classes}: a limit that takes the
-   * first records of a class-sorted IDX or CIFAR file keeps the first classes only, and the run
-   * would train or test on those alone.
-   *
-   * @param sampled whether the limit takes a random sample (image folders) or the first records
-   * @param counts examples of each class in the split (after the limit)
-   */
-  static void warnMissingClasses(String split, String limitKey, long limit, boolean sampled,
-      long[] counts) {
-    List<Integer> missing = new ArrayList<>();
-    for (int c = 0; c < counts.length; c++) {
-      if (counts[c] == 0) {
-        missing.add(c);
-      }
-    }
-    if (missing.isEmpty()) {
-      return;
-    }
-    log.warn("the {} set holds {} of the data.num-classes = {} classes, {} missing: {}{}",
-        split, counts.length - missing.size(), counts.length, missing.size(),
-        missing.size() > 20 ? missing.subList(0, 20) + "..." : missing,
-        limit <= 0 ? "" : sampled ? "; " + limitKey + " = " + limit + " draws too few images"
-            + " to hold every class: raise it, or set it to 0"
-            : "; " + limitKey + " = " + limit + " takes the first records of IDX and CIFAR"
-            + " files, which hold only the first classes when the files are sorted by class:"
-            + " raise it, or set it to 0");
-  }
-
-  /** Examples of each class 0..numClasses-1 in {@code examples}. */
-  static long[] classCounts(JavaRDD<LabeledImage> examples, int numClasses) {
-    return examples.aggregate(new long[numClasses], (counts, example) -> {
-      if (example.label() >= 0 && example.label() < numClasses) {
-        counts[example.label()]++;
-      }
-      return counts;
-    }, (a, b) -> {
-      for (int c = 0; c < a.length; c++) {
-        a[c] += b[c];
-      }
-      return a;
-    });
-  }
-
-  /**
-   * Logs how the classes spread over the partitions: as stored (a dataset written class by class
-   * fills partitions with one class each, which training's global order makes harmless) and as
-   * the first epoch deals them, warning when a dealt partition is far from the whole set.
-   */
-  private static void logPartitionLabels(PartitionLabels labels) {
-    int[] farStored = labels.far(labels.stored());
-    log.info(String.format(Locale.ROOT, "labels per partition as stored: largest distance from"
-            + " the whole set %.3f, %d of %d partitions far from it%s", labels.maxDistance(
-            labels.stored()), farStored.length, labels.stored().length, farStored.length == 0 ? ""
-            : " (the data is stored in class order; every epoch deals it in a random order)"));
-    int[] farDealt = labels.far(labels.dealt());
-    if (farDealt.length > 0) {
-      log.warn(String.format(Locale.ROOT, "labels per partition in epoch 1: %d of %d partitions"
-              + " hold the classes in proportions far from the whole set's (largest distance"
-              + " %.3f); see %s", farDealt.length, labels.dealt().length,
-          labels.maxDistance(labels.dealt()), STATS));
-    } else {
-      log.info(String.format(Locale.ROOT, "labels per partition in epoch 1: largest distance from"
-          + " the whole set %.3f", labels.maxDistance(labels.dealt())));
-    }
-  }
-
-  /**
-   * The shape the network sees: what {@code train.augment} makes of {@code shape} images, which
-   * {@code train.eval-augment} must make too.
-   *
-   * @throws InvalidConfigException naming the pipeline that does not fit
-   */
-  static ImageShape networkInput(JobConfig.TrainConfig tc, ImageShape shape) {
-    try {
-      ImageShape trained = tc.augment().outputShape(shape);
-      ImageShape evaluated = tc.evalAugment().outputShape(shape);
-      if (!trained.equals(evaluated)) {
-        throw new InvalidConfigException("train.augment gives the network " + trained
-            + " images but train.eval-augment gives " + evaluated + "; both must give the same");
-      }
-      return trained;
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(e.getMessage(), e);
-    }
-  }
-
-  /** Class names for the reports: the image folders', else {@code data.class-names} or indices. */
-  static List<String> classNames(JobConfig.DataConfig data, ImageDataset trainSet,
-      ImageDataset testSet) {
-    if (!(trainSet instanceof ImageFolderDataset trainFolder
-        && testSet instanceof ImageFolderDataset testFolder)) {
-      return IntStream.range(0, data.numClasses()).mapToObj(data::className).toList();
-    }
-    trainFolder.requireSameClasses(testFolder);
-    List<String> folders = trainSet.classNames();
-    if (folders.size() != data.numClasses()) {
-      throw new InvalidConfigException("data.num-classes is " + data.numClasses() + " but "
-          + trainSet.location() + " holds " + folders.size() + " class folders " + folders
-          + "; set data.num-classes = " + folders.size());
-    }
-    if (!data.classNames().isEmpty() && !data.classNames().equals(folders)) {
-      throw new InvalidConfigException("data.class-names " + data.classNames()
-          + " differ from the class folders " + folders + " of " + trainSet.location()
-          + "; leave data.class-names empty for image folders");
-    }
-    return folders;
-  }
-
-  /**
-   * Lists skipped inputs in {@code skipped-images.csv} and fails when either split skipped more
-   * than {@code data.max-skipped-fraction}.
-   */
-  private static void checkSkipped(RunDirectory dir, JobConfig.DataConfig data,
-      ImageDataset trainSet, Loaded trainData, ImageDataset testSet, Loaded testData) {
-    if (trainData.skipped().isEmpty() && testData.skipped().isEmpty()) {
-      return;
-    }
-    dir.write(SKIPPED, RunReports.skipped(trainData.skipped(), testData.skipped()).toCsv());
-    String listedIn = dir.resolve(SKIPPED).toString();
-    log.warn("skipped {} training and {} test images; listed in {}", trainData.skipped().size(),
-        testData.skipped().size(), listedIn);
-    trainData.requireSkippedAtMost(data.maxSkippedFraction(), trainSet.location(), listedIn);
-    testData.requireSkippedAtMost(data.maxSkippedFraction(), testSet.location(), listedIn);
   }
 
   /**

@@ -209,28 +209,28 @@ class ImageFolderTrainJobTest {
     assertTrue(output.contains("java.lang.OutOfMemoryError: Java heap space while reading "
         + big.toUri().toString().replace("file:///", "file:/")
         + " (data.max-image-pixels = 1,000,000,000): give the executors more memory"), output);
-    assertTrue(output.contains(TrainJob.OUT_OF_MEMORY_ADVICE), output);
+    assertTrue(output.contains(ExitCode.OUT_OF_MEMORY_ADVICE), output);
     assertFalse(Files.exists(runs.resolve("oom").resolve(RunDirectory.SUCCESS)));
   }
 
   @Test
   void outOfMemoryIsClassifiedOnTheDriverAsOnAnExecutor() {
     assertEquals(ExitCode.OUT_OF_MEMORY,
-        TrainJob.classify(new OutOfMemoryError("Java heap space")));
+        ExitCode.of(new OutOfMemoryError("Java heap space")));
     // A task's error carried back to the driver, and executors lost to it as cluster managers
     // report them (standalone, YARN).
-    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted due to"
+    assertEquals(ExitCode.OUT_OF_MEMORY, ExitCode.of(new SparkException("Job aborted due to"
         + " stage failure: Task 0 in stage 1.0 failed 4 times, most recent failure: Lost task 0.3"
         + " (executor 1): java.lang.OutOfMemoryError: Java heap space while reading x.png")));
-    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted: Lost"
+    assertEquals(ExitCode.OUT_OF_MEMORY, ExitCode.of(new SparkException("Job aborted: Lost"
         + " task 0.3: ExecutorLostFailure (executor 3 exited caused by one of the running tasks)"
         + " Reason: Command exited with code 52")));
-    assertEquals(ExitCode.OUT_OF_MEMORY, TrainJob.classify(new SparkException("Job aborted:"
+    assertEquals(ExitCode.OUT_OF_MEMORY, ExitCode.of(new SparkException("Job aborted:"
         + " ExecutorLostFailure (executor 2 exited caused by one of the running tasks) Reason:"
         + " Container marked as failed. Exit status: 52. Diagnostics: ...")));
-    assertEquals(ExitCode.FAILURE, TrainJob.classify(new SparkException("Job aborted:"
+    assertEquals(ExitCode.FAILURE, ExitCode.of(new SparkException("Job aborted:"
         + " ExecutorLostFailure (executor 2 exited) Reason: Command exited with code 520")));
-    assertEquals(ExitCode.FAILURE, TrainJob.classify(new IllegalStateException("decoding x.png")));
+    assertEquals(ExitCode.FAILURE, ExitCode.of(new IllegalStateException("decoding x.png")));
   }
 
   /**

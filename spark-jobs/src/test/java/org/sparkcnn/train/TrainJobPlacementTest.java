@@ -68,6 +68,6 @@ class TrainJobPlacementTest {
   void classifiesAProbeFailureInsideSparksWrapping() {
     var wrapped = new RuntimeException("Job aborted due to stage failure",
         new BackendUnavailableException("host h: GPU 0 ... 9.0"));
-    assertEquals(ExitCode.BACKEND, TrainJob.classify(wrapped));
+    assertEquals(ExitCode.BACKEND, ExitCode.of(wrapped));
   }
 }

@@ -481,11 +481,11 @@ class TrainJobTest {
     JobConfig config = TrainJob.parseArgs(new String[] {
         "--set", "train.augment=[\"random-crop(size=24)\", scale]"});
     var e = assertThrows(InvalidConfigException.class,
-        () -> TrainJob.networkInput(config.train(), new ImageShape(1, 28, 28)));
+        () -> DataChecks.networkInput(config.train(), new ImageShape(1, 28, 28)));
     assertEquals("train.augment gives the network [1, 24, 24] images but train.eval-augment"
         + " gives [1, 28, 28]; both must give the same", e.getMessage());
     var tooBig = assertThrows(InvalidConfigException.class,
-        () -> TrainJob.networkInput(config.train(), new ImageShape(1, 20, 20)));
+        () -> DataChecks.networkInput(config.train(), new ImageShape(1, 20, 20)));
     assertTrue(tooBig.getMessage().startsWith("train.augment step 0 for [1, 20, 20] images:"),
         tooBig.getMessage());
   }
