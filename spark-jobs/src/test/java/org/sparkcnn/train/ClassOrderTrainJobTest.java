@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * reliability issue's first case): 2,000 / 500 Fashion-MNIST images of the test subset, as IDX in
  * their original mixed order and as PNG class folders (sorted: class 0's files first), each in 10
  * partitions, 2 workers, minibatches of 32, 3 epochs. Before the global epoch order the folders
- * trained at chance (0.104 / 0.110 / 0.110 against IDX's 0.620 / 0.752 / 0.790).
+ * trained at chance (0.104 / 0.110 / 0.110 against IDX's 0.620 / 0.752 / 0.790); now they must
+ * come within 0.06 of the IDX run's mean accuracy over the epochs, every epoch above 0.5.
  */
 class ClassOrderTrainJobTest {
   static final int TRAIN = 2000;
@@ -95,8 +96,12 @@ class ClassOrderTrainJobTest {
     String both = "IDX " + java.util.Arrays.toString(mixed) + ", folders "
         + java.util.Arrays.toString(sorted);
     System.out.println("test accuracy per epoch: " + both);
-    assertTrue(sorted[2] > 0.65, both);
-    assertTrue(Math.abs(sorted[2] - mixed[2]) < 0.06, both);
+    // 3 epochs of 2,000 images swing by up to 0.1 from one epoch to the next: compare the means
+    // over the epochs, and require every epoch far above chance (the fault gave 0.104 - 0.110)
+    double mixedMean = java.util.Arrays.stream(mixed).average().orElseThrow();
+    double sortedMean = java.util.Arrays.stream(sorted).average().orElseThrow();
+    assertTrue(Math.abs(sortedMean - mixedMean) < 0.06, both);
+    assertTrue(java.util.Arrays.stream(sorted).allMatch(a -> a > 0.5), both);
 
     // dataset-stats.json: the folders' stored partitions hold one class each, the dealt ones mix
     String stats = Files.readString(dir.resolve("runs/folder").resolve(TrainJob.STATS));
