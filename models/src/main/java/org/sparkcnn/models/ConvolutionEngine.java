@@ -2,25 +2,27 @@ package org.sparkcnn.models;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.sparkcnn.models.layers.NativeBatchNormalization;
 import org.sparkcnn.models.layers.NativeConvolution;
 import org.sparkcnn.models.layers.NativeLocalResponseNormalization;
 
 /**
- * Which layer classes the model builders use for 2D convolutions and local response
- * normalisation.
+ * Which layer classes the model builders use for 2D convolutions, local response normalisation
+ * and batch normalisation.
  */
 public enum ConvolutionEngine {
   /**
    * {@link NativeConvolution}: libnd4j's conv2d / conv2d_bp ops (oneDNN in the onednn builds),
-   * and {@link NativeLocalResponseNormalization}.
+   * {@link NativeLocalResponseNormalization} and {@link NativeBatchNormalization}.
    */
   NATIVE,
   /**
-   * DL4J's own {@link ConvolutionLayer} (im2col + gemm) and {@link LocalResponseNormalization},
-   * for comparison.
+   * DL4J's own {@link ConvolutionLayer} (im2col + gemm), {@link LocalResponseNormalization} and
+   * {@link BatchNormalization}, for comparison and for models saved before the native layers.
    */
   DL4J;
 
@@ -34,6 +36,11 @@ public enum ConvolutionEngine {
   /** {@code lrn} as this engine's layer. */
   Layer lrn(LocalResponseNormalization lrn) {
     return this == NATIVE ? new NativeLocalResponseNormalization(lrn) : lrn;
+  }
+
+  /** {@code bn} as this engine's layer. */
+  Layer batchNorm(BatchNormalization bn) {
+    return this == NATIVE ? new NativeBatchNormalization(bn) : bn;
   }
 
   /** The configuration name: "native" or "dl4j". */

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -76,9 +77,12 @@ final class Layers {
         : new ActivationLayer.Builder().name(name).activation(options.hiddenActivation()).build());
   }
 
-  /** Batch normalization over the maps (or units) of the layer before. */
-  static BatchNormalization batchNorm(String name) {
-    return new BatchNormalization.Builder().name(name).build();
+  /**
+   * Batch normalization over the maps (or units) of the layer before, of the options' engine
+   * ({@link ConvolutionEngine#batchNorm}).
+   */
+  static Layer batchNorm(NetworkOptions options, String name) {
+    return options.convolutions().batchNorm(new BatchNormalization.Builder().name(name).build());
   }
 
   /**

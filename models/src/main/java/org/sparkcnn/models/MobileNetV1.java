@@ -93,7 +93,7 @@ public final class MobileNetV1 implements NetworkBuilder {
         .stride(form == Form.IMAGENET ? 2 : 1, form == Form.IMAGENET ? 2 : 1)
         .convolutionMode(ConvolutionMode.Same).hasBias(false)
         .activation(new ActivationIdentity()).build());
-    list.layer(Layers.batchNorm("conv0-bn"));
+    list.layer(Layers.batchNorm(options, "conv0-bn"));
     Layers.activation(list, options, "conv0-act", maps, true);
     // blocks 1..13: depthwise separable units
     for (int u = 0; u < units; u++) {
@@ -103,13 +103,13 @@ public final class MobileNetV1 implements NetworkBuilder {
           .stride(stride, stride).depthMultiplier(1).convolutionMode(ConvolutionMode.Same)
           .hasBias(false).activation(new ActivationIdentity())
           .build());
-      list.layer(Layers.batchNorm(name + "-dw-bn"));
+      list.layer(Layers.batchNorm(options, name + "-dw-bn"));
       Layers.activation(list, options, name + "-dw-act", maps, true);
       maps = scaled(UNITS.get(u)[0]);
       list.layer(options.convolutions().builder(1).name(name + "-pw").nOut(maps)
           .hasBias(form == Form.CIFAR)
           .activation(new ActivationIdentity()).build());
-      list.layer(Layers.batchNorm(name + "-pw-bn"));
+      list.layer(Layers.batchNorm(options, name + "-pw-bn"));
       if (!rhs) {
         Layers.activation(list, options, name + "-pw-act", maps, true);
       }

@@ -239,7 +239,8 @@ public final class ResNet implements GraphBuilder {
         .hasBias(false)
         .activation(Activation.IDENTITY)
         .build(), input);
-    graph.addLayer(bnName, new BatchNormalization.Builder().build(), convName);
+    graph.addLayer(bnName,
+        options.convolutions().batchNorm(new BatchNormalization.Builder().build()), convName);
     return bnName;
   }
 

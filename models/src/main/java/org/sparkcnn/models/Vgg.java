@@ -62,7 +62,7 @@ public final class Vgg implements NetworkBuilder {
       var builder = Layers.conv(options, name, 3, maps).convolutionMode(ConvolutionMode.Same);
       if (batchNorm) {
         list.layer(builder.activation(new ActivationIdentity()).build());
-        list.layer(Layers.batchNorm(name + "-bn"));
+        list.layer(Layers.batchNorm(options, name + "-bn"));
         Layers.activation(list, options, name + "-act", maps, true);
       } else {
         Layers.hidden(list, options, builder, true);
