@@ -51,6 +51,11 @@ class TrainJobTest {
 
   /** Arguments that train on the subset, writing under the test's temporary directory. */
   List<String> subsetArgs(String runId) {
+    return subsetArgs(runs, runId);
+  }
+
+  /** Arguments of a run {@code runId} under {@code runs} on the Fashion-MNIST subset. */
+  static List<String> subsetArgs(Path runs, String runId) {
     return new ArrayList<>(List.of(
         "--set", "data.train-images=" + SUBSET.resolve("train-images-idx3-ubyte.gz"),
         "--set", "data.train-labels=" + SUBSET.resolve("train-labels-idx1-ubyte.gz"),
