@@ -2,25 +2,30 @@ package org.sparkcnn.models;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.sparkcnn.models.layers.NativeActivation;
 import org.sparkcnn.models.layers.NativeConvolution;
+import org.sparkcnn.models.layers.NativeDepthwiseConvolution;
 import org.sparkcnn.models.layers.NativeLocalResponseNormalization;
 
 /**
- * Which layer classes the model builders use for 2D convolutions and local response
- * normalisation.
+ * Which layer classes the model builders use for 2D convolutions (plain and depthwise), local
+ * response normalisation and activation layers.
  */
 public enum ConvolutionEngine {
   /**
    * {@link NativeConvolution}: libnd4j's conv2d / conv2d_bp ops (oneDNN in the onednn builds),
-   * and {@link NativeLocalResponseNormalization}.
+   * {@link NativeDepthwiseConvolution}, {@link NativeLocalResponseNormalization} and {@link
+   * NativeActivation}.
    */
   NATIVE,
   /**
-   * DL4J's own {@link ConvolutionLayer} (im2col + gemm) and {@link LocalResponseNormalization},
-   * for comparison.
+   * DL4J's own {@link ConvolutionLayer} (im2col + gemm), {@link DepthwiseConvolution2D}, {@link
+   * LocalResponseNormalization} and {@link ActivationLayer}, for comparison.
    */
   DL4J;
 
@@ -29,6 +34,18 @@ public enum ConvolutionEngine {
     return this == NATIVE
         ? new NativeConvolution.Builder(kernel, kernel)
         : new ConvolutionLayer.Builder(kernel, kernel);
+  }
+
+  /** A builder for a k x k depthwise convolution, stride 1, depth multiplier 1, of this engine. */
+  DepthwiseConvolution2D.Builder depthwise(int kernel) {
+    return this == NATIVE
+        ? new NativeDepthwiseConvolution.Builder(kernel, kernel)
+        : new DepthwiseConvolution2D.Builder(kernel, kernel);
+  }
+
+  /** {@code activation} as this engine's layer. */
+  Layer activation(ActivationLayer activation) {
+    return this == NATIVE ? new NativeActivation(activation) : activation;
   }
 
   /** {@code lrn} as this engine's layer. */

@@ -59,11 +59,15 @@ public class NativeDepthwiseConvolutionLayer extends DepthwiseConvolution2DLayer
   }
 
   /**
-   * Runs a depthwise op on libnd4j's platform (oneDNN) implementation where it has one: depth
-   * multiplier 1 (about 100 times faster than libnd4j's own kernel, see docs/performance.md).
+   * Runs a depthwise op on libnd4j's platform (oneDNN) implementation where it has one (float,
+   * depth multiplier 1: about 100 times faster than libnd4j's own kernel, see
+   * docs/performance.md), except for dilated kernels: M2.1's oneDNN depthwise_conv2d fails on
+   * them (so DL4J's layer fails there in float), and libnd4j's own kernel computes them.
    */
   private void exec(String op, INDArray[] inputs, INDArray[] outputs) {
-    NativeOps.exec(op, true, inputs, outputs, new double[0], opArguments(), layerId());
+    int[] dilation = layerConf().getDilation();
+    NativeOps.exec(op, dilation[0] == 1 && dilation[1] == 1, inputs, outputs, new double[0],
+        opArguments(), layerId());
   }
 
   @Override
