@@ -10,10 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's {@link ActivationLayer} (same activation function, same results) whose layer makes
- * fewer copies: a plain ReLU is computed from the input straight into the output array and its
- * gradient from the input and epsilon straight into the gradient array (libnd4j's {@code relu}
- * and {@code relu_bp}, DL4J's own ops); any other activation skips one of DL4J's two backprop
- * copies. Serialises under its own class name.
+ * fewer copies: a plain ReLU is computed from the input straight into the output array, and its
+ * gradient, {@code step(x) * epsilon}, straight into the gradient array; any other activation
+ * skips one of DL4J's two backprop copies (see {@link NativeActivationLayer}). Serialises under
+ * its own class name.
  */
 public class NativeActivation extends ActivationLayer {
   private static final long serialVersionUID = 1L;
