@@ -64,7 +64,8 @@ public class NativeActivationLayer extends ActivationLayer {
       delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
           input.shape(), input.ordering());
       // step(x) * epsilon: two passes, yet 3 to 5 times faster than libnd4j's relu_bp op (a
-      // pairwise lambda) that DL4J's ReLU uses; both give epsilon where x > 0, else 0.
+      // pairwise lambda) that DL4J's ReLU uses; both give epsilon where x > 0, else 0 (here NaN
+      // where x <= 0 and epsilon is infinite or NaN: the step is lost then anyway).
       Nd4j.getExecutioner().exec(new Step(input, delta, 0.0));
       Nd4j.exec(new MulOp(delta, epsilon, delta));
     } else {
