@@ -69,12 +69,19 @@ final class Layers {
 
   /**
    * Adds the options' activation as a layer of its own (after batch normalization): an {@code
-   * ActivationLayer}, or a PReLU layer with one slope per map ({@code spatial}) or unit.
+   * ActivationLayer} (a {@code NativeActivation} with the native engine), or a PReLU layer with
+   * one slope per map ({@code spatial}) or unit.
    */
   static NeuralNetConfiguration.ListBuilder activation(NeuralNetConfiguration.ListBuilder list,
       NetworkOptions options, String name, long channels, boolean spatial) {
     return list.layer(options.prelu() ? prelu(name, channels, spatial)
-        : new ActivationLayer.Builder().name(name).activation(options.hiddenActivation()).build());
+        : activationLayer(options, name));
+  }
+
+  /** An activation layer with the options' hidden activation, of their engine. */
+  static Layer activationLayer(NetworkOptions options, String name) {
+    return options.convolutions().activation(
+        new ActivationLayer.Builder().name(name).activation(options.hiddenActivation()).build());
   }
 
   /**

@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -99,7 +98,7 @@ public final class MobileNetV1 implements NetworkBuilder {
     for (int u = 0; u < units; u++) {
       String name = "unit" + (u + 1);
       int stride = UNITS.get(u)[1];
-      list.layer(new DepthwiseConvolution2D.Builder(3, 3).name(name + "-dw")
+      list.layer(options.convolutions().depthwise(3).name(name + "-dw")
           .stride(stride, stride).depthMultiplier(1).convolutionMode(ConvolutionMode.Same)
           .hasBias(false).activation(new ActivationIdentity())
           .build());

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -252,7 +251,7 @@ public final class ResNet implements GraphBuilder {
       int maps, String input) {
     Layer layer = options.prelu()
         ? Layers.prelu(name, maps, true)
-        : new ActivationLayer.Builder().activation(options.hiddenActivation()).build();
+        : Layers.activationLayer(options, null);
     graph.addLayer(name, layer, input);
     return name;
   }

@@ -9,14 +9,27 @@ import static org.sparkcnn.models.ZooFixtures.batchNorm;
 import static org.sparkcnn.models.ZooFixtures.conv;
 import static org.sparkcnn.models.ZooFixtures.options;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.sparkcnn.models.layers.NativeActivation;
+import org.sparkcnn.models.layers.NativeDepthwiseConvolution;
 
 class MobileNetV1Test {
   static final ImageShape IMAGENET = new ImageShape(3, 224, 224);
@@ -128,5 +141,70 @@ class MobileNetV1Test {
     MultiLayerConfiguration conf = new MobileNetV1(options(input, 5, activation), 0.25,
         activation.equals("relu-h-swish"), MobileNetV1.Form.CIFAR, 2).conf();
     assertTrue(ZooFixtures.gradientCheck(conf, input, 7), activation);
+  }
+
+  @Test
+  void nativeAndDl4jEnginesGiveTheSameNetwork(@TempDir Path dir) throws Exception {
+    // The first two units (one of stride 2) at 8x8, NCHW: every depthwise and activation layer
+    // kind of the network, native against DL4J's own, in float and double.
+    ImageShape input = new ImageShape(3, 8, 8);
+    NetworkOptions nativeOptions = options(input, 5, "relu");
+    for (DataType dataType : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+      for (ConvolutionEngine engine : ConvolutionEngine.values()) {
+        MultiLayerConfiguration conf = new MobileNetV1(nativeOptions.withConvolutions(engine),
+            0.25, false, MobileNetV1.Form.CIFAR, 2).conf();
+        conf.setDataType(dataType);
+        nets[engine.ordinal()] = new MultiLayerNetwork(conf);
+        nets[engine.ordinal()].init();
+      }
+      MultiLayerNetwork fast = nets[ConvolutionEngine.NATIVE.ordinal()];
+      MultiLayerNetwork reference = nets[ConvolutionEngine.DL4J.ordinal()];
+      assertEquals(List.of(NativeDepthwiseConvolution.class, NativeActivation.class),
+          List.of(layerConf(fast, "unit1-dw").getClass(), layerConf(fast, "unit1-dw-act")
+              .getClass()));
+      assertEquals(List.of(DepthwiseConvolution2D.class, ActivationLayer.class),
+          List.of(layerConf(reference, "unit1-dw").getClass(),
+              layerConf(reference, "unit1-dw-act").getClass()));
+      fast.setParams(reference.params());
+      Nd4j.getRandom().setSeed(3);
+      INDArray x = Nd4j.rand(dataType, 4, 3, 8, 8);
+      INDArray labels = Nd4j.zeros(dataType, 4, 5);
+      for (int i = 0; i < 4; i++) {
+        labels.putScalar(i, i, 1.0);
+      }
+      double tolerance = dataType == DataType.FLOAT ? 1e-5 : 1e-10;
+      assertClose(reference.output(x), fast.output(x), tolerance, dataType + " output");
+      Pair<Gradient, INDArray> expected = reference.calculateGradients(x, labels, null, null);
+      Pair<Gradient, INDArray> actual = fast.calculateGradients(x, labels, null, null);
+      for (String key : expected.getFirst().gradientForVariable().keySet()) {
+        assertClose(expected.getFirst().getGradientFor(key),
+            actual.getFirst().getGradientFor(key), tolerance, dataType + " gradient " + key);
+      }
+      assertClose(expected.getSecond(), actual.getSecond(), tolerance, dataType + " input grad");
+
+      // A model saved with DL4J's layers reloads with DL4J's layers.
+      File file = dir.resolve("dl4j-" + dataType + ".zip").toFile();
+      ModelSerializer.writeModel(reference, file, true);
+      MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file);
+      assertEquals(DepthwiseConvolution2D.class, layerConf(restored, "unit1-dw").getClass());
+      assertEquals(ActivationLayer.class, layerConf(restored, "unit1-dw-act").getClass());
+      assertEquals(reference.output(x), restored.output(x));
+    }
+  }
+
+  /** Worst absolute error relative to max(1, |expected|) at most {@code tolerance}. */
+  private static void assertClose(INDArray expected, INDArray actual, double tolerance,
+      String what) {
+    assertArrayEquals(expected.shape(), actual.shape(), what);
+    INDArray e = expected.castTo(DataType.DOUBLE);
+    INDArray scale = Transforms.max(Transforms.abs(e, true), 1.0, false);
+    double worst = e.sub(actual.castTo(DataType.DOUBLE)).divi(scale).amaxNumber().doubleValue();
+    assertTrue(worst <= tolerance, what + ": error " + worst + " > " + tolerance);
+  }
+
+  private static org.deeplearning4j.nn.conf.layers.Layer layerConf(MultiLayerNetwork net,
+      String name) {
+    return net.getLayer(name).conf().getLayer();
   }
 }
