@@ -11,7 +11,7 @@ apt-get install -y python3-torch):
       [--run-id ID] [--output runs/torch_throughput.csv] [--params]
   /usr/bin/python3 bench/torch_throughput.py [STEPS] [THREADS]        (the earlier form)
 MODEL is a registry spec as the Java side takes it, e.g. 'mobilenet-v1-cifar(alpha=0.5, unit=rhs)'
-(quote it); default: lenet5 lenet-caffe tf-cifar10. Input defaults to the network's natural input,
+(quote it), or a list of them separated by ';' or by commas outside parentheses; default: lenet5 lenet-caffe tf-cifar10. Input defaults to the network's natural input,
 the minibatch to 64 (lenet5, lenet-caffe), 128 (tf-cifar10) or 32 (the others), as in Java.
 Prints one line per network and appends a CSV row to --output; --params only prints each
 network's trainable parameter count (no training). Exit code 2 for bad arguments.
@@ -322,6 +322,23 @@ def parse_spec(spec):
     return name, params
 
 
+def split_specs(text):
+    """Specs of a list separated by ';' or by commas outside parentheses, as the Java side splits
+    --models: 'lenet5,mobilenet-v1-cifar(alpha=0.5, unit=rhs)' gives two."""
+    specs, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == ";" or (ch == "," and depth == 0):
+            specs.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    specs.append(current.strip())
+    if depth != 0 or "" in specs:
+        raise ValueError(f"malformed model list '{text}'")
+    return specs
+
+
 def build(spec, shape=None, classes=10):
     """The PyTorch peer of `spec` for `shape` (default: the natural input) and `classes`."""
     name, params = parse_spec(spec)
@@ -419,12 +436,12 @@ def parse(argv):
         if len(numbers) > 1:
             a.threads = int(numbers[1])
         a.models = []
-    a.models = a.models or list(DEFAULT_MODELS)
-    for spec in a.models:
-        try:
+    try:
+        a.models = [s for m in a.models for s in split_specs(m)] or list(DEFAULT_MODELS)
+        for spec in a.models:
             parse_spec(spec)
-        except ValueError as e:
-            p.error(str(e))
+    except ValueError as e:
+        p.error(str(e))
     if a.classes < 2 or a.threads < 1 or a.steps < 0 or a.warmup < 0 \
             or (a.batch is not None and a.batch < 1):
         p.error("--classes must be >= 2, --threads and --batch >= 1, --steps and --warmup >= 0")

@@ -1,6 +1,7 @@
 package org.sparkcnn.bench;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,9 +79,10 @@ import org.sparkcnn.train.SparkSetup;
  */
 public final class ThroughputBenchmark {
   /**
-   * One benchmarked network: registry spec, input shape, classes, minibatch.
+   * One benchmarked network: registry spec, input shape, classes, minibatch (serialisable: the
+   * Spark mode makes the minibatches on the executors).
    */
-  record Case(String model, ImageShape shape, int classes, int batch) {}
+  record Case(String model, ImageShape shape, int classes, int batch) implements Serializable {}
 
   /** Minibatches of the networks benchmarked before the whole zoo, kept so rows compare. */
   static final Map<String, Integer> EARLIER_BATCH =
