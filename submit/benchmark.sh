@@ -16,7 +16,7 @@
 # (3) steps. Rows go to runs/throughput.csv and runs/torch_throughput.csv (under the current
 # directory) with one run id, the table to stdout and runs/side-by-side-<run id>.md. --models takes a list separated by ';' or by
 # commas outside parentheses (quote it), or 'all'; default: the networks with small inputs
-# (about 25 minutes on 2 cores); 'all' adds VGG with batch norm and the ImageNet forms
+# (21 to 30 minutes on 2 shared cores); 'all' adds VGG with batch norm and the ImageNet forms
 # (224x224: hours on 2 cores). Without PyTorch its columns stay empty.
 #
 # Usage: submit/benchmark.sh [--dry-run] [ThroughputBenchmark options, e.g. --models lenet5]
