@@ -8,11 +8,25 @@
 # images (one thread, then Spark local[N]) against the tutorial CNN's training on one thread;
 # rows go to runs/augmentation.csv. Takes about 2 minutes.
 #
+# With --zoo first: the side-by-side table of the model zoo (docs/performance.md, "Benchmarks for
+# every zoo network"): for each network the project in one process on 1 thread and on N threads,
+# Spark local[N] with one thread per worker, PyTorch (bench/torch_throughput.py) on 1 and N
+# threads, the ratios and both sides' trainable parameter counts. Native convolutions only; each
+# measurement is timed for at least --min-seconds (10) and --iterations (10) steps after --warmup
+# (3) steps. Rows go to runs/throughput.csv and runs/torch_throughput.csv (under the current
+# directory) with one run id, the table to stdout and runs/side-by-side-<run id>.md. --models takes a list separated by ';' or by
+# commas outside parentheses (quote it), or 'all'; default: the networks with small inputs
+# (21 to 30 minutes on 2 shared cores); 'all' adds VGG with batch norm and the ImageNet forms
+# (224x224: hours on 2 cores). Without PyTorch its columns stay empty.
+#
 # Usage: submit/benchmark.sh [--dry-run] [ThroughputBenchmark options, e.g. --models lenet5]
 #        submit/benchmark.sh [--dry-run] --augmentation [AugmentationBenchmark options]
+#        submit/benchmark.sh [--dry-run] --zoo [--models LIST|all] [--iterations 10] [--warmup 3]
+#                            [--min-seconds 10] [--run-id ID]
 #   --dry-run   print the commands instead of running them
-# Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh)
-# PyTorch peers for the same networks: bench/torch_throughput.py (run by hand).
+# Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh),
+#   SPARK_CNN_PYTHON   Python with PyTorch for the peers  (default: /usr/bin/python3)
+# PyTorch peers of the networks: bench/torch_throughput.py.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -34,6 +48,70 @@ bench() {
   fi
 }
 
+# The networks of the zoo with small inputs, and the rest of the registry.
+ZOO_SMALL="lenet5;lenet-caffe;tf-cifar10;mobilenet-v1-cifar(alpha=1.0, unit=standard)"
+ZOO_SMALL+=";mobilenet-v1-cifar(alpha=1.0, unit=rhs);mobilenet-v1-cifar(alpha=0.5, unit=standard)"
+ZOO_SMALL+=";mobilenet-v1-cifar(alpha=0.5, unit=rhs);resnet20;vgg11;vgg16;alexnet-cifar"
+ZOO_REST="vgg11(batch-norm=true);vgg16(batch-norm=true);alexnet"
+ZOO_REST+=";mobilenet-v1(alpha=1.0, unit=standard);mobilenet-v1(alpha=0.5, unit=standard)"
+ZOO_REST+=";resnet18;resnet34"
+
+zoo() {
+  local models=$ZOO_SMALL iterations=10 warmup=3 min_seconds=10
+  local run_id
+  run_id=zoo-$(date -u +%Y%m%d-%H%M%S)
+  while (($# > 0)); do
+    if (($# < 2)); then
+      usage_error "$1 needs a value"
+    fi
+    case $1 in
+      --models) models=$2 ;;
+      --iterations) iterations=$2 ;;
+      --warmup) warmup=$2 ;;
+      --min-seconds) min_seconds=$2 ;;
+      --run-id) run_id=$2 ;;
+      *) usage_error "--zoo takes --models, --iterations, --warmup, --min-seconds, --run-id; not $1" ;;
+    esac
+    shift 2
+  done
+  if [[ "$models" == all ]]; then
+    models="$ZOO_SMALL;$ZOO_REST"
+  fi
+  local python=${SPARK_CNN_PYTHON:-/usr/bin/python3} failed=0
+  local common=(--models "$models" --engines native --iterations "$iterations"
+    --warmup "$warmup" --min-seconds "$min_seconds" --run-id "$run_id")
+  bench 1 ThroughputBenchmark --mode single "${common[@]}" || failed=1
+  bench "$CORES" ThroughputBenchmark --mode single "${common[@]}" || failed=1
+  bench 1 ThroughputBenchmark --mode spark --workers "$CORES" "${common[@]}" || failed=1
+  local torch=("$SPARK_CNN_HOME/bench/torch_throughput.py" "$models" --steps "$iterations" --warmup "$warmup"
+    --min-seconds "$min_seconds" --run-id "$run_id" --output runs/torch_throughput.csv)
+  if [[ "$DRY_RUN" == 1 ]]; then
+    printf '%q ' env OMP_NUM_THREADS=1 "$python" "${torch[@]}" --threads 1 | sed 's/ $//'
+    echo
+    printf '%q ' env "OMP_NUM_THREADS=$CORES" "$python" "${torch[@]}" --threads "$CORES" \
+      | sed 's/ $//'
+    echo
+  elif "$python" -c 'import torch' 2>/dev/null; then
+    OMP_NUM_THREADS=1 "$python" "${torch[@]}" --threads 1 || failed=1
+    OMP_NUM_THREADS=$CORES "$python" "${torch[@]}" --threads "$CORES" || failed=1
+  else
+    echo "warning: $python has no PyTorch (apt-get install -y python3-torch):" \
+      "the PyTorch columns stay empty" >&2
+  fi
+  if [[ "$DRY_RUN" == 1 ]]; then
+    bench 1 SideBySide --run-id "$run_id" --cores "$CORES"
+  else
+    bench 1 SideBySide --run-id "$run_id" --cores "$CORES" \
+      | tee "runs/side-by-side-$run_id.md" || failed=1
+  fi
+  return "$failed"
+}
+
+if [[ "${1:-}" == --zoo ]]; then
+  shift
+  zoo "$@"
+  exit $?
+fi
 if [[ "${1:-}" == --augmentation ]]; then
   shift
   bench 1 AugmentationBenchmark --workers "$CORES" "$@"

@@ -77,10 +77,11 @@ public final class AugmentationBenchmark {
     });
     double[] spark = spark(o, augmenter);
     ThroughputBenchmark.Options trainOptions = new ThroughputBenchmark.Options("single",
-        List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1, false, o.output());
+        List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1, false, o.output(),
+        null, ThroughputBenchmark.DEFAULT_CLASSES, 0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "");
+    ThroughputBenchmark.Case tutorial = ThroughputBenchmark.cases(trainOptions).get(0);
     double training = ThroughputBenchmark.single(
-        ThroughputBenchmark.network("tf-cifar10", ConvolutionEngine.NATIVE), "tf-cifar10",
-        trainOptions);
+        ThroughputBenchmark.network(tutorial, ConvolutionEngine.NATIVE), tutorial, trainOptions);
 
     String date = LocalDate.now(ZoneOffset.UTC).toString();
     String cpu = ThroughputBenchmark.cpuModel();

@@ -1,10 +1,18 @@
 package org.sparkcnn.bench;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -15,29 +23,136 @@ import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.report.Table;
 
 /**
- * Milliseconds per minibatch of each layer's forward and backward pass during training, on the
- * ND4J build this JVM runs (see {@link NativeBackend}), without workspaces.
+ * Milliseconds per minibatch of each layer's (or graph vertex's) forward and backward pass during
+ * training, without the updater, on the ND4J build this JVM runs (see {@link NativeBackend}),
+ * without workspaces; then the same summed per layer class, with each class's share of the total.
  *
- * <pre>LayerProfile [model=lenet-caffe] [engine=dl4j] [iterations=30]</pre>
+ * <p>Usage:
+ * <pre>
+ * LayerProfile --model SPEC [--engine native|dl4j] [--iterations 30] [--warmup 5]
+ *     [--input CxHxW] [--classes 10] [--batch N]
+ * LayerProfile [model=lenet-caffe] [engine=dl4j] [iterations=30]     (the earlier form)
+ * </pre>
+ *
+ * <p>Any {@link org.sparkcnn.models.Models} spec; input, classes and minibatch default as in
+ * {@link ThroughputBenchmark}. A {@link MultiLayerNetwork} is timed layer by layer (input
+ * preprocessors counted with their layer); a {@link ComputationGraph} vertex by vertex in its
+ * topological order ({@code doForward} / {@code doBackward}; a vertex that feeds several others
+ * gets the sum of their gradients, and the addition is not timed). Exit code 2 for bad arguments.
  */
 public final class LayerProfile {
+  /** Earlier positional form's engine default. */
+  private static final String POSITIONAL_ENGINE = "dl4j";
+
   private LayerProfile() {}
 
-  public static void main(String[] args) {
-    String model = args.length > 0 ? args[0] : "lenet-caffe";
-    ConvolutionEngine engine = ConvolutionEngine.parse(args.length > 1 ? args[1] : "dl4j");
-    int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-    String nd4j = NativeBackend.selectAndLog("profile");
+  /**
+   * Parsed command line.
+   *
+   * @param benchmark the network, in {@link ThroughputBenchmark}'s terms (one model)
+   */
+  record Options(ThroughputBenchmark.Options benchmark, ConvolutionEngine engine, int iterations,
+      int warmup) {}
 
-    MultiLayerNetwork net = ThroughputBenchmark.network(model, engine);
+  /**
+   * Mean times of one layer or vertex.
+   *
+   * @param name the layer's or vertex's name
+   * @param type the class that computes it: the layer's implementation class or the vertex's
+   */
+  record Timing(String name, String type, double forwardMillis, double backwardMillis) {
+    double totalMillis() {
+      return forwardMillis + backwardMillis;
+    }
+  }
+
+  public static void main(String[] args) {
+    Options o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String nd4j = NativeBackend.selectAndLog("profile");
+    ThroughputBenchmark.Case c = ThroughputBenchmark.cases(o.benchmark()).get(0);
+    List<Timing> timings = profile(c, o.engine(), o.iterations(), o.warmup());
+    System.out.println("# " + c.model() + ", " + o.engine().configName() + " convolutions, input "
+        + ThroughputBenchmark.shapeText(c.shape()) + ", batch " + c.batch() + ", " + nd4j
+        + ", OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "default")
+        + "\n");
+    System.out.println(layerTable(timings).toMarkdown());
+    System.out.println(typeTable(timings).toMarkdown());
+  }
+
+  static Options parse(String[] args) {
+    List<String> benchmarkArgs = new ArrayList<>(List.of("--mode", "single"));
+    String engine = "native";
+    int iterations = 30;
+    int warmup = 5;
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      benchmarkArgs.addAll(List.of("--model", args[0]));
+      engine = args.length > 1 ? args[1] : POSITIONAL_ENGINE;
+      iterations = args.length > 2 ? Integer.parseInt(args[2]) : iterations;
+    } else {
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        String v = args[i + 1];
+        switch (args[i]) {
+          case "--engine" -> engine = v;
+          case "--iterations" -> iterations = parsePositive(args[i], v);
+          case "--warmup" -> warmup = Integer.parseInt(v);
+          case "--model", "--input", "--classes", "--batch" -> benchmarkArgs.addAll(
+              List.of(args[i], v));
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      if (!benchmarkArgs.contains("--model")) {
+        benchmarkArgs.addAll(List.of("--model", "lenet-caffe"));
+      }
+    }
+    ThroughputBenchmark.Options benchmark =
+        ThroughputBenchmark.parse(benchmarkArgs.toArray(String[]::new));
+    return new Options(benchmark, ConvolutionEngine.parse(engine), iterations, warmup);
+  }
+
+  private static int parsePositive(String option, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " must be a whole number > 0, got " + value);
+  }
+
+  /**
+   * Times every layer (or vertex) of {@code c}'s network over {@code iterations} passes after
+   * {@code warmup} untimed ones; the means in milliseconds, in the order they run forward.
+   */
+  static List<Timing> profile(ThroughputBenchmark.Case c, ConvolutionEngine engine,
+      int iterations, int warmup) {
+    NeuralNetwork net = ThroughputBenchmark.network(c, engine);
+    DataSet batch = ThroughputBenchmark.randomBatch(c, 1);
+    return net instanceof ComputationGraph graph
+        ? profileGraph(graph, batch, iterations, warmup)
+        : profileLayers((MultiLayerNetwork) net, batch, iterations, warmup);
+  }
+
+  private static List<Timing> profileLayers(MultiLayerNetwork net, DataSet batch, int iterations,
+      int warmup) {
     net.initGradientsView();
-    DataSet batch = ThroughputBenchmark.randomBatch(model, 1);
     int n = net.getnLayers();
     double[] forward = new double[n];
     double[] backward = new double[n];
     LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
     int minibatch = batch.numExamples();
-    for (int it = -5; it < iterations; it++) { // 5 warm-up passes
+    for (int it = -warmup; it < iterations; it++) {
       List<INDArray> inputs = new ArrayList<>();
       INDArray x = batch.getFeatures();
       for (int i = 0; i < n; i++) {
@@ -69,20 +184,112 @@ public final class LayerProfile {
         add(backward, i, it, t);
       }
     }
+    List<Timing> timings = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      timings.add(new Timing(net.getLayer(i).conf().getLayer().getLayerName(),
+          net.getLayer(i).getClass().getSimpleName(), forward[i] / iterations,
+          backward[i] / iterations));
+    }
+    return timings;
+  }
+
+  private static List<Timing> profileGraph(ComputationGraph graph, DataSet batch, int iterations,
+      int warmup) {
+    graph.initGradientsView();
+    GraphVertex[] vertices = graph.getVertices();
+    int[] order = graph.topologicalSortOrder();
+    double[] forward = new double[vertices.length];
+    double[] backward = new double[vertices.length];
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    for (int it = -warmup; it < iterations; it++) {
+      INDArray[] outputs = new INDArray[vertices.length];
+      for (int index : order) {
+        GraphVertex v = vertices[index];
+        if (v.isInputVertex()) {
+          outputs[index] = batch.getFeatures(); // the graphs of the zoo have one input
+          continue;
+        }
+        long t = System.nanoTime();
+        VertexIndices[] in = v.getInputVertices();
+        for (int j = 0; j < in.length; j++) {
+          v.setInput(j, outputs[in[j].getVertexIndex()], mgr);
+        }
+        if (v.hasLayer() && v.getLayer() instanceof IOutputLayer out) {
+          out.setLabels(batch.getLabels());
+        }
+        outputs[index] = v.doForward(true, mgr);
+        add(forward, index, it, t);
+      }
+      Map<Integer, INDArray> epsilons = new HashMap<>();
+      for (int k = order.length - 1; k >= 0; k--) {
+        int index = order[k];
+        GraphVertex v = vertices[index];
+        if (v.isInputVertex()) {
+          continue;
+        }
+        long t = System.nanoTime();
+        if (!v.isOutputVertex()) {
+          v.setEpsilon(epsilons.get(index));
+        }
+        INDArray[] toInputs = v.doBackward(false, mgr).getSecond();
+        add(backward, index, it, t);
+        VertexIndices[] in = v.getInputVertices();
+        for (int j = 0; j < in.length; j++) {
+          if (toInputs[j] != null) {
+            epsilons.merge(in[j].getVertexIndex(), toInputs[j], INDArray::add);
+          }
+        }
+      }
+    }
+    List<Timing> timings = new ArrayList<>();
+    for (int index : order) {
+      GraphVertex v = vertices[index];
+      if (!v.isInputVertex()) {
+        String type = v.hasLayer() ? v.getLayer().getClass().getSimpleName()
+            : v.getClass().getSimpleName();
+        timings.add(new Timing(v.getVertexName(), type, forward[index] / iterations,
+            backward[index] / iterations));
+      }
+    }
+    return timings;
+  }
+
+  /** One row per layer or vertex, then the total. */
+  static Table layerTable(List<Timing> timings) {
     Table table = new Table("layer", "class", "forward_ms", "backward_ms", "total_ms");
     double total = 0;
-    for (int i = 0; i < n; i++) {
-      double f = forward[i] / iterations;
-      double b = backward[i] / iterations;
-      total += f + b;
-      table.add(net.getLayer(i).conf().getLayer().getLayerName(),
-          net.getLayer(i).getClass().getSimpleName(), ms(f), ms(b), ms(f + b));
+    for (Timing t : timings) {
+      table.add(t.name(), t.type(), ms(t.forwardMillis()), ms(t.backwardMillis()),
+          ms(t.totalMillis()));
+      total += t.totalMillis();
     }
     table.add("all", "", "", "", ms(total));
-    System.out.println("# " + model + ", " + engine.configName() + " convolutions, batch "
-        + minibatch + ", " + nd4j + ", OMP_NUM_THREADS="
-        + System.getenv().getOrDefault("OMP_NUM_THREADS", "default") + "\n");
-    System.out.println(table.toMarkdown());
+    return table;
+  }
+
+  /**
+   * One row per layer class, the most expensive first: layers of it, summed forward and backward
+   * milliseconds, and its share of the network's total in percent.
+   */
+  static Table typeTable(List<Timing> timings) {
+    Map<String, double[]> byType = new LinkedHashMap<>(); // layers, forward, backward
+    double total = 0;
+    for (Timing t : timings) {
+      double[] sums = byType.computeIfAbsent(t.type(), k -> new double[3]);
+      sums[0]++;
+      sums[1] += t.forwardMillis();
+      sums[2] += t.backwardMillis();
+      total += t.totalMillis();
+    }
+    Table table = new Table("class", "layers", "forward_ms", "backward_ms", "share_percent");
+    double all = total;
+    byType.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[1] + b.getValue()[2],
+            a.getValue()[1] + a.getValue()[2]))
+        .forEach(e -> table.add(e.getKey(), (int) e.getValue()[0], ms(e.getValue()[1]),
+            ms(e.getValue()[2]), String.format(Locale.ROOT, "%.1f",
+                all > 0 ? 100 * (e.getValue()[1] + e.getValue()[2]) / all : 0)));
+    return table;
   }
 
   private static void add(double[] sums, int i, int iteration, long startNanos) {

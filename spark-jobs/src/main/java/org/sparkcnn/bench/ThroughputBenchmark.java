@@ -1,23 +1,31 @@
 package org.sparkcnn.bench;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.NeuralNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,77 +35,105 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.models.ConvolutionEngine;
+import org.sparkcnn.models.GraphBuilder;
 import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.ModelBuilder;
 import org.sparkcnn.models.Models;
+import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
+import org.sparkcnn.models.ParameterCounts;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.SparkSetup;
 
 /**
- * Training throughput (images/s) of the project's networks on random data, in one process or with
- * Spark parameter averaging, appended as rows to a CSV file and printed as a Markdown table.
+ * Training throughput (images/s) of any network of the {@link Models} registry on random data, in
+ * one process or with Spark parameter averaging, appended as rows to a CSV file and printed as a
+ * Markdown table.
  *
+ * <p>Usage:
  * <pre>
- * ThroughputBenchmark --mode single|spark [--models lenet5,lenet-caffe,tf-cifar10]
- *     [--engines native,dl4j] [--iterations 100] [--warmup 10] [--workers N]
- *     [--averaging-frequency 5] [--stats false] [--output FILE]
+ * ThroughputBenchmark --mode single|spark [--models "lenet5,resnet20,mobilenet-v1-cifar(alpha=0.5, unit=rhs)"]
+ *     [--model SPEC ...] [--input CxHxW] [--classes 10] [--batch N] [--engines native,dl4j]
+ *     [--iterations 100] [--warmup 10] [--min-seconds 10] [--workers N] [--averaging-frequency 5]
+ *     [--stats false] [--run-id ID] [--output runs/throughput.csv]
  * </pre>
  *
- * <p>{@code single}: {@code MultiLayerNetwork.fit} on one minibatch, timed over at least {@code
- * iterations} fits and 10 seconds, after {@code warmup} fits. {@code spark}: {@code
- * SparkDl4jMultiLayer.fit} with {@code workers} workers (Spark local[workers] unless spark.master
- * is set), each fitting {@code iterations} minibatches of the same size, averaging every {@code
- * averaging-frequency}, after a warm-up fit; the time includes Spark's scheduling, export and
- * averaging ({@code --stats true} prints DL4J's breakdown of it). Threads per worker:
- * OMP_NUM_THREADS. Run by {@code submit/benchmark.sh}, which
- * covers both modes.
+ * <p>{@code --models} is a list of registry specs separated by {@code ;} or by commas outside
+ * parentheses (the commas inside a spec's parameters stay with it); {@code --model} adds one spec
+ * and may be repeated. Default: lenet5, lenet-caffe, tf-cifar10. Each network gets its {@link
+ * Models#naturalInput natural input} unless {@code --input} sets one for all, {@code --classes}
+ * classes (default 10) and a minibatch of {@code --batch} images (default 64 for lenet5 and
+ * lenet-caffe and 128 for tf-cifar10, the sizes of the earlier rows, 32 for every other network).
+ *
+ * <p>{@code single}: {@code fit} on one minibatch, timed over at least {@code iterations} fits and
+ * {@code min-seconds}, after {@code warmup} fits. {@code spark}: {@code SparkDl4jMultiLayer} (or
+ * {@code SparkComputationGraph} for graphs) with {@code workers} workers (Spark local[workers]
+ * unless spark.master is set), averaging every {@code averaging-frequency}; after a warm-up fit,
+ * fits of {@code iterations} minibatches per worker (rounded up to whole rounds) are repeated until
+ * {@code min-seconds} have passed; the time includes Spark's scheduling, export and averaging
+ * ({@code --stats true} prints DL4J's breakdown of the last fit). Threads per worker:
+ * OMP_NUM_THREADS. Every row carries {@code run} ({@code --run-id}, default the UTC time), which
+ * {@link SideBySide} uses to pick one invocation's rows. Run by {@code submit/benchmark.sh}.
+ *
+ * <p>Exit code 2 for bad arguments (an unknown model lists the known ones).
  */
 public final class ThroughputBenchmark {
-  /** Input shape and minibatch of a benchmarked model. */
-  record Case(ImageShape shape, int batch) {}
+  /**
+   * One benchmarked network: registry spec, input shape, classes, minibatch (serialisable: the
+   * Spark mode makes the minibatches on the executors).
+   */
+  record Case(String model, ImageShape shape, int classes, int batch) implements Serializable {}
 
-  /** The benchmarked models, with the PyTorch peers' sizes. */
-  static final Map<String, Case> CASES = Map.of(
-      "lenet5", new Case(new ImageShape(1, 28, 28), 64),
-      "lenet-caffe", new Case(new ImageShape(1, 28, 28), 64),
-      "tf-cifar10", new Case(new ImageShape(3, 24, 24), 128));
-  static final int CLASSES = 10;
-  static final long MIN_SINGLE_NANOS = 10_000_000_000L;
+  /** Minibatches of the networks benchmarked before the whole zoo, kept so rows compare. */
+  static final Map<String, Integer> EARLIER_BATCH =
+      Map.of("lenet5", 64, "lenet-caffe", 64, "tf-cifar10", 128);
+  /** Minibatch of every other network: the PyTorch peers' and the issue's. */
+  static final int DEFAULT_BATCH = 32;
+  static final int DEFAULT_CLASSES = 10;
+  static final double DEFAULT_MIN_SECONDS = 10;
+  static final List<String> DEFAULT_MODELS = List.of("lenet5", "lenet-caffe", "tf-cifar10");
+  /** The columns of the earlier rows first, then the ones added with the zoo. */
   static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "parameters",
       "convolution", "mode", "workers", "threads_per_worker", "batch", "averaging_frequency",
-      "iterations", "images_per_sec");
+      "iterations", "images_per_sec", "trainable_parameters", "input", "classes", "seconds",
+      "run");
 
   private ThroughputBenchmark() {}
 
+  /**
+   * Parsed command line.
+   *
+   * @param input input shape for every model; null: each model's natural input
+   * @param batch minibatch for every model; 0: the per-model default
+   * @param minSeconds least measured wall time of each measurement
+   */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
       int iterations, int warmup, int workers, int averagingFrequency, boolean stats,
-      Path output) {}
+      Path output, ImageShape input, int classes, int batch, double minSeconds, String runId) {}
 
   public static void main(String[] args) throws IOException {
-    Options o = parse(args); // touches no ND4J class, so the build can still be selected
+    Options o;
+    try {
+      o = parse(args); // touches no ND4J class, so the build can still be selected
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     String nd4j = NativeBackend.selectAndLog("benchmark");
-    List<List<String>> rows = new ArrayList<>();
     JavaSparkContext sc = null;
     if (o.mode().equals("spark")) {
       SparkConf conf = new SparkConf().setIfMissing("spark.master", "local[" + o.workers() + "]");
       sc = new JavaSparkContext(SparkSetup.configure(conf, "spark-cnn throughput benchmark"));
     }
+    Table table = new Table(COLUMNS);
     try {
-      for (String model : o.models()) {
+      for (Case c : cases(o)) {
         for (ConvolutionEngine engine : o.engines()) {
-          MultiLayerNetwork net = network(model, engine);
-          int batch = CASES.get(model).batch();
-          double imagesPerSec = sc == null ? single(net, model, o) : spark(sc, net, model, o);
-          List<String> row = List.of(LocalDate.now(ZoneOffset.UTC).toString(), cpuModel(), nd4j,
-              model, Long.toString(net.numParams()), engine.configName(),
-              sc == null ? "single" : sc.master(), Integer.toString(sc == null ? 1 : o.workers()),
-              System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
-              Integer.toString(batch),
-              sc == null ? "" : Integer.toString(o.averagingFrequency()),
-              Integer.toString(o.iterations()),
-              String.format(Locale.ROOT, "%.1f", imagesPerSec));
+          List<String> row = measure(sc, c, engine, o, nd4j);
           System.out.println("RESULT " + String.join(" | ", row));
-          rows.add(row);
+          table.add(row);
+          append(o.output(), new Table(COLUMNS).add(row)); // a later failure keeps this row
         }
       }
     } finally {
@@ -105,15 +141,36 @@ public final class ThroughputBenchmark {
         sc.stop();
       }
     }
-    Table table = new Table(COLUMNS);
-    rows.forEach(table::add);
-    append(o.output(), table);
     System.out.println(table.toMarkdown());
+  }
+
+  /**
+   * Builds and trains one network, returning its CSV row.
+   *
+   * @param sc null for the single-process mode
+   */
+  static List<String> measure(JavaSparkContext sc, Case c, ConvolutionEngine engine, Options o,
+      String nd4j) throws IOException {
+    NeuralNetwork net = network(c, engine);
+    long t0 = System.nanoTime();
+    double imagesPerSec = sc == null ? single(net, c, o) : spark(sc, net, c, o);
+    long seconds = Math.round((System.nanoTime() - t0) / 1e9);
+    return List.of(LocalDate.now(ZoneOffset.UTC).toString(), cpuModel(), nd4j,
+        c.model(), Long.toString(totalParams(net)), engine.configName(),
+        sc == null ? "single" : sc.master(), Integer.toString(sc == null ? 1 : o.workers()),
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
+        Integer.toString(c.batch()),
+        sc == null ? "" : Integer.toString(o.averagingFrequency()),
+        Integer.toString(o.iterations()),
+        String.format(Locale.ROOT, "%.1f", imagesPerSec),
+        Long.toString(trainableParams(net)), shapeText(c.shape()), Integer.toString(c.classes()),
+        Long.toString(seconds), o.runId());
   }
 
   static Options parse(String[] args) {
     String mode = null;
-    List<String> models = List.of("lenet5", "lenet-caffe", "tf-cifar10");
+    List<String> models = new ArrayList<>();
+    boolean modelsGiven = false;
     List<ConvolutionEngine> engines = List.of(ConvolutionEngine.NATIVE, ConvolutionEngine.DL4J);
     int iterations = 100;
     int averagingFrequency = 5;
@@ -121,6 +178,12 @@ public final class ThroughputBenchmark {
     int warmup = 10;
     int workers = Runtime.getRuntime().availableProcessors();
     Path output = Path.of("runs", "throughput.csv");
+    ImageShape input = null;
+    int classes = DEFAULT_CLASSES;
+    int batch = 0;
+    double minSeconds = DEFAULT_MIN_SECONDS;
+    String runId = ZonedDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(args[i] + " needs a value");
@@ -128,90 +191,246 @@ public final class ThroughputBenchmark {
       String v = args[i + 1];
       switch (args[i]) {
         case "--mode" -> mode = v;
-        case "--models" -> models = Arrays.asList(v.split(","));
+        case "--models" -> {
+          models.addAll(splitSpecs(v));
+          modelsGiven = true;
+        }
+        case "--model" -> {
+          models.add(v.trim());
+          modelsGiven = true;
+        }
         case "--engines" -> engines =
             Arrays.stream(v.split(",")).map(ConvolutionEngine::parse).toList();
-        case "--iterations" -> iterations = Integer.parseInt(v);
-        case "--warmup" -> warmup = Integer.parseInt(v);
-        case "--workers" -> workers = Integer.parseInt(v);
-        case "--averaging-frequency" -> averagingFrequency = Integer.parseInt(v);
+        case "--iterations" -> iterations = positive(args[i], v);
+        case "--warmup" -> warmup = nonNegative(args[i], v);
+        case "--workers" -> workers = positive(args[i], v);
+        case "--averaging-frequency" -> averagingFrequency = positive(args[i], v);
         case "--stats" -> stats = Boolean.parseBoolean(v);
         case "--output" -> output = Path.of(v);
+        case "--input" -> input = parseShape(v);
+        case "--classes" -> {
+          classes = positive(args[i], v);
+          if (classes < 2) {
+            throw new IllegalArgumentException("--classes must be at least 2, got " + v);
+          }
+        }
+        case "--batch" -> batch = positive(args[i], v);
+        case "--min-seconds" -> {
+          try {
+            minSeconds = Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            minSeconds = -1;
+          }
+          if (!(minSeconds >= 0) || Double.isInfinite(minSeconds)) {
+            throw new IllegalArgumentException("--min-seconds must be a number >= 0, got " + v);
+          }
+        }
+        case "--run-id" -> runId = v;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     if (!"single".equals(mode) && !"spark".equals(mode)) {
       throw new IllegalArgumentException("--mode must be single or spark, got " + mode);
     }
-    for (String m : models) {
-      if (!CASES.containsKey(m)) {
-        throw new IllegalArgumentException("unknown model " + m + "; known: " + CASES.keySet());
-      }
+    if (!modelsGiven) {
+      models.addAll(DEFAULT_MODELS);
     }
-    return new Options(mode, models, engines, iterations, warmup, workers, averagingFrequency,
-        stats, output);
+    if (models.isEmpty()) {
+      throw new IllegalArgumentException("--models names no model");
+    }
+    models.forEach(Models::validate); // an unknown name lists the known ones
+    return new Options(mode, List.copyOf(models), engines, iterations, warmup, workers,
+        averagingFrequency, stats, output, input, classes, batch, minSeconds, runId);
   }
 
-  static MultiLayerNetwork network(String model, ConvolutionEngine engine) {
-    NetworkOptions options = new NetworkOptions(CASES.get(model).shape(), CLASSES,
-        "relu", WeightInit.RELU, 5e-4,
-        new Nesterovs(0.01, 0.9), 1L, engine);
-    return Models.builder(model, options).init();
+  /**
+   * Splits a list of registry specs at {@code ;} and at commas outside parentheses: {@code
+   * "lenet5,vgg16(batch-norm=true);mobilenet-v1-cifar(alpha=0.5, unit=rhs)"} gives three specs.
+   *
+   * @throws IllegalArgumentException for unbalanced parentheses or an empty item
+   */
+  static List<String> splitSpecs(String list) {
+    List<String> specs = new ArrayList<>();
+    int depth = 0;
+    StringBuilder current = new StringBuilder();
+    for (char ch : list.toCharArray()) {
+      if (ch == '(') {
+        depth++;
+      } else if (ch == ')' && --depth < 0) {
+        throw new IllegalArgumentException("unbalanced ')' in the model list '" + list + "'");
+      }
+      if (ch == ';' || (ch == ',' && depth == 0)) {
+        specs.add(item(current, list));
+        current.setLength(0);
+      } else {
+        current.append(ch);
+      }
+    }
+    if (depth != 0) {
+      throw new IllegalArgumentException("unbalanced '(' in the model list '" + list + "'");
+    }
+    specs.add(item(current, list));
+    return specs;
+  }
+
+  private static String item(StringBuilder current, String list) {
+    String spec = current.toString().trim();
+    if (spec.isEmpty()) {
+      throw new IllegalArgumentException("empty model name in the list '" + list + "'");
+    }
+    return spec;
+  }
+
+  /**
+   * Parses {@code CxHxW}, e.g. {@code 3x32x32}.
+   *
+   * @throws IllegalArgumentException naming the value when it is not three positive whole numbers
+   */
+  static ImageShape parseShape(String text) {
+    String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x", -1);
+    try {
+      if (parts.length == 3) {
+        return new ImageShape(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+            Integer.parseInt(parts[2].trim()));
+      }
+    } catch (IllegalArgumentException e) { // NumberFormatException or a non-positive size
+      throw new IllegalArgumentException("--input must be CxHxW with positive whole numbers"
+          + " (channels x height x width, e.g. 3x32x32), got '" + text + "'", e);
+    }
+    throw new IllegalArgumentException("--input must be CxHxW with positive whole numbers"
+        + " (channels x height x width, e.g. 3x32x32), got '" + text + "'");
+  }
+
+  /** {@code shape} as {@link #parseShape} reads it: {@code 3x32x32}. */
+  static String shapeText(ImageShape shape) {
+    return shape.channels() + "x" + shape.height() + "x" + shape.width();
+  }
+
+  private static int positive(String option, String value) {
+    int n = nonNegative(option, value);
+    if (n == 0) {
+      throw new IllegalArgumentException(option + " must be a whole number > 0, got " + value);
+    }
+    return n;
+  }
+
+  private static int nonNegative(String option, String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " must be a whole number >= 0, got " + value);
+  }
+
+  /** The benchmark case of each model of {@code o}: input, classes and minibatch. */
+  static List<Case> cases(Options o) {
+    return o.models().stream().map(m -> new Case(m,
+        o.input() != null ? o.input() : Models.naturalInput(m), o.classes(),
+        o.batch() > 0 ? o.batch() : EARLIER_BATCH.getOrDefault(m, DEFAULT_BATCH))).toList();
+  }
+
+  /**
+   * The network of {@code c} with the benchmark's settings (ReLU, He init, L2 5e-4, SGD with
+   * Nesterov momentum 0.9 at 0.01, seed 1): a {@link MultiLayerNetwork} or, for the ResNets, a
+   * {@link ComputationGraph}.
+   */
+  static NeuralNetwork network(Case c, ConvolutionEngine engine) {
+    NetworkOptions options = new NetworkOptions(c.shape(), c.classes(), "relu", WeightInit.RELU,
+        5e-4, new Nesterovs(0.01, 0.9), 1L, engine);
+    ModelBuilder builder = Models.create(c.model(), options);
+    if (builder instanceof GraphBuilder graph) {
+      return graph.init();
+    }
+    return ((NetworkBuilder) builder).init();
+  }
+
+  /** Every parameter, BN's running statistics included (DL4J's {@code numParams()}). */
+  static long totalParams(NeuralNetwork net) {
+    return net instanceof ComputationGraph g ? g.numParams() : ((MultiLayerNetwork) net).numParams();
+  }
+
+  /** The parameters gradient descent updates (see {@link ParameterCounts}). */
+  static long trainableParams(NeuralNetwork net) {
+    return net instanceof ComputationGraph g
+        ? ParameterCounts.trainableParams(g.getConfiguration())
+        : ParameterCounts.trainableParams(((MultiLayerNetwork) net).getLayerWiseConfigurations());
   }
 
   /** A minibatch of uniform random images with cycling one-hot labels. */
-  static DataSet randomBatch(String model, long seed) {
-    ImageShape s = CASES.get(model).shape();
-    int batch = CASES.get(model).batch();
+  static DataSet randomBatch(Case c, long seed) {
+    ImageShape s = c.shape();
     Nd4j.getRandom().setSeed(seed);
-    INDArray features = Nd4j.rand(DataType.FLOAT, batch, s.channels(), s.height(), s.width());
-    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, CLASSES);
-    for (int i = 0; i < batch; i++) {
-      labels.putScalar(i, i % CLASSES, 1.0);
+    INDArray features = Nd4j.rand(DataType.FLOAT, c.batch(), s.channels(), s.height(), s.width());
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, c.batch(), c.classes());
+    for (int i = 0; i < c.batch(); i++) {
+      labels.putScalar(i, i % c.classes(), 1.0);
     }
     return new DataSet(features, labels);
   }
 
-  /** Fits after the warm-up until both {@code iterations} fits and 10 seconds have passed. */
-  static double single(MultiLayerNetwork net, String model, Options o) {
-    DataSet batch = randomBatch(model, 1);
+  /** Fits after the warm-up until both {@code iterations} fits and min-seconds have passed. */
+  static double single(NeuralNetwork net, Case c, Options o) {
+    DataSet batch = randomBatch(c, 1);
     for (int i = 0; i < o.warmup(); i++) {
       net.fit(batch);
     }
+    long minNanos = (long) (o.minSeconds() * 1e9);
     long t0 = System.nanoTime();
     long fits = 0;
-    while (fits < o.iterations() || System.nanoTime() - t0 < MIN_SINGLE_NANOS) {
+    while (fits < o.iterations() || System.nanoTime() - t0 < minNanos) {
       net.fit(batch);
       fits++;
     }
     return fits * (double) batch.numExamples() / ((System.nanoTime() - t0) / 1e9);
   }
 
-  static double spark(JavaSparkContext sc, MultiLayerNetwork net, String model, Options o)
+  static double spark(JavaSparkContext sc, NeuralNetwork net, Case c, Options o)
       throws IOException {
-    int batch = CASES.get(model).batch();
     Path export = Files.createTempDirectory("spark-cnn-bench-export");
     ParameterAveragingTrainingMaster master =
-        new ParameterAveragingTrainingMaster.Builder(o.workers(), batch)
-            .batchSizePerWorker(batch)
+        new ParameterAveragingTrainingMaster.Builder(o.workers(), c.batch())
+            .batchSizePerWorker(c.batch())
             .averagingFrequency(o.averagingFrequency())
             .workerPrefetchNumBatches(2)
             .rddTrainingApproach(RDDTrainingApproach.Export)
             .exportDirectory(export.toUri().toString())
             .rngSeed(1L)
             .build();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    Consumer<JavaRDD<DataSet>> fit;
+    Runnable printStats;
+    Consumer<Boolean> collectStats;
+    if (net instanceof ComputationGraph graph) {
+      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, graph, master);
+      fit = sparkNet::fit;
+      collectStats = sparkNet::setCollectTrainingStats;
+      printStats = () -> System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
+    } else {
+      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, (MultiLayerNetwork) net, master);
+      fit = sparkNet::fit;
+      collectStats = sparkNet::setCollectTrainingStats;
+      printStats = () -> System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
+    }
     try {
-      sparkNet.fit(batches(sc, model,
-          o.workers() * Math.max(o.warmup(), o.averagingFrequency()), o.workers()));
-      int count = o.workers() * o.iterations();
-      JavaRDD<DataSet> data = batches(sc, model, count, o.workers());
+      fit.accept(batches(sc, c, o.workers() * Math.max(o.warmup(), o.averagingFrequency()),
+          o.workers()));
+      int rounds = (o.iterations() + o.averagingFrequency() - 1) / o.averagingFrequency();
+      int count = o.workers() * rounds * o.averagingFrequency();
+      JavaRDD<DataSet> data = batches(sc, c, count, o.workers());
+      long minNanos = (long) (o.minSeconds() * 1e9);
+      long fitted = 0;
       long t0 = System.nanoTime();
-      sparkNet.setCollectTrainingStats(o.stats());
-      sparkNet.fit(data);
-      double imagesPerSec = count * (double) batch / ((System.nanoTime() - t0) / 1e9);
+      do {
+        collectStats.accept(o.stats());
+        fit.accept(data);
+        fitted += count;
+      } while (System.nanoTime() - t0 < minNanos);
+      double imagesPerSec = fitted * (double) c.batch() / ((System.nanoTime() - t0) / 1e9);
       if (o.stats()) {
-        System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
+        printStats.run();
       }
       return imagesPerSec;
     } finally {
@@ -219,10 +438,10 @@ public final class ThroughputBenchmark {
     }
   }
 
-  private static JavaRDD<DataSet> batches(JavaSparkContext sc, String model, int count,
+  private static JavaRDD<DataSet> batches(JavaSparkContext sc, Case c, int count,
       int partitions) {
     List<Integer> seeds = IntStream.range(0, count).boxed().toList();
-    return sc.parallelize(seeds, partitions).map(seed -> randomBatch(model, seed));
+    return sc.parallelize(seeds, partitions).map(seed -> randomBatch(c, seed));
   }
 
   /** The CPU model from /proc/cpuinfo, with the number of cores. */
@@ -231,15 +450,44 @@ public final class ThroughputBenchmark {
         + Runtime.getRuntime().availableProcessors();
   }
 
-  /** Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. */
+  /**
+   * Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. A file
+   * whose header is the start of {@code table}'s (written before columns were added) is first
+   * rewritten with the new header and its rows padded with empty cells.
+   *
+   * @throws IOException also when the file's header is not {@code table}'s nor the start of it
+   */
   static void append(Path csv, Table table) throws IOException {
     if (csv.getParent() != null) {
       Files.createDirectories(csv.getParent());
     }
     String text = table.toCsv();
-    if (Files.exists(csv)) {
-      text = text.substring(text.indexOf('\n') + 1); // header already there
+    String header = text.substring(0, text.indexOf('\n'));
+    if (!Files.exists(csv) || Files.size(csv) == 0) {
+      Files.writeString(csv, text);
+      return;
     }
-    Files.writeString(csv, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    List<String> lines = Files.readAllLines(csv);
+    String existing = lines.get(0);
+    String rows = text.substring(text.indexOf('\n') + 1);
+    if (!existing.equals(header)) {
+      if (!header.startsWith(existing + ",")) {
+        throw new IOException(csv + " has other columns than this benchmark writes ("
+            + existing + "); give another --output");
+      }
+      int added = PlacementBenchmark.csvCells(header).size()
+          - PlacementBenchmark.csvCells(existing).size();
+      StringBuilder rewritten = new StringBuilder(header).append('\n');
+      for (String line : lines.subList(1, lines.size())) {
+        if (!line.isEmpty()) {
+          rewritten.append(line).append(",".repeat(added)).append('\n');
+        }
+      }
+      Path tmp = csv.resolveSibling("." + csv.getFileName() + ".tmp");
+      Files.writeString(tmp, rewritten + rows);
+      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    Files.writeString(csv, rows, StandardOpenOption.APPEND);
   }
 }

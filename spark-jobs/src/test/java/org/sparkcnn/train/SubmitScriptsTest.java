@@ -590,6 +590,40 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void zooBenchmarkRunsEachSideOnOneAndAllCoresThenTheTableOfOneRunId() throws Exception {
+    String models = "lenet5,mobilenet-v1-cifar(alpha=0.5, unit=rhs)";
+    Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run", "--zoo",
+        "--models", models, "--run-id", "r1");
+    assertEquals(0, r.exit, r.err);
+    List<String> commands = r.out.lines().toList();
+    assertEquals(6, commands.size(), r.out);
+    String quoted = "--models lenet5\\,mobilenet-v1-cifar\\(alpha=0.5\\,\\ unit=rhs\\)";
+    String common = " " + quoted + " --engines native --iterations 10 --warmup 3"
+        + " --min-seconds 10 --run-id r1";
+    String main = " org.sparkcnn.bench.ThroughputBenchmark ";
+    assertTrue(commands.get(0).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(0));
+    assertTrue(commands.get(0).endsWith(main + "--mode single" + common), commands.get(0));
+    assertTrue(commands.get(1).startsWith("env OMP_NUM_THREADS=4 java "), commands.get(1));
+    assertTrue(commands.get(1).endsWith(main + "--mode single" + common), commands.get(1));
+    assertTrue(commands.get(2).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(2));
+    assertTrue(commands.get(2).endsWith(main + "--mode spark --workers 4" + common),
+        commands.get(2));
+    for (int i = 3; i <= 4; i++) {
+      String threads = i == 3 ? "1" : "4";
+      assertTrue(commands.get(i).startsWith("env OMP_NUM_THREADS=" + threads + " /usr/bin/python3 "
+          + HOME.resolve("bench/torch_throughput.py") + " " + quoted.substring(9)),
+          commands.get(i));
+      assertTrue(commands.get(i).endsWith("--run-id r1 --output runs/torch_throughput.csv"
+          + " --threads " + threads), commands.get(i));
+    }
+    assertTrue(commands.get(5).endsWith(" org.sparkcnn.bench.SideBySide --run-id r1 --cores 4"),
+        commands.get(5));
+    Result bad = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--zoo", "--model", "x");
+    assertEquals(2, bad.exit, bad.out);
+    assertTrue(bad.err.contains("not --model"), bad.err);
+  }
+
+  @Test
   void augmentationBenchmarkRunsOnceWithOneThreadPerWorker() throws Exception {
     Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
         "--augmentation", "--seconds", "3");
