@@ -21,6 +21,8 @@
 #
 # Usage: submit/benchmark.sh [--dry-run] [ThroughputBenchmark options, e.g. --models lenet5]
 #        submit/benchmark.sh [--dry-run] --augmentation [AugmentationBenchmark options]
+#        submit/benchmark.sh [--dry-run] --batchnorm [BatchNormBenchmark options]: ms per call of
+#          the ways to compute batch normalisation (docs/performance.md), one thread
 #        submit/benchmark.sh [--dry-run] --zoo [--models LIST|all] [--iterations 10] [--warmup 3]
 #                            [--min-seconds 10] [--run-id ID]
 #   --dry-run   print the commands instead of running them
@@ -111,6 +113,11 @@ if [[ "${1:-}" == --zoo ]]; then
   shift
   zoo "$@"
   exit $?
+fi
+if [[ "${1:-}" == --batchnorm ]]; then
+  shift
+  bench 1 BatchNormBenchmark "$@"
+  exit 0
 fi
 if [[ "${1:-}" == --augmentation ]]; then
   shift
