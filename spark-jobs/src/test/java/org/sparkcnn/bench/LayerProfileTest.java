@@ -67,11 +67,12 @@ class LayerProfileTest {
     assertEquals(timings.size(), layerSum(types));
     assertEquals(100, shareSum(types), 0.5);
     Set<String> classes = types.rows().stream().map(r -> r.get(0)).collect(Collectors.toSet());
-    assertTrue(classes.containsAll(List.of("BatchNormalization", "DepthwiseConvolution2DLayer",
-        "NativeConvolutionLayer", "ActivationLayer", "OutputLayer")), classes.toString());
+    assertTrue(classes.containsAll(List.of("NativeBatchNormalizationLayer",
+        "NativeDepthwiseConvolutionLayer", "NativeConvolutionLayer", "NativeActivationLayer",
+        "OutputLayer")), classes.toString());
     // 13 units with rhs: conv0 BN and activation, each unit's two BNs and one activation
     int bn = Integer.parseInt(types.rows().stream().filter(r -> r.get(0).equals(
-        "BatchNormalization")).findFirst().orElseThrow().get(1));
+        "NativeBatchNormalizationLayer")).findFirst().orElseThrow().get(1));
     assertEquals(27, bn);
   }
 
@@ -93,6 +94,6 @@ class LayerProfileTest {
     assertEquals(100, shareSum(types), 0.5);
     Set<String> classes = types.rows().stream().map(r -> r.get(0)).collect(Collectors.toSet());
     assertTrue(classes.containsAll(List.of("ElementWiseVertex", "ZeroPadShortcutVertex",
-        "BatchNormalization", "NativeConvolutionLayer")), classes.toString());
+        "NativeBatchNormalizationLayer", "NativeConvolutionLayer")), classes.toString());
   }
 }

@@ -137,7 +137,7 @@ class CifarTrainJobTest {
     String model = Files.readString(run.resolve("model.md"));
     assertTrue(model.startsWith("# Model mobilenet-v1-cifar(alpha=0.25, unit=rhs), input"
         + " [3, 32, 32]"), model);
-    assertTrue(model.contains("| unit13-pw-bn | BatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
+    assertTrue(model.contains("| unit13-pw-bn | NativeBatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
         model);
     assertFalse(model.contains("unit13-pw-act"), model);
   }
