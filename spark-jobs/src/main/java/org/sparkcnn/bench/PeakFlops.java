@@ -24,7 +24,12 @@ import org.sparkcnn.report.Table;
  * single-precision matrix product (sgemm) through ND4J on the threads this JVM runs with
  * (OMP_NUM_THREADS), appended to {@code runs/peak.csv} and printed as a Markdown table.
  *
- * <pre>PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv]</pre>
+ * <pre>PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv] [--models LIST]</pre>
+ *
+ * <p>With {@code --models} (registry specs as {@code ThroughputBenchmark} takes them) it also
+ * prints, per network at its natural input and 10 classes, the training GFLOP per image and the
+ * images/s that would use the whole measured rate: a network's measured images/s divided by
+ * that ceiling is its share of the machine's peak.
  *
  * <p>A training step costs about three forward passes of multiply-adds (the forward pass, the
  * gradient with respect to the layer input and the gradient with respect to the weights), two
@@ -45,13 +50,16 @@ public final class PeakFlops {
     int size = 1024;
     double seconds = 10;
     Path output = Path.of("runs", "peak.csv");
+    List<String> models = List.of();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--size" -> size = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
         case "--output" -> output = Path.of(args[i + 1]);
+        case "--models" -> models = ThroughputBenchmark.splitSpecs(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv]");
+            + "; PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv]"
+            + " [--models LIST]");
       }
     }
     if (args.length % 2 != 0) {
@@ -65,6 +73,26 @@ public final class PeakFlops {
         String.format(Locale.ROOT, "%.1f", gflops));
     ThroughputBenchmark.append(output, table);
     System.out.println(table.toMarkdown());
+    if (!models.isEmpty()) {
+      System.out.println(ceilings(models, gflops).toMarkdown());
+    }
+  }
+
+  /**
+   * Per network of {@code models} (natural input, 10 classes): training GFLOP per image and the
+   * images/s at which training would run at {@code gflops}.
+   */
+  static Table ceilings(List<String> models, double gflops) {
+    Table table = new Table(List.of("network", "input", "training_gflop_per_image",
+        "images_per_sec_at_peak"));
+    for (String model : models) {
+      ImageShape input = Models.naturalInput(model);
+      double perImage = trainingFlopsPerImage(model, input, 10) / 1e9;
+      table.add(model, input.channels() + "x" + input.height() + "x" + input.width(),
+          String.format(Locale.ROOT, "%.4f", perImage),
+          String.format(Locale.ROOT, "%.1f", gflops / perImage));
+    }
+    return table;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.report.Table;
 
 class PeakFlopsTest {
   @Test
@@ -35,5 +36,14 @@ class PeakFlopsTest {
     assertEquals(3, lines.size(), "header once, then a row per run: " + lines);
     assertTrue(lines.get(0).startsWith("date,cpu,nd4j,threads,size,gflops_per_sec"));
     assertThrows(IllegalArgumentException.class, () -> PeakFlops.main(new String[] {"--sizes"}));
+  }
+
+  @Test
+  void ceilingsDivideTheRateByEachNetworksTrainingFlops() {
+    Table table = PeakFlops.ceilings(List.of("tf-cifar10", "lenet5"), 100.0);
+    String markdown = table.toMarkdown();
+    // 6 x 18,470,784 = 0.1108 GFLOP per 3x24x24 image; 100 GFLOP/s / that = 902.3 images/s.
+    assertTrue(markdown.contains("| tf-cifar10 | 3x24x24 | 0.1108 | 902.3 |"), markdown);
+    assertTrue(markdown.contains("| lenet5 | 1x28x28 |"), markdown);
   }
 }
