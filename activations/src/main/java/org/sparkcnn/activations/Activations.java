@@ -36,7 +36,8 @@ public final class Activations {
     for (Activation a : Activation.values()) {
       add(a.name().toLowerCase(Locale.ROOT), Map.of(), p -> a.getActivationFunction());
     }
-    add("elu", Map.of("alpha", ActivationELU.DEFAULT_ALPHA), p -> new ActivationELU(p.get("alpha")));
+    add("elu", Map.of("alpha", ActivationELU.DEFAULT_ALPHA),
+        p -> new ActivationELU(p.get("alpha")));
     add("leakyrelu", Map.of("alpha", ActivationLReLU.DEFAULT_ALPHA),
         p -> new ActivationLReLU(p.get("alpha")));
     add("rrelu", Map.of("lower", ActivationRReLU.DEFAULT_L, "upper", ActivationRReLU.DEFAULT_U),
@@ -103,7 +104,8 @@ public final class Activations {
   public static List<String> knownNames() {
     List<String> names = new ArrayList<>();
     ENTRIES.values().forEach(e -> names.add(
-        e.defaults.isEmpty() ? e.name : e.name + "(" + String.join(", ", e.defaults.keySet()) + ")"));
+        e.defaults.isEmpty() ? e.name
+            : e.name + "(" + String.join(", ", e.defaults.keySet()) + ")"));
     names.sort(null);
     return names;
   }

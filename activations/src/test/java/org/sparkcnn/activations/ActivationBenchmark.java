@@ -26,7 +26,10 @@ public final class ActivationBenchmark {
   static final int DEFAULT_ELEMENTS = 1 << 20;
   static final int DEFAULT_ITERATIONS = 200;
   static final int WARMUP_ITERATIONS = 50;
-  /** Learns its size in the first iteration, then reuses that memory, like DL4J's layer workspaces. */
+  /**
+   * Learns its size in the first iteration, then reuses that memory, like DL4J's layer
+   * workspaces.
+   */
   static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
       .policyAllocation(AllocationPolicy.STRICT)
       .policyLearning(LearningPolicy.FIRST_LOOP)

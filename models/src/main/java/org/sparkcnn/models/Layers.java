@@ -59,7 +59,8 @@ final class Layers {
    */
   static NeuralNetConfiguration.ListBuilder hidden(NeuralNetConfiguration.ListBuilder list,
       NetworkOptions options, FeedForwardLayer.Builder<?> layer, boolean spatial) {
-    FeedForwardLayer built = (FeedForwardLayer) layer.activation(options.hiddenActivation()).build();
+    FeedForwardLayer built =
+        (FeedForwardLayer) layer.activation(options.hiddenActivation()).build();
     list.layer(built);
     if (options.prelu()) {
       list.layer(prelu(built.getLayerName() + "-prelu", built.getNOut(), spatial));

@@ -35,7 +35,8 @@ public final class LeNet5 implements NetworkBuilder {
     int paddedWidth = in.width() + 2 * padding(in.width());
     // C1 (-4), S2 (/2), C3 (-4), S4 (/2) and C5 (-4) must leave at least one pixel.
     if (((paddedHeight - 4) / 2 - 4) / 2 < KERNEL || ((paddedWidth - 4) / 2 - 4) / 2 < KERNEL) {
-      throw new IllegalArgumentException("LeNet-5 needs an input of at least 32x32 after padding, got "
+      throw new IllegalArgumentException(
+          "LeNet-5 needs an input of at least 32x32 after padding, got "
           + in);
     }
   }

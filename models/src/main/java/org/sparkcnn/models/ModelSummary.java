@@ -158,7 +158,8 @@ public final class ModelSummary {
   private static Row layerRow(String name, Layer layer, InputType input, InputType output) {
     long parameters = layer.initializer().numParams(layer);
     return new Row(name, layer.getClass().getSimpleName(), shape(output),
-        parameters - ParameterCounts.statistics(layer), parameters, multiplyAdds(layer, input, output));
+        parameters - ParameterCounts.statistics(layer), parameters,
+        multiplyAdds(layer, input, output));
   }
 
   /**

@@ -64,7 +64,8 @@ final class ZooFixtures {
         labels.putScalar(i, i % labels.size(1), 1.0);
       }
       return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
-          .input(x).labels(labels).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-7).excludeParams(statistics)
+          .input(x).labels(labels).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-7)
+          .excludeParams(statistics)
           .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
     } finally {
       Nd4j.setDefaultDataTypes(defaultType, defaultType);

@@ -73,7 +73,8 @@ public final class Pipeline implements Serializable {
           var entry = map.entrySet().iterator().next();
           steps.add(Steps.create(String.valueOf(entry.getKey()), params(entry.getValue())));
         } else {
-          throw new IllegalArgumentException("expected a step such as flip, \"random-crop(size=24)\""
+          throw new IllegalArgumentException(
+              "expected a step such as flip, \"random-crop(size=24)\""
               + " or {random-crop {size = 24}}, or a preset " + PRESETS.keySet() + "; got "
               + element);
         }

@@ -159,7 +159,9 @@ public sealed interface Step extends Serializable {
     }
   }
 
-  /** Adds one delta drawn uniformly from [-maxDelta, maxDelta) to every value, clipped to 0..255. */
+  /**
+   * Adds one delta drawn uniformly from [-maxDelta, maxDelta) to every value, clipped to 0..255.
+   */
   record Brightness(double maxDelta) implements Step {
     /** The tutorial's 63 on the 0..255 scale. */
     static final double DEFAULT_MAX_DELTA = 63;

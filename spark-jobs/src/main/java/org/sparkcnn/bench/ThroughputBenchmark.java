@@ -52,7 +52,8 @@ import org.sparkcnn.train.SparkSetup;
  *
  * <p>Usage:
  * <pre>
- * ThroughputBenchmark --mode single|spark [--models "lenet5,resnet20,mobilenet-v1-cifar(alpha=0.5, unit=rhs)"]
+ * ThroughputBenchmark --mode single|spark
+ *     [--models "lenet5,resnet20,mobilenet-v1-cifar(alpha=0.5, unit=rhs)"]
  *     [--model SPEC ...] [--input CxHxW] [--classes 10] [--batch N] [--engines native,dl4j]
  *     [--iterations 100] [--warmup 10] [--min-seconds 10] [--workers N] [--averaging-frequency 5]
  *     [--stats false] [--run-id ID] [--output runs/throughput.csv]
@@ -350,7 +351,8 @@ public final class ThroughputBenchmark {
 
   /** Every parameter, BN's running statistics included (DL4J's {@code numParams()}). */
   static long totalParams(NeuralNetwork net) {
-    return net instanceof ComputationGraph g ? g.numParams() : ((MultiLayerNetwork) net).numParams();
+    return net instanceof ComputationGraph g ? g.numParams()
+        : ((MultiLayerNetwork) net).numParams();
   }
 
   /** The parameters gradient descent updates (see {@link ParameterCounts}). */

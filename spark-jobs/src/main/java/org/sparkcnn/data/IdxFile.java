@@ -74,7 +74,8 @@ public final class IdxFile implements Serializable {
       throw new BadInputException(String.format(
           "%s is %s: its header announces %d items of %d bytes (%d bytes with the header)"
               + " but the file has %d bytes",
-          path, status.getLen() < file.expectedLength() ? "truncated" : "longer than its header says",
+          path,
+          status.getLen() < file.expectedLength() ? "truncated" : "longer than its header says",
           file.count(), file.itemBytes(), file.expectedLength(), status.getLen()));
     }
     return file;
@@ -127,7 +128,8 @@ public final class IdxFile implements Serializable {
     } catch (EOFException e) {
       in.close();
       throw new BadInputException(
-          path + " is truncated: item " + first + " of " + count() + " lies past the end of the data",
+          path + " is truncated: item " + first + " of " + count()
+              + " lies past the end of the data",
           e);
     }
     return in;

@@ -35,7 +35,10 @@ public final class Minibatches {
     return examples.mapPartitions(it -> batches(it, batchSize, evaluation));
   }
 
-  /** Groups {@code examples} lazily into minibatches of {@code batchSize} (the last may be smaller). */
+  /**
+   * Groups {@code examples} lazily into minibatches of {@code batchSize} (the last may be
+   * smaller).
+   */
   public static Iterator<DataSet> batches(Iterator<LabeledImage> examples, int batchSize,
       Augmenter augmenter) {
     if (batchSize <= 0) {

@@ -18,7 +18,8 @@ import org.sparkcnn.config.RunSeries;
 
 /**
  * {@code run.latest-pointer}: a file in the output root holding the id of the latest successful
- * run (one line), for whatever consumes the runs (e.g. {@code $(cat runs/nightly.latest)/model.zip}).
+ * run (one line), for whatever consumes the runs (e.g.
+ * {@code $(cat runs/nightly.latest)/model.zip}).
  *
  * <p>It is written under a temporary name and renamed over the old one in one step (HDFS and
  * local disks; S3A copies), so a reader sees the old id or the new one. It never moves back to

@@ -299,7 +299,8 @@ public final class RunLock implements AutoCloseable {
     try {
       p.load(new StringReader(content));
       long pid = Long.parseLong(p.getProperty("pid", ""));
-      return p.getProperty("host", "").equals(JvmEnvironment.hostName()) && pid != ProcessHandle.current().pid()
+      return p.getProperty("host", "").equals(JvmEnvironment.hostName())
+          && pid != ProcessHandle.current().pid()
           && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
     } catch (IOException | IllegalArgumentException e) {
       return false;

@@ -7,7 +7,9 @@ import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunExistsException;
 import org.sparkcnn.report.RunLockedException;
 
-/** Process exit codes of the jobs, distinct per kind of failure so schedulers can tell them apart. */
+/**
+ * Process exit codes of the jobs, distinct per kind of failure so schedulers can tell them apart.
+ */
 public enum ExitCode {
   /** The run completed and its directory holds {@code _SUCCESS}. */
   OK(0),

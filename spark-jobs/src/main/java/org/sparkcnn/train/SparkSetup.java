@@ -28,7 +28,8 @@ public final class SparkSetup {
     NativeBackend.selectAndLog("driver");
     String plugins = conf.get("spark.plugins", "");
     if (!plugins.contains(BACKEND_PLUGIN)) {
-      conf.set("spark.plugins", plugins.isBlank() ? BACKEND_PLUGIN : plugins + "," + BACKEND_PLUGIN);
+      conf.set("spark.plugins",
+          plugins.isBlank() ? BACKEND_PLUGIN : plugins + "," + BACKEND_PLUGIN);
     }
     conf.setIfMissing("spark.app.name", appName);
     conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);

@@ -13,8 +13,8 @@ import org.deeplearning4j.spark.stats.EventStats;
  * the job (task scheduling and launch, returning the workers' parameters and adding them up in
  * the tree aggregate of {@code train.aggregation-depth}); the driver's averaging of the sum and
  * setting it on its network, on the CPU driver in the hybrid placement; and what is left of the
- * training time on the driver. Worker times are summed over the workers' events and divided by the number of workers
- * (they run side by side).
+ * training time on the driver. Worker times are summed over the workers' events and divided by
+ * the number of workers (they run side by side).
  *
  * @param exportSeconds driver: writing the minibatches to the export directory
  * @param broadcastSeconds driver: creating the parameter broadcasts

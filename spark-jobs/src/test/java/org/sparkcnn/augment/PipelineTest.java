@@ -60,7 +60,8 @@ class PipelineTest {
         + " contrast, flip, normalize, pca-lighting, random-crop, resize-crop, scale,"
         + " standardize, ten-crop", error(false, "scale", "flop"));
     assertEquals("train.augment[0]: random-crop: unknown parameter 'sise'; it takes height,"
-        + " padding, size, width", error(false, Map.of("random-crop", Map.of("sise", 24)), "scale"));
+        + " padding, size, width",
+        error(false, Map.of("random-crop", Map.of("sise", 24)), "scale"));
     assertEquals("train.augment[0]: random-crop: parameter 'size' must be a positive integer,"
         + " got 2.5", error(false, "random-crop(size=2.5)", "scale"));
     assertEquals("train.augment[0]: contrast: needs 0 <= lower <= upper, got lower=1.8,"

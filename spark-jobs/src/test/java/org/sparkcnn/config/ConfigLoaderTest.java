@@ -76,7 +76,8 @@ class ConfigLoaderTest {
 
   @Test
   void laterLayersWinAndStringsNeedNoQuoting() throws Exception {
-    Path job = file("job.conf", "train { epochs = 7, learning-rate = 0.5 }\nmodel.name = lenet-caffe\n");
+    Path job = file("job.conf",
+        "train { epochs = 7, learning-rate = 0.5 }\nmodel.name = lenet-caffe\n");
     JobConfig c = JobConfig.from(new ConfigLoader()
         .file(job.toString(), HADOOP)
         .set("train.epochs=3")

@@ -137,7 +137,8 @@ class CifarTrainJobTest {
     String model = Files.readString(run.resolve("model.md"));
     assertTrue(model.startsWith("# Model mobilenet-v1-cifar(alpha=0.25, unit=rhs), input"
         + " [3, 32, 32]"), model);
-    assertTrue(model.contains("| unit13-pw-bn | NativeBatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
+    assertTrue(
+        model.contains("| unit13-pw-bn | NativeBatchNormalization | [256, 2, 2] | 512 | 1,024 |"),
         model);
     assertFalse(model.contains("unit13-pw-act"), model);
   }
@@ -150,7 +151,8 @@ class CifarTrainJobTest {
     assertTrue(Files.exists(run.resolve(RunDirectory.SUCCESS)));
     assertTrue(Files.readString(run.resolve("model.md")).contains("| total |  |  | 269,722 |"));
     List<List<String>> metrics = TrainJobTest.csv(run.resolve("metrics.csv"));
-    assertTrue(Double.parseDouble(metrics.get(2).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
+    assertTrue(
+        Double.parseDouble(metrics.get(2).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
         "loss falls from epoch 1 to 2: " + metrics);
     ComputationGraph saved = ModelSerializer.restoreComputationGraph(
         run.resolve("model.zip").toFile(), true);

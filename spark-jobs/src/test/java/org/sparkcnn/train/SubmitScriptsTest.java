@@ -130,7 +130,8 @@ class SubmitScriptsTest {
     assertTrue(r.out.startsWith("env " + CPU_ENV + " /opt/spark/bin/spark-submit"
         + " --master local\\[2\\] --driver-memory 6144m "), r.out);
     assertContains(r.cmd(), " --class org.sparkcnn.train.TrainJob ",
-        "\\ -Dorg.bytedeco.javacpp.maxbytes=6144m\\ -Dorg.bytedeco.javacpp.maxphysicalbytes=12288m");
+        "\\ -Dorg.bytedeco.javacpp.maxbytes=6144m"
+            + "\\ -Dorg.bytedeco.javacpp.maxphysicalbytes=12288m");
     assertTrue(r.cmd().endsWith("-app.jar --set cluster.placement=cpu"), r.out);
   }
 

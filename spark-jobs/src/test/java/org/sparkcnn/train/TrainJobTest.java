@@ -130,7 +130,8 @@ class TrainJobTest {
     }
     // the decayed rate is in the network the workers received for the last epoch
     assertEquals(0.05 * 0.8 * 0.8, ((MultiLayerNetwork) result.network()).getLearningRate(0), 1e-9);
-    assertTrue(Double.parseDouble(metrics.get(3).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
+    assertTrue(
+        Double.parseDouble(metrics.get(3).get(4)) < Double.parseDouble(metrics.get(1).get(4)),
         "loss falls from epoch 1 to 3");
     String finalAccuracy = String.format(java.util.Locale.ROOT, "%.4f", result.testAccuracy());
     assertEquals(finalAccuracy, metrics.get(3).get(5));
@@ -199,7 +200,8 @@ class TrainJobTest {
         timing.get(0).subList(9, 12));
     assertEquals(List.of("native", "CPU linux-x86_64-onednn oneDNN",
         "CPU linux-x86_64-onednn oneDNN"), timing.get(1).subList(9, 12));
-    assertTrue(Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
+    assertTrue(
+        Files.readString(dir.resolve("timing.md")).contains("| local[2] | 2 | 64 | 5 | 3 |"));
     // where the training time went, from DL4J's statistics
     assertEquals(List.of("export_seconds", "broadcast_seconds", "worker_init_seconds",
         "worker_fit_seconds", "round_overhead_seconds", "other_seconds"),

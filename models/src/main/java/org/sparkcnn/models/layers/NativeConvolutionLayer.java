@@ -98,7 +98,8 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     if (input == null) {
-      throw new IllegalArgumentException("Cannot perform forward pass with null input " + layerId());
+      throw new IllegalArgumentException(
+          "Cannot perform forward pass with null input " + layerId());
     }
     applyDropOutIfNecessary(training, workspaceMgr);
     INDArray z = preOutput(training, false, workspaceMgr).getFirst();

@@ -133,7 +133,8 @@ class NativeLocalResponseNormalizationTest {
   @Test
   void roundTripsThroughJsonAndRefusesAnEvenWindow() {
     MultiLayerConfiguration conf =
-        network(true, Settings.TUTORIAL, CNN2DFormat.NHWC, DataType.FLOAT).getLayerWiseConfigurations();
+        network(true, Settings.TUTORIAL, CNN2DFormat.NHWC, DataType.FLOAT)
+            .getLayerWiseConfigurations();
     MultiLayerConfiguration parsed = MultiLayerConfiguration.fromJson(conf.toJson());
     assertEquals(conf, parsed);
     NativeLocalResponseNormalization layer = assertInstanceOf(
