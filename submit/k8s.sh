@@ -12,9 +12,9 @@
 # Input and run.output-root must be paths every pod can read (hdfs://, s3a://). The application
 # jar is best baked into the image, SPARK_CNN_APP_JAR=local:///opt/spark-cnn/app.jar; a jar on
 # this machine goes through SPARK_CNN_K8S_UPLOAD_PATH in cluster mode. GPU executors need the
-# NVIDIA device plugin on the nodes, an image with the CUDA 11.x libraries (README, "Clusters and
-# GPUs") and conf/gpu-discovery.sh in it; the CUDA backend jars are best in the image too, in
-# $SPARK_HOME/jars (SPARK_CNN_CUDA_JARS=installed).
+# NVIDIA device plugin on the nodes, an image with the CUDA 11.x libraries
+# (docs/placement-and-gpus.md, "The CUDA backend") and conf/gpu-discovery.sh in it; the CUDA
+# backend jars are best in the image too, in $SPARK_HOME/jars (SPARK_CNN_CUDA_JARS=installed).
 #
 # Environment (defaults and the memory rule in submit/common.sh):
 #   SPARK_HOME                 Spark 3.5 installation (Scala 2.12)                 (required)
