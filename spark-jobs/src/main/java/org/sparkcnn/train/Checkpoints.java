@@ -213,7 +213,7 @@ final class Checkpoints {
    * Why {@value #STATE} cannot be read, naming the field where there is one, as a path from the
    * top ({@code epochs[0].testAccuracy}).
    */
-  static String unreadable(JsonProcessingException e) {
+  private static String unreadable(JsonProcessingException e) {
     String field = "";
     if (e instanceof JsonMappingException mapping) {
       StringBuilder path = new StringBuilder();
@@ -226,7 +226,7 @@ final class Checkpoints {
       }
       field = path.toString();
     }
-    String message = e.getOriginalMessage();
+    String message = String.valueOf(e.getOriginalMessage());
     if (e instanceof UnrecognizedPropertyException) {
       return STATE + " has the field '" + field + "', which this version does not read";
     }
