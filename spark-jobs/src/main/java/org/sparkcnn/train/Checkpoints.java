@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +21,14 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
+import org.nd4j.shade.jackson.databind.DeserializationFeature;
+import org.nd4j.shade.jackson.databind.JsonMappingException;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.exc.MismatchedInputException;
+import org.nd4j.shade.jackson.databind.exc.UnrecognizedPropertyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunDirectory;
 
 /**
@@ -37,6 +43,11 @@ import org.sparkcnn.report.RunDirectory;
  * complete, with {@value #STATE} written last: a directory without a readable state, or whose
  * files do not match their checksums, is not a checkpoint. The newest {@code kept} checkpoints
  * are kept, so that a damaged newest one leaves an older one to resume from.
+ *
+ * <p>{@value #STATE} is read strictly: a field this version does not know, or one it needs that
+ * is missing or null (a field renamed between versions), makes the checkpoint unreadable, naming
+ * the field, rather than resuming from a default. Checkpoints that exist but none of which reads
+ * back fail the resume ({@link #latest}); they are never passed over for a start from epoch 1.
  */
 final class Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
@@ -45,7 +56,10 @@ final class Checkpoints {
   static final String AVERAGE = "moving-average.bin";
   static final String STATE = "state.json";
   private static final String PREFIX = "epoch-";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().enable(
+      DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+      DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
+      DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /**
    * What a checkpoint records besides the network and the moving average.
@@ -139,19 +153,34 @@ final class Checkpoints {
 
   /**
    * The newest checkpoint that reads back whole, with a warning for each newer one that does not;
-   * empty when there is none.
+   * empty when there is none (no checkpoint directory, or only the temporary one of a checkpoint
+   * never completed).
+   *
+   * @throws BadInputException when checkpoints exist but none reads back: naming each one's
+   *     directory and why (the field of {@value #STATE}, the file whose checksum fails); nothing
+   *     is deleted
    */
   Optional<Restored> latest(ModelReader reader) {
     List<String> names = complete();
+    List<String> unreadable = new ArrayList<>();
     for (int i = names.size() - 1; i >= 0; i--) {
       String name = names.get(i);
       try {
         return Optional.of(read(name, reader));
       } catch (RuntimeException | IOException e) {
-        log.warn("checkpoint {} is damaged and left out ({}); {}", dir.resolve(DIR + "/" + name),
-            e.getMessage(), i > 0 ? "falling back to " + names.get(i - 1)
-                : "no older checkpoint: training starts from epoch 1");
+        String why = e.getMessage() != null ? e.getMessage() : e.toString();
+        unreadable.add(dir.resolve(DIR + "/" + name) + ": " + why);
+        if (i > 0) {
+          log.warn("checkpoint {} is damaged and left out ({}); falling back to {}",
+              dir.resolve(DIR + "/" + name), why, names.get(i - 1));
+        }
       }
+    }
+    if (!unreadable.isEmpty()) {
+      throw new BadInputException("cannot resume " + dir.path() + ": none of its checkpoints"
+          + " can be read (" + String.join("; ", unreadable) + "). Nothing was deleted: resume"
+          + " with the version that wrote them, or move " + DIR + "/ out of the run directory to"
+          + " train from epoch 1");
     }
     return Optional.empty();
   }
@@ -161,7 +190,7 @@ final class Checkpoints {
     try {
       state = JSON.readValue(dir.readBytes(DIR + "/" + name + "/" + STATE), State.class);
     } catch (JsonProcessingException e) {
-      throw new IOException(STATE + " is not a whole checkpoint state: " + e.getOriginalMessage());
+      throw new IOException(unreadable(e));
     }
     if (!name.equals(name(state.epoch()))) {
       throw new IOException(STATE + " says epoch " + state.epoch());
@@ -178,6 +207,36 @@ final class Checkpoints {
       }
     }
     return new Restored(state, network, average);
+  }
+
+  /**
+   * Why {@value #STATE} cannot be read, naming the field where there is one, as a path from the
+   * top ({@code epochs[0].testAccuracy}).
+   */
+  private static String unreadable(JsonProcessingException e) {
+    String field = "";
+    if (e instanceof JsonMappingException mapping) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference ref : mapping.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+      field = path.toString();
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    if (e instanceof UnrecognizedPropertyException) {
+      return STATE + " has the field '" + field + "', which this version does not read";
+    }
+    if (e instanceof MismatchedInputException && message.startsWith("Missing creator property")) {
+      return STATE + " lacks the field '" + field + "', which this version needs";
+    }
+    if (e instanceof MismatchedInputException && !field.isEmpty()) {
+      return STATE + ": the field '" + field + "' cannot be read: " + message;
+    }
+    return STATE + " is not a whole checkpoint state: " + message;
   }
 
   /** The content of {@code file}, checked against the state's checksum. */

@@ -3,6 +3,7 @@ package org.sparkcnn.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -23,9 +24,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunDirectory;
 
-/** Checkpoints written, kept, read back, and passed over when damaged. */
+/**
+ * Checkpoints written, kept, read back, passed over when damaged and an older one reads, and
+ * refused, naming the checkpoint and the field or file, when none does.
+ */
 class CheckpointsTest {
   @TempDir Path root;
 
@@ -107,9 +112,77 @@ class CheckpointsTest {
     assertNull(restored.average());
     assertEquals(net.params(), restored.network().params());
 
-    Files.delete(all.resolve("epoch-0001").resolve(Checkpoints.MODEL));
-    assertFalse(checkpoints.latest(CheckpointsTest::read).isPresent());
     assertTrue(new Checkpoints(RunDirectory.create(root.toString(), "empty",
         new Configuration()), 1, 1).latest(CheckpointsTest::read).isEmpty());
+    Files.createDirectories(root.resolve("temp-only").resolve(Checkpoints.DIR)
+        .resolve(".epoch-0001.tmp"));
+    assertTrue(new Checkpoints(RunDirectory.open(root.resolve("temp-only").toString(),
+        new Configuration()), 1, 1).latest(CheckpointsTest::read).isEmpty(),
+        "a checkpoint never completed is none");
+  }
+
+  @Test
+  void checkpointsThatExistButNoneReadsBackAreRefusedNamingEachAndNothingIsDeleted()
+      throws Exception {
+    RunDirectory dir = RunDirectory.create(root.toString(), "run", new Configuration());
+    Checkpoints checkpoints = new Checkpoints(dir, 1, 3);
+    MultiLayerNetwork net = network();
+    checkpoints.save(net, null, state(1));
+    checkpoints.save(net, null, state(2));
+    Path all = root.resolve("run").resolve(Checkpoints.DIR);
+    Path model = all.resolve("epoch-0002").resolve(Checkpoints.MODEL);
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(model, bytes);
+    Path state = all.resolve("epoch-0001").resolve(Checkpoints.STATE);
+    Files.writeString(state, Files.readString(state).replace("\"partitions\"", "\"parts\""));
+
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> checkpoints.latest(CheckpointsTest::read));
+    String message = e.getMessage();
+    assertTrue(message.startsWith("cannot resume " + dir.path() + ": none of its checkpoints can"
+        + " be read (" + dir.resolve("checkpoints/epoch-0002") + ": model.zip does not match its"
+        + " checksum; " + dir.resolve("checkpoints/epoch-0001") + ": state.json lacks the field"
+        + " 'partitions', which this version needs). Nothing was deleted"), message);
+    assertEquals(ExitCode.BAD_INPUT, ExitCode.of(e));
+    assertEquals(List.of(Checkpoints.MODEL, Checkpoints.STATE), files(all.resolve("epoch-0001")));
+    assertEquals(List.of(Checkpoints.MODEL, Checkpoints.STATE), files(all.resolve("epoch-0002")));
+  }
+
+  @Test
+  void aStateWithAFieldRenamedMissingOrUnknownIsRefusedNamingTheField() throws Exception {
+    RunDirectory dir = RunDirectory.create(root.toString(), "run", new Configuration());
+    Checkpoints checkpoints = new Checkpoints(dir, 1, 1);
+    checkpoints.save(network(), null, state(1));
+    Path state = root.resolve("run").resolve(Checkpoints.DIR).resolve("epoch-0001")
+        .resolve(Checkpoints.STATE);
+    String json = Files.readString(state);
+    Map<String, String> damaged = Map.of(
+        json.replace("\"testAccuracy\"", "\"top1\""),
+        "state.json lacks the field 'epochs[0].testAccuracy', which this version needs",
+        json.replaceFirst("\"averageUpdates\" : 7,", ""),
+        "state.json lacks the field 'averageUpdates', which this version needs",
+        json.replaceFirst("\\{", "{ \"optimizer\" : \"sgd\","),
+        "state.json has the field 'optimizer', which this version does not read",
+        json.replace("\"workers\" : 2", "\"workers\" : null"),
+        "state.json: the field 'workers' cannot be read",
+        json.replaceFirst("\"sha256\" : \\{[^}]*}", "\"sha256\" : null"),
+        "state.json: the field 'sha256' cannot be read");
+    for (Map.Entry<String, String> c : damaged.entrySet()) {
+      assertFalse(c.getKey().equals(json), "not damaged: " + c.getValue());
+      Files.writeString(state, c.getKey());
+      String message = assertThrows(BadInputException.class,
+          () -> checkpoints.latest(CheckpointsTest::read)).getMessage();
+      assertTrue(message.contains(dir.resolve("checkpoints/epoch-0001") + ": " + c.getValue()),
+          message);
+    }
+    Files.writeString(state, json);
+    assertEquals(1, checkpoints.latest(CheckpointsTest::read).orElseThrow().state().epoch());
+  }
+
+  static List<String> files(Path dir) throws java.io.IOException {
+    try (var list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 }
