@@ -23,6 +23,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /**

@@ -22,6 +22,8 @@ import javax.imageio.spi.ImageReaderSpi;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /**

@@ -19,6 +19,8 @@ import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.SparkTest;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /** The image-folder reader decoding the fixture folder on Spark executors (local[2]). */

@@ -32,6 +32,8 @@ import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /** The image-folder reader on the driver and its decoding functions, without Spark. */
