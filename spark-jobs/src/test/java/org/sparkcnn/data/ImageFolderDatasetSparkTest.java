@@ -96,7 +96,7 @@ class ImageFolderDatasetSparkTest extends SparkTest {
   @Test
   void limitLoadsTheSampledImagesWithTheirIndices() {
     ImageFolderDataset data = open(folder(), SizePolicy.RESIZE, ChannelPolicy.CONVERT, 3);
-    List<Long> sampled = data.files().stream().map(ImageFolderDataset.ImageFile::index).toList();
+    List<Long> sampled = data.files().stream().map(ImageFile::index).toList();
     assertEquals(3, sampled.size());
     assertEquals(sampled,
         sorted(data.load(sc, 2).collect()).stream().map(LabeledImage::index).toList());
