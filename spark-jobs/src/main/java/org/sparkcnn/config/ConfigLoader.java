@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  * Builds a job's configuration: the defaults in {@code reference.conf}, then each {@code --conf}
  * file in order, then each {@code --set key=value}, later layers winning. Every key a layer sets
  * must exist in {@code reference.conf} with a value of the same type; otherwise the load fails
- * naming the key and where it was set. A key that moved ({@link RenamedKeys}) is accepted under
+ * naming the key and where it was set. A key that moved ({@code RenamedKeys}) is accepted under
  * its old name too, with a warning naming the new one.
  */
 public final class ConfigLoader {

@@ -13,8 +13,9 @@ import static org.sparkcnn.config.InvalidConfigException.check;
 
 /**
  * A whole job's configuration, one record per section of {@code reference.conf} (see there for
- * each key's meaning and unit). Every record validates its values in its constructor, naming the
- * key at fault.
+ * each key's meaning and unit). Every record reads its own keys ({@code from(Config)}) and
+ * validates its values in its constructor, naming the key at fault; sub-sections have records of
+ * their own ({@link IdxConfig}, {@link CifarConfig}, {@link FolderConfig}).
  */
 public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, TrainConfig train,
     ClusterConfig cluster, Config resolved) {
