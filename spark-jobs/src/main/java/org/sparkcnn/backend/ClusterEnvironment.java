@@ -28,7 +28,7 @@ public record ClusterEnvironment(JvmEnvironment driver, List<JvmEnvironment> exe
    */
   public String toJson(JobConfig.ClusterConfig cluster) {
     return "{\n"
-        + "  \"placement\": " + Json.string(cluster.placement()) + ",\n"
+        + "  \"placement\": " + Json.string(cluster.placement().configValue()) + ",\n"
         + "  \"allow_cpu_fallback\": " + cluster.allowCpuFallback() + ",\n"
         + "  \"driver\": " + driver.toJson("  ") + ",\n"
         + "  \"executors\": [" + executors.stream().map(e -> "\n    " + e.toJson("    "))

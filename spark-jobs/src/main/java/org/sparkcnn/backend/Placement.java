@@ -2,6 +2,7 @@ package org.sparkcnn.backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparkcnn.config.ComputePlacement;
 import org.sparkcnn.config.JobConfig;
 
 /**
@@ -68,7 +69,7 @@ public final class Placement {
     String fallback = fallbacks.isEmpty() ? null : placement + " " + wants(cluster)
         + ", but these JVMs run the CPU backend:\n" + String.join("\n", fallbacks);
     if (fallback != null && !cluster.allowCpuFallback()) {
-      boolean local = cluster.placement().equals("hybrid")
+      boolean local = cluster.placement() == ComputePlacement.HYBRID
           && env.executors().stream().anyMatch(e -> e.executorId().equals(JvmEnvironment.DRIVER));
       errors.add(fallback + "\n" + ADVICE_CUDA + (local ? "\n" + LOCAL_HYBRID : ""));
     }
@@ -82,9 +83,9 @@ public final class Placement {
 
   private static String wants(JobConfig.ClusterConfig cluster) {
     return switch (cluster.placement()) {
-      case "gpu" -> "needs ND4J's CUDA backend on the driver and the executors";
-      case "hybrid" -> "needs ND4J's CPU backend on the driver and CUDA on the executors";
-      default -> "needs ND4J's CPU backend on the driver and the executors";
+      case GPU -> "needs ND4J's CUDA backend on the driver and the executors";
+      case HYBRID -> "needs ND4J's CPU backend on the driver and CUDA on the executors";
+      case CPU -> "needs ND4J's CPU backend on the driver and the executors";
     };
   }
 

@@ -21,7 +21,8 @@ import org.apache.hadoop.fs.Path;
  * Builds a job's configuration: the defaults in {@code reference.conf}, then each {@code --conf}
  * file in order, then each {@code --set key=value}, later layers winning. Every key a layer sets
  * must exist in {@code reference.conf} with a value of the same type; otherwise the load fails
- * naming the key and where it was set.
+ * naming the key and where it was set. A key that moved ({@code RenamedKeys}) is accepted under
+ * its old name too, with a warning naming the new one.
  */
 public final class ConfigLoader {
   /** Classpath resource holding every key and its default, next to this class. */
@@ -75,7 +76,7 @@ public final class ConfigLoader {
     String value = assignment.substring(eq + 1).trim();
     requireKnown(key, "--set " + assignment);
     ConfigValue parsed;
-    if (reference.getValue(key).valueType() == ConfigValueType.STRING) {
+    if (reference.getValue(RenamedKeys.current(key)).valueType() == ConfigValueType.STRING) {
       parsed = ConfigValueFactory.fromAnyRef(value, "--set " + key);
     } else {
       try {
@@ -94,7 +95,7 @@ public final class ConfigLoader {
   public Config resolve() {
     Config resolved;
     try {
-      resolved = layers.withFallback(reference).resolve();
+      resolved = RenamedKeys.migrate(layers).withFallback(reference).resolve();
       resolved.checkValid(reference);
     } catch (ConfigException e) {
       throw new InvalidConfigException("invalid configuration: " + e.getMessage(), e);
@@ -111,7 +112,7 @@ public final class ConfigLoader {
   private void requireKnown(String key, String where) {
     boolean known;
     try {
-      known = reference.hasPath(key);
+      known = reference.hasPath(RenamedKeys.current(key));
     } catch (ConfigException.BadPath e) {
       known = false;
     }
@@ -126,14 +127,18 @@ public final class ConfigLoader {
     }
   }
 
-  /** The reference key nearest to {@code key} by edit distance, when it is close. */
+  /**
+   * The reference key nearest to {@code key} by edit distance, when it is close; the new name of
+   * a moved key nearest under its old name.
+   */
   private String closestKey(String key) {
-    List<String> keys = new ArrayList<>();
+    List<String> keys = new ArrayList<>(RenamedKeys.NEW_NAMES.keySet());
     reference.entrySet().forEach(e -> keys.add(e.getKey()));
     String best = keys.stream()
         .min(Comparator.comparingInt(k -> editDistance(k, key)))
         .orElse(null);
-    return best != null && editDistance(best, key) <= Math.max(2, key.length() / 4) ? best : null;
+    return best != null && editDistance(best, key) <= Math.max(2, key.length() / 4)
+        ? RenamedKeys.current(best) : null;
   }
 
   static int editDistance(String a, String b) {

@@ -1,6 +1,7 @@
 package org.sparkcnn.data;
 
 import org.apache.hadoop.conf.Configuration;
+import org.sparkcnn.config.CifarLabel;
 import org.sparkcnn.config.JobConfig.DataConfig;
 
 /** Opens the training or test split that a job's {@code data} section describes. */
@@ -26,19 +27,18 @@ public final class Datasets {
     boolean train = split == Split.TRAIN;
     long limit = train ? data.trainLimit() : data.testLimit();
     return switch (data.format()) {
-      case "idx" -> IdxDataset.open(train ? data.trainImages() : data.testImages(),
-          train ? data.trainLabels() : data.testLabels(), data.numClasses(), limit, conf);
-      case "cifar10" -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
+      case IDX -> IdxDataset.open(train ? data.idx().trainImages() : data.idx().testImages(),
+          train ? data.idx().trainLabels() : data.idx().testLabels(), data.numClasses(), limit,
+          conf);
+      case CIFAR10 -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
           CifarFormat.CIFAR10, limit, conf);
-      case "cifar100" -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
-          data.cifar().label().equals("coarse") ? CifarFormat.CIFAR100_COARSE
+      case CIFAR100 -> CifarDataset.open(train ? data.cifar().train() : data.cifar().test(),
+          data.cifar().label() == CifarLabel.COARSE ? CifarFormat.CIFAR100_COARSE
               : CifarFormat.CIFAR100_FINE, limit, conf);
-      case "image-folder" -> ImageFolderDataset.open(
+      case IMAGE_FOLDER -> ImageFolderDataset.open(
           train ? data.folder().train() : data.folder().test(), data.folder().shape(),
-          SizePolicy.fromConfig(data.folder().onSizeMismatch()),
-          ChannelPolicy.fromConfig(data.folder().onChannelMismatch()), data.maxImagePixels(),
-          limit, Seeds.mix(seed, split.ordinal()), conf);
-      default -> throw new IllegalArgumentException("data.format " + data.format());
+          data.folder().onSizeMismatch(), data.folder().onChannelMismatch(),
+          data.maxImagePixels(), limit, Seeds.mix(seed, split.ordinal()), conf);
     };
   }
 }

@@ -3,7 +3,6 @@ package org.sparkcnn.data;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -23,6 +22,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /**
@@ -356,46 +357,6 @@ public final class ImageFolderDataset implements ImageDataset {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new BadInputException("cannot read " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * One image file: its path, its class and its index in the dataset.
-   *
-   * <p>A plain class rather than a record: Kryo (Spark's serializer, which ships the file list to
-   * the tasks) cannot write the final fields of a Java record on Java 17.
-   */
-  static final class ImageFile implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private String path;
-    private int label;
-    private long index;
-
-    /** For serializers only. */
-    ImageFile() {}
-
-    ImageFile(String path, int label, long index) {
-      this.path = path;
-      this.label = label;
-      this.index = index;
-    }
-
-    String path() {
-      return path;
-    }
-
-    int label() {
-      return label;
-    }
-
-    long index() {
-      return index;
-    }
-
-    @Override
-    public String toString() {
-      return "ImageFile(" + path + ", label=" + label + ", index=" + index + ")";
     }
   }
 }

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.ConfigLoader;
+import org.sparkcnn.config.IfExists;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.Redaction;
 import org.sparkcnn.report.LatestPointer;
@@ -58,7 +59,7 @@ final class ExistingRun {
       if (!fs.exists(dir)) {
         return invocation;
       }
-      if (run.ifExists().equals("refuse")) {
+      if (run.ifExists() == IfExists.REFUSE) {
         throw new RunExistsException("run directory " + dir + " exists already"
             + " (run.if-exists = refuse); nothing was written into it. Choose another run.id,"
             + " or set run.if-exists = resume to continue it if it is incomplete");

@@ -39,6 +39,7 @@ import org.sparkcnn.backend.BackendProbe;
 import org.sparkcnn.backend.BackendUnavailableException;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
+import org.sparkcnn.config.DataFormat;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.RunIds;
@@ -379,7 +380,7 @@ public final class TrainJob {
       EpochOrder order = EpochOrder.of(train, config.run().seed());
       PartitionLabels labels = order.labels(train, data.numClasses(), 1);
       DataChecks.logPartitionLabels(labels);
-      boolean sampled = data.format().equals("image-folder");
+      boolean sampled = data.format() == DataFormat.IMAGE_FOLDER;
       DataChecks.warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
           labels.whole());
       DataChecks.warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,

@@ -22,7 +22,7 @@ class RunConfigTest {
   @Test
   void defaultsRefuseAnExistingRunAndKeepEverything() {
     JobConfig.RunConfig run = JobConfig.from(new ConfigLoader().resolve()).run();
-    assertEquals("refuse", run.ifExists());
+    assertEquals("refuse", run.ifExists().configValue());
     assertEquals(600, run.lockStaleSeconds());
     assertEquals("", run.latestPointer());
     assertEquals(0, run.keep());

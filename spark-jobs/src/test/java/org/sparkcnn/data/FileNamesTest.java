@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkcnn.MiniHdfs;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /**
@@ -81,7 +83,7 @@ class FileNamesTest {
     ImageFolderDataset data = ImageFolderDataset.open(hdfs.uri(root), RGB, SizePolicy.REJECT,
         ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, 1, hdfs.conf());
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
-    ImageFolderDataset.ImageFile file = fileOf(data, name);
+    ImageFile file = fileOf(data, name);
     assertEquals(hdfs.uri() + root + "/" + name + "/" + name + ".png", file.path());
     assertArrayEquals(rgb(0), readOne(file, hdfs.conf()));
   }
@@ -121,20 +123,20 @@ class FileNamesTest {
     ImageFolderDataset data = ImageFolderDataset.open(root, RGB, SizePolicy.REJECT,
         ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS, 0, 1, CONF);
     assertEquals(List.of(name, "plain").stream().sorted().toList(), data.classNames());
-    ImageFolderDataset.ImageFile file = fileOf(data, name);
+    ImageFile file = fileOf(data, name);
     assertEquals("file:" + image, file.path(), "the path as messages and skipped-images.csv show");
     assertArrayEquals(rgb(0), readOne(file, CONF));
   }
 
-  private static ImageFolderDataset.ImageFile fileOf(ImageFolderDataset data, String name) {
+  private static ImageFile fileOf(ImageFolderDataset data, String name) {
     int label = data.classNames().indexOf(name);
-    List<ImageFolderDataset.ImageFile> files =
+    List<ImageFile> files =
         data.files().stream().filter(f -> f.label() == label).toList();
     assertEquals(1, files.size(), files.toString());
     return files.get(0);
   }
 
-  private static byte[] readOne(ImageFolderDataset.ImageFile file, Configuration conf) {
+  private static byte[] readOne(ImageFile file, Configuration conf) {
     Iterator<LabeledImage> read = ImageFolderDataset.read(
         file, conf, RGB, SizePolicy.REJECT, ChannelPolicy.REJECT, ImageDecoder.DEFAULT_MAX_PIXELS,
         null);

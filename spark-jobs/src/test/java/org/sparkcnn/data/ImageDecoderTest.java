@@ -22,6 +22,8 @@ import javax.imageio.spi.ImageReaderSpi;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /**
@@ -182,8 +184,8 @@ class ImageDecoderTest {
     Path file = dir.resolve("class/x.png");
     Files.createDirectories(file.getParent());
     Files.write(file, PngBomb.png(16, 4));
-    ImageFolderDataset.ImageFile image =
-        new ImageFolderDataset.ImageFile(file.toUri().toString(), 0, 0);
+    ImageFile image =
+        new ImageFile(file.toUri().toString(), 0, 0);
     // 2 channels is no shape an image is brought to: the decoder throws IllegalArgumentException
     var e = assertThrows(IllegalStateException.class, () -> ImageFolderDataset.read(image,
         new Configuration(), new ImageShape(2, 4, 4), SizePolicy.RESIZE, ChannelPolicy.CONVERT,

@@ -19,6 +19,8 @@ import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.SparkTest;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /** The image-folder reader decoding the fixture folder on Spark executors (local[2]). */
@@ -94,7 +96,7 @@ class ImageFolderDatasetSparkTest extends SparkTest {
   @Test
   void limitLoadsTheSampledImagesWithTheirIndices() {
     ImageFolderDataset data = open(folder(), SizePolicy.RESIZE, ChannelPolicy.CONVERT, 3);
-    List<Long> sampled = data.files().stream().map(ImageFolderDataset.ImageFile::index).toList();
+    List<Long> sampled = data.files().stream().map(ImageFile::index).toList();
     assertEquals(3, sampled.size());
     assertEquals(sampled,
         sorted(data.load(sc, 2).collect()).stream().map(LabeledImage::index).toList());

@@ -32,6 +32,8 @@ import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.models.ImageShape;
 
 /** The image-folder reader on the driver and its decoding functions, without Spark. */
@@ -69,9 +71,9 @@ class ImageFolderDatasetTest {
     assertEquals(List.of("ant/a-rgb.png", "ant/b-rgb.png", "ant/c-photo.jpg", "bee/a-grey.png",
         "bee/b-broken.jpg", "bee/c-wide.png", "cat/a-rgb.PNG", "cat/b-rgb.jpeg"), names);
     assertEquals(List.of(0, 0, 0, 1, 1, 1, 2, 2),
-        data.files().stream().map(ImageFolderDataset.ImageFile::label).toList());
+        data.files().stream().map(ImageFile::label).toList());
     assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L),
-        data.files().stream().map(ImageFolderDataset.ImageFile::index).toList());
+        data.files().stream().map(ImageFile::index).toList());
     assertEquals(8, data.size());
   }
 
@@ -82,20 +84,20 @@ class ImageFolderDatasetTest {
   @Test
   void limitTakesASeededRandomSampleInIndexOrder() {
     List<Long> all = open(folder(), 0).files().stream()
-        .map(ImageFolderDataset.ImageFile::index).toList();
+        .map(ImageFile::index).toList();
     Set<List<Long>> samples = new HashSet<>();
     for (long seed = 1; seed <= 20; seed++) {
       ImageFolderDataset data = open(folder(), 4, seed);
       assertEquals(4, data.size());
       assertEquals(3, data.numClasses());
-      List<Long> indices = data.files().stream().map(ImageFolderDataset.ImageFile::index).toList();
+      List<Long> indices = data.files().stream().map(ImageFile::index).toList();
       assertEquals(indices.stream().sorted().toList(), indices);
       assertTrue(all.containsAll(indices), indices.toString());
-      for (ImageFolderDataset.ImageFile f : data.files()) {
+      for (ImageFile f : data.files()) {
         assertEquals(open(folder(), 0).files().get((int) f.index()).path(), f.path());
       }
       assertEquals(indices, open(folder(), 4, seed).files().stream()
-          .map(ImageFolderDataset.ImageFile::index).toList());
+          .map(ImageFile::index).toList());
       samples.add(indices);
     }
     assertTrue(samples.size() > 5, samples.toString()); // C(8, 4) = 70 samples
@@ -109,14 +111,14 @@ class ImageFolderDatasetTest {
    */
   @Test
   void limitOnAClassSortedFolderDrawsFromEveryClass() {
-    var names = new ArrayList<ImageFolderDataset.ImageFile>();
+    var names = new ArrayList<ImageFile>();
     for (int c = 0; c < 10; c++) {
       for (int i = 0; i < 30; i++) {
-        names.add(new ImageFolderDataset.ImageFile("c" + c + "/" + i + ".png", c, c * 30L + i));
+        names.add(new ImageFile("c" + c + "/" + i + ".png", c, c * 30L + i));
       }
     }
     for (long seed = 1; seed <= 5; seed++) {
-      List<ImageFolderDataset.ImageFile> sample = ImageFolderDataset.sample(names, 100, seed);
+      List<ImageFile> sample = ImageFolderDataset.sample(names, 100, seed);
       assertEquals(100, sample.size());
       for (int c = 0; c < 10; c++) {
         int label = c;

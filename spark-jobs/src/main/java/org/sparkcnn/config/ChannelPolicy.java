@@ -1,13 +1,11 @@
-package org.sparkcnn.data;
-
-import java.util.Locale;
+package org.sparkcnn.config;
 
 /**
  * What an image reader does with an image whose channel count (grey 1, colour 3) differs from the
  * configured shape (configuration key {@code data.folder.on-channel-mismatch}). An alpha channel
  * is always dropped and does not count.
  */
-public enum ChannelPolicy {
+public enum ChannelPolicy implements ConfigChoice {
   /**
    * Grey to colour by copying the grey value into R, G and B; colour to grey by the ITU-R BT.601
    * luma, round(0.299 R + 0.587 G + 0.114 B).
@@ -16,12 +14,12 @@ public enum ChannelPolicy {
   /** Skip the image. */
   REJECT;
 
-  /** The configuration value naming this policy: {@code convert} or {@code reject}. */
-  public String configValue() {
-    return name().toLowerCase(Locale.ROOT);
+  /** The policy {@code data.folder.on-channel-mismatch} spells, or an error listing the values. */
+  public static ChannelPolicy parse(String value) {
+    return ConfigChoice.parse(values(), "data.folder.on-channel-mismatch", value);
   }
 
-  /** The policy a configuration value names, or an {@link IllegalArgumentException} listing all. */
+  /** As {@link #parse}, failing with an {@link IllegalArgumentException} listing all. */
   public static ChannelPolicy fromConfig(String value) {
     for (ChannelPolicy policy : values()) {
       if (policy.configValue().equals(value)) {

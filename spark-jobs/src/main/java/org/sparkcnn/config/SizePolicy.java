@@ -1,12 +1,10 @@
-package org.sparkcnn.data;
-
-import java.util.Locale;
+package org.sparkcnn.config;
 
 /**
  * What an image reader does with an image whose height and width differ from the configured shape
  * (configuration key {@code data.folder.on-size-mismatch}).
  */
-public enum SizePolicy {
+public enum SizePolicy implements ConfigChoice {
   /** Resample to exactly height x width (bilinear); the aspect ratio is not kept. */
   RESIZE,
   /**
@@ -17,12 +15,12 @@ public enum SizePolicy {
   /** Skip the image. */
   REJECT;
 
-  /** The configuration value naming this policy: {@code resize}, {@code resize-crop}, ... */
-  public String configValue() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  /** The policy {@code data.folder.on-size-mismatch} spells, or an error listing the values. */
+  public static SizePolicy parse(String value) {
+    return ConfigChoice.parse(values(), "data.folder.on-size-mismatch", value);
   }
 
-  /** The policy a configuration value names, or an {@link IllegalArgumentException} listing all. */
+  /** As {@link #parse}, failing with an {@link IllegalArgumentException} listing all. */
   public static SizePolicy fromConfig(String value) {
     for (SizePolicy policy : values()) {
       if (policy.configValue().equals(value)) {

@@ -1,0 +1,34 @@
+package org.sparkcnn.config;
+
+import static org.sparkcnn.config.InvalidConfigException.check;
+
+import com.typesafe.config.Config;
+
+/**
+ * The keys of section {@code train} that shape DL4J's parameter-averaging training master: how
+ * many workers fit how large minibatches between two averagings, and how their parameters are
+ * gathered. The rounds of an epoch follow from them; what is learnt per example does not.
+ */
+public record AveragingConfig(int batchSizePerWorker, int workers, int averagingFrequency,
+    int prefetchBatches, int aggregationDepth) {
+  public AveragingConfig {
+    check(batchSizePerWorker > 0, "train.batch-size-per-worker", "must be > 0",
+        batchSizePerWorker);
+    check(workers >= 0, "train.workers", "must be >= 0", workers);
+    check(averagingFrequency > 0, "train.averaging-frequency", "must be > 0",
+        averagingFrequency);
+    check(prefetchBatches >= 0, "train.prefetch-batches", "must be >= 0", prefetchBatches);
+    check(aggregationDepth >= 1, "train.aggregation-depth", "must be >= 1", aggregationDepth);
+  }
+
+  /**
+   * Reads {@code train.batch-size-per-worker}, {@code train.workers}, {@code
+   * train.averaging-frequency}, {@code train.prefetch-batches} and {@code
+   * train.aggregation-depth}.
+   */
+  public static AveragingConfig from(Config c) {
+    return new AveragingConfig(c.getInt("train.batch-size-per-worker"), c.getInt("train.workers"),
+        c.getInt("train.averaging-frequency"), c.getInt("train.prefetch-batches"),
+        c.getInt("train.aggregation-depth"));
+  }
+}
