@@ -324,9 +324,9 @@ public final class ModelSummary {
 
     private static CommandLine commandLine(Command command) {
       CommandLine line = new CommandLine(command).setOverwrittenOptionsAllowed(true)
-          .setExpandAtFiles(false).setUsageHelpWidth(100);
+          .setExpandAtFiles(false).setSeparator(" ").setUsageHelpWidth(100);
       line.getCommandSpec().usageMessage()
-          .footer("Models: " + String.join(", ", Models.names()) + ".");
+          .footer("Models: " + String.join(", ", Models.names()) + ".%n");
       return line;
     }
 
@@ -351,13 +351,14 @@ public final class ModelSummary {
   }
 
   /** The annotated command line (picocli); {@link Arguments#parse} checks it. */
-  @CommandLine.Command(name = "ModelSummary", sortOptions = false,
+  @CommandLine.Command(name = "ModelSummary", sortOptions = false, sortSynopsis = false,
       description = "The per-layer table of a model of the registry: output shapes, parameters"
           + " and multiply-adds per image, as a run's model.md holds it. Exit code 2 for bad"
           + " arguments.")
   static final class Command {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a model of the registry"
-        + " (see below), with parameters if it takes any, e.g. \"mobilenet-v1-cifar(unit=rhs)\"")
+        + " (see below), with parameters if it takes any, as in"
+        + " \"mobilenet-v1-cifar(unit=rhs)\"")
     String model;
 
     @Option(names = "--input", paramLabel = "C,H,W", description = "input shape (default: the"

@@ -189,7 +189,7 @@ public final class AugmentationBenchmark {
   }
 
   /** The command line (picocli). */
-  @CommandLine.Command(name = "AugmentationBenchmark", sortOptions = false,
+  @CommandLine.Command(name = "AugmentationBenchmark", sortOptions = false, sortSynopsis = false,
       description = "Augmentation throughput of a pipeline on CIFAR-sized images next to the"
           + " training throughput of the TensorFlow tutorial CNN on the same cores.")
   static final class Command {

@@ -42,7 +42,7 @@ public final class BatchNormBenchmark {
   private BatchNormBenchmark() {}
 
   /** The command line (picocli). */
-  @CommandLine.Command(name = "BatchNormBenchmark", sortOptions = false,
+  @CommandLine.Command(name = "BatchNormBenchmark", sortOptions = false, sortSynopsis = false,
       description = "Milliseconds per call of the ways to compute training-mode batch"
           + " normalisation on this JVM's ND4J build and threads.")
   static final class Command {

@@ -10,16 +10,16 @@ import picocli.CommandLine.Option;
  * {@link #input()}, {@link #classes()} and {@link #batch()}, whose messages name the option.
  */
 final class CaseOptions {
-  @Option(names = "--input", paramLabel = "CxHxW",
+  @Option(order = 4, names = "--input", paramLabel = "CxHxW",
       description = "input shape for every network, e.g. 3x32x32 (default: each network's"
           + " natural input)")
   String input;
 
-  @Option(names = "--classes", paramLabel = "N",
+  @Option(order = 5, names = "--classes", paramLabel = "N",
       description = "output classes, at least 2 (default: ${DEFAULT-VALUE})")
   String classes = Integer.toString(ThroughputBenchmark.DEFAULT_CLASSES);
 
-  @Option(names = "--batch", paramLabel = "N",
+  @Option(order = 6, names = "--batch", paramLabel = "N",
       description = "minibatch for every network (default: 64 for lenet5 and lenet-caffe, 128"
           + " for tf-cifar10, 32 for the others)")
   String batch;

@@ -25,6 +25,7 @@ final class Cli {
     return new CommandLine(command)
         .setOverwrittenOptionsAllowed(true)
         .setExpandAtFiles(false)
+        .setSeparator(" ")
         .setUsageHelpWidth(HELP_WIDTH);
   }
 

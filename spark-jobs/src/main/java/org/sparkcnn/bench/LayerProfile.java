@@ -101,35 +101,43 @@ public final class LayerProfile {
   }
 
   /** The command line (picocli); {@link #options()} checks it. */
-  @CommandLine.Command(name = "LayerProfile", sortOptions = false,
+  @CommandLine.Command(name = "LayerProfile", sortOptions = false, sortSynopsis = false,
       description = "Milliseconds per minibatch of each layer's forward and backward pass during"
           + " training, then summed per layer class. Exit code 2 for bad arguments.")
   static final class Command {
-    @Parameters(arity = "0..3", paramLabel = "MODEL [ENGINE [ITERATIONS]]",
-        description = "the earlier form, without options (engine default: "
-            + POSITIONAL_ENGINE + ")")
-    List<String> positional = new ArrayList<>();
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+        description = "the earlier form, without options: the model,")
+    String positionalModel;
 
-    @Option(names = "--model", paramLabel = "SPEC",
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ENGINE",
+        description = "its engine (default: " + POSITIONAL_ENGINE + ")")
+    String positionalEngine;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "ITERATIONS",
+        description = "and its timed passes (default: 30)")
+    String positionalIterations;
+
+    @Option(order = 1, names = "--model", paramLabel = "SPEC",
         description = "a registry spec (default: ${DEFAULT-VALUE})")
     String model = "lenet-caffe";
 
-    @Option(names = "--engine", paramLabel = "native|dl4j",
+    @Option(order = 2, names = "--engine", paramLabel = "native|dl4j",
         description = "convolution engine (default: ${DEFAULT-VALUE})")
     String engine = "native";
 
-    @Option(names = "--iterations", paramLabel = "N",
+    @Option(order = 3, names = "--iterations", paramLabel = "N",
         description = "timed passes (default: ${DEFAULT-VALUE})")
     String iterations = "30";
 
-    @Option(names = "--warmup", paramLabel = "N",
+    @Option(order = 4, names = "--warmup", paramLabel = "N",
         description = "untimed passes first (default: ${DEFAULT-VALUE})")
     String warmup = "5";
 
     @Mixin
     CaseOptions network = new CaseOptions();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
+        description = "print this help and exit")
     boolean help;
 
     @Spec
@@ -139,14 +147,14 @@ public final class LayerProfile {
       String modelSpec = model;
       String engineName = engine;
       String iterationText = iterations;
-      if (!positional.isEmpty()) {
+      if (positionalModel != null) {
         if (!spec.commandLine().getParseResult().matchedOptions().isEmpty()) {
           throw new IllegalArgumentException("the earlier form LayerProfile MODEL [ENGINE"
               + " [ITERATIONS]] takes no options; give --model instead");
         }
-        modelSpec = positional.get(0);
-        engineName = positional.size() > 1 ? positional.get(1) : POSITIONAL_ENGINE;
-        iterationText = positional.size() > 2 ? positional.get(2) : iterationText;
+        modelSpec = positionalModel;
+        engineName = positionalEngine != null ? positionalEngine : POSITIONAL_ENGINE;
+        iterationText = positionalIterations != null ? positionalIterations : iterationText;
       }
       Models.validate(modelSpec); // an unknown name lists the known ones
       ThroughputBenchmark.Options benchmark = new ThroughputBenchmark.Options("single",

@@ -50,7 +50,7 @@ public final class PeakFlops {
   private PeakFlops() {}
 
   /** The command line (picocli). */
-  @CommandLine.Command(name = "PeakFlops", sortOptions = false,
+  @CommandLine.Command(name = "PeakFlops", sortOptions = false, sortSynopsis = false,
       description = "The machine's reachable fp32 rate (sgemm through ND4J), appended to a CSV"
           + " file; with --models, each network's training GFLOP per image and images/s at it.")
   static final class Command {

@@ -138,7 +138,7 @@ public final class PlacementBenchmark {
   }
 
   /** The command line (picocli); {@link #options(String)} checks it. */
-  @CommandLine.Command(name = "PlacementBenchmark", sortOptions = false,
+  @CommandLine.Command(name = "PlacementBenchmark", sortOptions = false, sortSynopsis = false,
       description = "Training time of one job configuration under each placement of ND4J's"
           + " backends (cluster.placement), each run launched as a child training job."
           + " Exit code 2 for bad arguments, 1 when a run fails other than for its backend.")

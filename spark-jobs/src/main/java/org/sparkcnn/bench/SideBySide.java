@@ -64,7 +64,7 @@ public final class SideBySide {
   }
 
   /** The command line (picocli); {@link #options()} checks it. */
-  @CommandLine.Command(name = "SideBySide", sortOptions = false,
+  @CommandLine.Command(name = "SideBySide", sortOptions = false, sortSynopsis = false,
       description = "The side-by-side table of one benchmark run: the project's and PyTorch's"
           + " images/s and their ratios. Exit code 2 for bad arguments, 3 for a missing or"
           + " malformed CSV file.")

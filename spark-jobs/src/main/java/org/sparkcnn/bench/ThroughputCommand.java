@@ -18,26 +18,28 @@ import picocli.CommandLine.Option;
  * The command line of {@link ThroughputBenchmark} (picocli): {@link #options()} checks the values
  * and gives the benchmark's {@link ThroughputBenchmark.Options}.
  */
-@Command(name = "ThroughputBenchmark", sortOptions = false,
+@Command(name = "ThroughputBenchmark", sortOptions = false, sortSynopsis = false,
     description = "Training throughput (images/s) of networks of the model registry on random"
         + " data, in one process or with Spark parameter averaging; rows are appended to a CSV"
         + " file and printed as a Markdown table. Exit code 2 for bad arguments.")
 final class ThroughputCommand {
-  @Option(names = "--mode", paramLabel = "single|spark", description = "one process, or Spark"
-      + " local[workers] (unless spark.master is set) with parameter averaging (required)")
+  @Option(order = 1, names = "--mode", paramLabel = "single|spark",
+      description = "one process, or Spark"
+          + " local[workers] (unless spark.master is set) with parameter averaging (required)")
   String mode;
 
   /** The {@code --models} and {@code --model} values in the order given: [list or spec, value]. */
   private final List<String[]> modelArgs = new ArrayList<>();
 
-  @Option(names = "--models", paramLabel = "LIST", description = "registry specs separated by"
-      + " ';' or by commas outside parentheses, e.g. \"lenet5,mobilenet-v1-cifar(alpha=0.5,"
-      + " unit=rhs)\" (default: lenet5, lenet-caffe, tf-cifar10)")
+  @Option(order = 2, names = "--models", paramLabel = "LIST",
+      description = "registry specs separated by"
+          + " ';' or by commas outside parentheses, e.g. \"lenet5,mobilenet-v1-cifar(alpha=0.5,"
+          + " unit=rhs)\" (default: lenet5, lenet-caffe, tf-cifar10)")
   void modelList(String list) {
     modelArgs.add(new String[] {"--models", list});
   }
 
-  @Option(names = "--model", paramLabel = "SPEC", description = "one more registry spec;"
+  @Option(order = 3, names = "--model", paramLabel = "SPEC", description = "one more registry spec;"
       + " may be repeated")
   void model(String spec) {
     modelArgs.add(new String[] {"--model", spec});
@@ -46,45 +48,46 @@ final class ThroughputCommand {
   @Mixin
   CaseOptions network = new CaseOptions();
 
-  @Option(names = "--engines", paramLabel = "LIST",
+  @Option(order = 7, names = "--engines", paramLabel = "LIST",
       description = "convolution engines, separated by commas (default: ${DEFAULT-VALUE})")
   String engines = "native,dl4j";
 
-  @Option(names = "--iterations", paramLabel = "N",
+  @Option(order = 8, names = "--iterations", paramLabel = "N",
       description = "least fits timed (spark: minibatches per worker, rounded up to whole"
           + " averaging rounds) (default: ${DEFAULT-VALUE})")
   String iterations = "100";
 
-  @Option(names = "--warmup", paramLabel = "N",
+  @Option(order = 9, names = "--warmup", paramLabel = "N",
       description = "untimed fits first (default: ${DEFAULT-VALUE})")
   String warmup = "10";
 
-  @Option(names = "--min-seconds", paramLabel = "S",
+  @Option(order = 10, names = "--min-seconds", paramLabel = "S",
       description = "least measured wall time of each measurement (default: ${DEFAULT-VALUE})")
   String minSeconds = "10";
 
-  @Option(names = "--workers", paramLabel = "N",
+  @Option(order = 11, names = "--workers", paramLabel = "N",
       description = "Spark workers (default: the number of processors)")
   String workers = Integer.toString(Runtime.getRuntime().availableProcessors());
 
-  @Option(names = "--averaging-frequency", paramLabel = "N",
+  @Option(order = 12, names = "--averaging-frequency", paramLabel = "N",
       description = "minibatches per worker between averagings (default: ${DEFAULT-VALUE})")
   String averagingFrequency = "5";
 
-  @Option(names = "--stats", paramLabel = "true|false",
+  @Option(order = 13, names = "--stats", paramLabel = "true|false",
       description = "print DL4J's breakdown of the last Spark fit (default: ${DEFAULT-VALUE})")
   String stats = "false";
 
-  @Option(names = "--run-id", paramLabel = "ID",
+  @Option(order = 14, names = "--run-id", paramLabel = "ID",
       description = "the run column of every row (default: the UTC time, yyyyMMdd-HHmmss)")
   String runId = ZonedDateTime.now(ZoneOffset.UTC)
       .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
 
-  @Option(names = "--output", paramLabel = "FILE",
+  @Option(order = 15, names = "--output", paramLabel = "FILE",
       description = "CSV file the rows are appended to (default: ${DEFAULT-VALUE})")
   Path output = Path.of("runs", "throughput.csv");
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
+      description = "print this help and exit")
   boolean help;
 
   /**

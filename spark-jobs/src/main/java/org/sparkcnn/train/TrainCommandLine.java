@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
  * ExitCode#USAGE}), as the configuration's own errors are; loading the files and checking the
  * overrides' keys is the configuration loader's work.
  */
-@Command(name = "TrainJob", sortOptions = false,
+@Command(name = "TrainJob", sortOptions = false, sortSynopsis = false,
     customSynopsis = {"TrainJob [--conf FILE]... [--set key=value]...",
         "       TrainJob --resume RUN_DIR [--set cluster.KEY=value]..."},
     description = "Trains a CNN with DL4J parameter averaging on Spark and writes a run"
         + " directory. Exit codes: 0 done, 1 failure, 2 bad arguments or configuration, 3 bad"
         + " input data, 4 diverged, 5 backend not available, 6 run exists, 7 run locked,"
         + " 52 out of memory.",
-    footer = "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).")
+    footer = "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).%n")
 public final class TrainCommandLine {
   /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
   public static final String RESUMABLE_PREFIX = "cluster.";
@@ -39,24 +39,28 @@ public final class TrainCommandLine {
   /** The {@code --conf} and {@code --set} values in the order given. */
   private final List<Source> sources = new ArrayList<>();
 
-  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue an interrupted"
-      + " run from its last complete checkpoint, with the configuration saved in RUN_DIR/"
-      + SAVED_CONFIG + " (only " + RESUMABLE_PREFIX + "* keys, where it runs, may be set with it)")
+  @Option(order = 3, names = "--resume", paramLabel = "RUN_DIR",
+      description = "continue an interrupted run from its last complete checkpoint, with the"
+          + " configuration saved in RUN_DIR/" + SAVED_CONFIG + " (only " + RESUMABLE_PREFIX
+          + "* keys, where it runs, may be set with it)")
   private String resume;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+  @Option(order = 4, names = {"-h", "--help"}, usageHelp = true,
+      description = "print this help and exit")
   private boolean help;
 
   private TrainCommandLine() {}
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the"
-      + " defaults (local path or Hadoop URI); may be repeated")
+  @Option(order = 1, names = "--conf", paramLabel = "FILE",
+      description = "HOCON file layered over the"
+          + " defaults (local path or Hadoop URI); may be repeated")
   private void conf(String file) {
     sources.add(new Source(Source.Kind.FILE, file));
   }
 
-  @Option(names = "--set", paramLabel = "key=value", description = "one override, e.g. --set"
-      + " train.epochs=2; may be repeated")
+  @Option(order = 2, names = "--set", paramLabel = "key=value",
+      description = "one override, e.g. --set"
+          + " train.epochs=2; may be repeated")
   private void set(String assignment) {
     sources.add(new Source(Source.Kind.SET, assignment));
   }
@@ -135,6 +139,6 @@ public final class TrainCommandLine {
    */
   private static CommandLine commandLine(TrainCommandLine command) {
     return new CommandLine(command).setOverwrittenOptionsAllowed(true).setExpandAtFiles(false)
-        .setUsageHelpWidth(HELP_WIDTH);
+        .setSeparator(" ").setUsageHelpWidth(HELP_WIDTH);
   }
 }

@@ -27,7 +27,7 @@ class CommandLinesTest {
       new PlacementBenchmark.Command(), List.of("--conf", "--set", "--placements", "--repeats",
           "--out", "--launcher", "--help"),
       new LayerProfile.Command(), List.of("--model", "--engine", "--iterations", "--warmup",
-          "--input", "--classes", "--batch", "--help", "MODEL [ENGINE [ITERATIONS]]"),
+          "--input", "--classes", "--batch", "--help", "[MODEL] [ENGINE] [ITERATIONS]"),
       new SideBySide.Command(), List.of("--run-id", "--cores", "--project", "--torch", "--help"),
       new AugmentationBenchmark.Command(), List.of("--pipeline", "--images", "--seconds",
           "--workers", "--output", "--help"),
