@@ -319,14 +319,16 @@ public final class ModelSummary {
 
     /** The help {@code --help} prints. */
     static String usage() {
-      return commandLine(new Command()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+      // picocli ends the footer without a line break, or with two after a %n
+      return commandLine(new Command()).getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing()
+          + "\n";
     }
 
     private static CommandLine commandLine(Command command) {
       CommandLine line = new CommandLine(command).setOverwrittenOptionsAllowed(true)
           .setExpandAtFiles(false).setSeparator(" ").setUsageHelpWidth(100);
       line.getCommandSpec().usageMessage()
-          .footer("Models: " + String.join(", ", Models.names()) + ".%n");
+          .footer("Models: " + String.join(", ", Models.names()) + ".");
       return line;
     }
 

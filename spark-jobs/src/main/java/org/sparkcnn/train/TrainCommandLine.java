@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         + " directory. Exit codes: 0 done, 1 failure, 2 bad arguments or configuration, 3 bad"
         + " input data, 4 diverged, 5 backend not available, 6 run exists, 7 run locked,"
         + " 52 out of memory.",
-    footer = "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).%n")
+    footer = "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).")
 public final class TrainCommandLine {
   /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
   public static final String RESUMABLE_PREFIX = "cluster.";
@@ -130,7 +130,9 @@ public final class TrainCommandLine {
 
   /** The help {@code --help} prints. */
   public static String usage() {
-    return commandLine(new TrainCommandLine()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    // picocli ends the footer without a line break, or with two after a %n
+    return commandLine(new TrainCommandLine()).getUsageMessage(CommandLine.Help.Ansi.OFF)
+        .stripTrailing() + "\n";
   }
 
   /**
