@@ -24,6 +24,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.learning.config.Sgd;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * A per-layer table of a network: each layer's output shape, parameters and multiply-adds per
@@ -31,7 +34,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * are allocated).
  *
  * <p>Usage: {@code ModelSummary <model> [--input C,H,W] [--classes N] [--activation NAME]} prints
- * {@link #modelMarkdown} for a model of the {@link Models} registry.
+ * {@link #modelMarkdown} for a model of the {@link Models} registry ({@code --help} describes the
+ * options; exit code 2 for bad arguments).
  *
  * <p>Columns:
  *
@@ -63,13 +67,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 public final class ModelSummary {
   static final int DEFAULT_CLASSES = 10;
   static final String DEFAULT_ACTIVATION = "relu";
-  private static final String USAGE =
-      "Usage: ModelSummary <model> [--input C,H,W] [--classes N] [--activation NAME]\n"
-          + "  model             one of: " + String.join(", ", Models.names()) + "\n"
-          + "  --input C,H,W     input shape (default: the model's natural input, e.g. 1,28,28"
-          + " for lenet5)\n"
-          + "  --classes N       output classes (default " + DEFAULT_CLASSES + ")\n"
-          + "  --activation NAME hidden activation (default " + DEFAULT_ACTIVATION + ")";
   private static final String TOTAL = "total";
   private static final List<String> COLUMNS = List.of("layer", "type", "output shape",
       "trainable parameters", "parameters", "multiply-adds per image");
@@ -265,7 +262,7 @@ public final class ModelSummary {
   static String run(String[] args) {
     Arguments arguments = Arguments.parse(args);
     if (arguments == null) {
-      return USAGE + "\n";
+      return Arguments.usage();
     }
     // Weight init, L2, updater and seed do not change the table; any valid value does.
     NetworkOptions options = new NetworkOptions(arguments.input(), arguments.classes(),
@@ -279,6 +276,7 @@ public final class ModelSummary {
       System.out.print(run(args));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
+      System.err.println("(ModelSummary --help lists the options)");
       System.exit(2);
     }
   }
@@ -299,41 +297,39 @@ public final class ModelSummary {
      * @throws IllegalArgumentException naming the argument that is wrong or missing
      */
     static Arguments parse(String[] args) {
-      String model = null;
-      ImageShape input = null;
-      int classes = DEFAULT_CLASSES;
-      String activation = DEFAULT_ACTIVATION;
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "-h", "--help" -> {
-            return null;
-          }
-          case "--input" -> input = parseShape(value(args, ++i, "--input"));
-          case "--classes" -> classes = parseInt(value(args, ++i, "--classes"), "--classes");
-          case "--activation" -> activation = value(args, ++i, "--activation");
-          default -> {
-            if (args[i].startsWith("-") || model != null) {
-              throw new IllegalArgumentException("unexpected argument '" + args[i] + "'\n" + USAGE);
-            }
-            model = args[i];
-          }
-        }
+      Command command = new Command();
+      CommandLine line = commandLine(command);
+      try {
+        line.parseArgs(args);
+      } catch (CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
-      if (model == null) {
-        throw new IllegalArgumentException("no model given\n" + USAGE);
+      if (line.isUsageHelpRequested()) {
+        return null;
       }
-      Models.validate(model);
-      if (input == null) {
-        input = Models.naturalInput(model);
+      if (command.model == null) {
+        throw new IllegalArgumentException("no model given");
       }
-      return new Arguments(model, input, classes, activation);
+      Models.validate(command.model);
+      ImageShape input = command.input == null ? Models.naturalInput(command.model)
+          : parseShape(command.input);
+      return new Arguments(command.model, input, parseInt(command.classes, "--classes"),
+          command.activation);
     }
 
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
-      }
-      return args[i];
+    /** The help {@code --help} prints. */
+    static String usage() {
+      // picocli ends the footer without a line break, or with two after a %n
+      return commandLine(new Command()).getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing()
+          + "\n";
+    }
+
+    private static CommandLine commandLine(Command command) {
+      CommandLine line = new CommandLine(command).setOverwrittenOptionsAllowed(true)
+          .setExpandAtFiles(false).setSeparator(" ").setUsageHelpWidth(100);
+      line.getCommandSpec().usageMessage()
+          .footer("Models: " + String.join(", ", Models.names()) + ".");
+      return line;
     }
 
     /** {@code C,H,W}, e.g. {@code 3,32,32}. */
@@ -354,5 +350,32 @@ public final class ModelSummary {
         throw new IllegalArgumentException(option + " takes integers, got '" + text + "'");
       }
     }
+  }
+
+  /** The annotated command line (picocli); {@link Arguments#parse} checks it. */
+  @CommandLine.Command(name = "ModelSummary", sortOptions = false, sortSynopsis = false,
+      description = "The per-layer table of a model of the registry: output shapes, parameters"
+          + " and multiply-adds per image, as a run's model.md holds it. Exit code 2 for bad"
+          + " arguments.")
+  static final class Command {
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a model of the registry"
+        + " (see below), with parameters if it takes any, as in"
+        + " \"mobilenet-v1-cifar(unit=rhs)\"")
+    String model;
+
+    @Option(names = "--input", paramLabel = "C,H,W", description = "input shape (default: the"
+        + " model's natural input, e.g. 1,28,28 for lenet5)")
+    String input;
+
+    @Option(names = "--classes", paramLabel = "N",
+        description = "output classes (default: ${DEFAULT-VALUE})")
+    String classes = Integer.toString(DEFAULT_CLASSES);
+
+    @Option(names = "--activation", paramLabel = "NAME",
+        description = "hidden activation (default: ${DEFAULT-VALUE})")
+    String activation = DEFAULT_ACTIVATION;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
   }
 }

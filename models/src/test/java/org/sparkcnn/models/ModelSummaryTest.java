@@ -241,4 +241,20 @@ class ModelSummaryTest {
     assertThrows(IllegalArgumentException.class,
         () -> ModelSummary.Arguments.parse(new String[] {}));
   }
+
+  @Test
+  void helpListsTheOptionsAndModelsAndAnUnknownOptionIsNamed() {
+    String help = ModelSummary.run(new String[] {"--help"});
+    assertTrue(help.startsWith("Usage: ModelSummary "), help);
+    for (String option : List.of("MODEL", "--input", "--classes", "--activation", "--help",
+        "(default: 10)", "(default: relu)", "resnet20", "mobilenet-v1-cifar")) {
+      assertTrue(help.contains(option), option + " missing from:\n" + help);
+    }
+    var unknown = assertThrows(IllegalArgumentException.class,
+        () -> ModelSummary.Arguments.parse(new String[] {"lenet5", "--epochs", "2"}));
+    assertTrue(unknown.getMessage().contains("--epochs"), unknown.getMessage());
+    var missing = assertThrows(IllegalArgumentException.class,
+        () -> ModelSummary.Arguments.parse(new String[] {"lenet5", "--classes"}));
+    assertTrue(missing.getMessage().contains("--classes"), missing.getMessage());
+  }
 }

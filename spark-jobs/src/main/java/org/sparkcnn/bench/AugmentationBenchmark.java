@@ -25,12 +25,15 @@ import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.SparkSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Augmentation throughput of a pipeline on CIFAR-sized images (3x32x32, uint8 as cached), next to
  * the training throughput of the TensorFlow tutorial CNN on the same cores: how many times faster
  * the executors prepare input than training consumes it (the goal: at least 20x).
  *
+ * <p>Usage ({@code --help} describes the options; a bad argument is an IllegalArgumentException):
  * <pre>
  * AugmentationBenchmark [--pipeline tf-cifar10-train] [--images 50000] [--seconds 10]
  *     [--workers N] [--output runs/augmentation.csv]
@@ -58,6 +61,10 @@ public final class AugmentationBenchmark {
 
   public static void main(String[] args) throws IOException {
     Options o = parse(args);
+    if (o == null) {
+      System.out.print(Cli.usage(new Command()));
+      return;
+    }
     NativeBackend.selectAndLog("benchmark");
     Pipeline pipeline = Pipeline.parse("--pipeline", List.of(o.pipeline().split(";")), false);
     Augmenter augmenter = new Augmenter(CIFAR, pipeline, 10, 42, 1);
@@ -95,7 +102,7 @@ public final class AugmentationBenchmark {
         o.pipeline(), Integer.toString(o.workers()), spark[0], o.workers(), training));
     table.add(row(date, cpu, "train tf-cifar10 (native, batch 128)", "", omp, training, 1,
         training));
-    ThroughputBenchmark.append(o.output(), table);
+    ResultsFile.append(o.output(), table);
     System.out.printf(Locale.ROOT, "cached RDD of %d uint8 CIFAR images: %.1f MB in memory%n",
         o.images(), spark[1] / 1e6);
     System.out.println(table.toMarkdown());
@@ -170,27 +177,44 @@ public final class AugmentationBenchmark {
     return images;
   }
 
+  /**
+   * The options {@code args} give, or null when they ask for help.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown or has a bad value
+   */
   static Options parse(String[] args) {
+    Command command = new Command();
+    return Cli.parse(command, args) ? new Options(command.pipeline, command.images,
+        command.seconds, command.workers, command.output) : null;
+  }
+
+  /** The command line (picocli). */
+  @CommandLine.Command(name = "AugmentationBenchmark", sortOptions = false, sortSynopsis = false,
+      description = "Augmentation throughput of a pipeline on CIFAR-sized images next to the"
+          + " training throughput of the TensorFlow tutorial CNN on the same cores.")
+  static final class Command {
+    @Option(names = "--pipeline", paramLabel = "STEPS", description = "steps as in"
+        + " train.augment, separated by ';' (default: ${DEFAULT-VALUE})")
     String pipeline = "tf-cifar10-train";
+
+    @Option(names = "--images", paramLabel = "N",
+        description = "random images in the cached RDD (default: ${DEFAULT-VALUE})")
     int images = 50_000;
+
+    @Option(names = "--seconds", paramLabel = "S",
+        description = "least time of each measurement (default: ${DEFAULT-VALUE})")
     double seconds = 10;
+
+    @Option(names = "--workers", paramLabel = "N",
+        description = "Spark local[N] workers (default: the number of processors)")
     int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--output", paramLabel = "FILE",
+        description = "CSV file the rows are appended to (default: ${DEFAULT-VALUE})")
     Path output = Path.of("runs", "augmentation.csv");
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--pipeline" -> pipeline = v;
-        case "--images" -> images = Integer.parseInt(v);
-        case "--seconds" -> seconds = Double.parseDouble(v);
-        case "--workers" -> workers = Integer.parseInt(v);
-        case "--output" -> output = Path.of(v);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
-    return new Options(pipeline, images, seconds, workers, output);
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
   }
 
   private static String fixed(double value, int decimals) {

@@ -16,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.models.layers.NativeBatchNormalization;
 import org.sparkcnn.report.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Milliseconds per call of the ways to compute training-mode batch normalisation of a float
@@ -26,6 +28,7 @@ import org.sparkcnn.report.Table;
  * without workspaces, as {@link LayerProfile} does, so their temporaries are fresh allocations;
  * their backward time is that of a forward and backward pass less the forward pass's.
  *
+ * <p>Usage ({@code --help} describes the options):
  * <pre>BatchNormBenchmark [--minibatch 32] [--iterations 30]</pre>
  *
  * <p>Shapes: MobileNet V1 CIFAR form's batch normalisation inputs at alpha 1 (64x32x32,
@@ -38,17 +41,36 @@ public final class BatchNormBenchmark {
 
   private BatchNormBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
+  /** The command line (picocli). */
+  @CommandLine.Command(name = "BatchNormBenchmark", sortOptions = false, sortSynopsis = false,
+      description = "Milliseconds per call of the ways to compute training-mode batch"
+          + " normalisation on this JVM's ND4J build and threads.")
+  static final class Command {
+    @Option(names = "--minibatch", paramLabel = "N",
+        description = "images per call (default: ${DEFAULT-VALUE})")
     int minibatch = 32;
+
+    @Option(names = "--iterations", paramLabel = "N",
+        description = "timed calls, after 5 untimed ones (default: ${DEFAULT-VALUE})")
     int iterations = 30;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--minibatch" -> minibatch = Integer.parseInt(args[i + 1]);
-        case "--iterations" -> iterations = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; BatchNormBenchmark [--minibatch 32] [--iterations 30]");
-      }
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+  }
+
+  /**
+   * Times the shapes and prints the table; prints the help for {@code --help}.
+   *
+   * @throws IllegalArgumentException for an unknown option or a bad value, naming it
+   */
+  public static void main(String[] args) throws Exception {
+    Command command = new Command();
+    if (!Cli.parse(command, args)) {
+      System.out.print(Cli.usage(command));
+      return;
     }
+    int minibatch = command.minibatch;
+    int iterations = command.iterations;
     String nd4j = NativeBackend.selectAndLog("benchmark");
     Table table = new Table("input", "dl4j_forward", "dl4j_backward", "native_forward",
         "native_backward", "moments", "batchnorm_onednn", "batchnorm_libnd4j",

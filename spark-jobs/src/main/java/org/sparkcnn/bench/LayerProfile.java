@@ -20,7 +20,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.models.ConvolutionEngine;
+import org.sparkcnn.models.Models;
 import org.sparkcnn.report.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Milliseconds per minibatch of each layer's (or graph vertex's) forward and backward pass during
@@ -49,7 +56,8 @@ public final class LayerProfile {
   /**
    * Parsed command line.
    *
-   * @param benchmark the network, in {@link ThroughputBenchmark}'s terms (one model)
+   * @param benchmark the network, in {@link ThroughputBenchmark}'s terms (one model; its input,
+   *     classes and minibatch)
    */
   record Options(ThroughputBenchmark.Options benchmark, ConvolutionEngine engine, int iterations,
       int warmup) {}
@@ -67,68 +75,95 @@ public final class LayerProfile {
   }
 
   public static void main(String[] args) {
-    Options o;
-    try {
-      o = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
+    Options o = Cli.parseOrExit(args, LayerProfile::parse, new Command());
+    if (o == null) {
       return;
     }
     String nd4j = NativeBackend.selectAndLog("profile");
     ThroughputBenchmark.Case c = ThroughputBenchmark.cases(o.benchmark()).get(0);
     List<Timing> timings = profile(c, o.engine(), o.iterations(), o.warmup());
     System.out.println("# " + c.model() + ", " + o.engine().configName() + " convolutions, input "
-        + ThroughputBenchmark.shapeText(c.shape()) + ", batch " + c.batch() + ", " + nd4j
+        + CaseOptions.shapeText(c.shape()) + ", batch " + c.batch() + ", " + nd4j
         + ", OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "default")
         + "\n");
     System.out.println(layerTable(timings).toMarkdown());
     System.out.println(typeTable(timings).toMarkdown());
   }
 
+  /**
+   * The options {@code args} give, or null when they ask for help.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown or has a bad value
+   */
   static Options parse(String[] args) {
-    List<String> benchmarkArgs = new ArrayList<>(List.of("--mode", "single"));
-    String engine = "native";
-    int iterations = 30;
-    int warmup = 5;
-    if (args.length > 0 && !args[0].startsWith("--")) {
-      benchmarkArgs.addAll(List.of("--model", args[0]));
-      engine = args.length > 1 ? args[1] : POSITIONAL_ENGINE;
-      iterations = args.length > 2 ? Integer.parseInt(args[2]) : iterations;
-    } else {
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        String v = args[i + 1];
-        switch (args[i]) {
-          case "--engine" -> engine = v;
-          case "--iterations" -> iterations = parsePositive(args[i], v);
-          case "--warmup" -> warmup = Integer.parseInt(v);
-          case "--model", "--input", "--classes", "--batch" -> benchmarkArgs.addAll(
-              List.of(args[i], v));
-          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-        }
-      }
-      if (!benchmarkArgs.contains("--model")) {
-        benchmarkArgs.addAll(List.of("--model", "lenet-caffe"));
-      }
-    }
-    ThroughputBenchmark.Options benchmark =
-        ThroughputBenchmark.parse(benchmarkArgs.toArray(String[]::new));
-    return new Options(benchmark, ConvolutionEngine.parse(engine), iterations, warmup);
+    Command command = new Command();
+    return Cli.parse(command, args) ? command.options() : null;
   }
 
-  private static int parsePositive(String option, String value) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
-        return n;
+  /** The command line (picocli); {@link #options()} checks it. */
+  @CommandLine.Command(name = "LayerProfile", sortOptions = false, sortSynopsis = false,
+      description = "Milliseconds per minibatch of each layer's forward and backward pass during"
+          + " training, then summed per layer class. Exit code 2 for bad arguments.")
+  static final class Command {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+        description = "the earlier form, without options: the model,")
+    String positionalModel;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ENGINE",
+        description = "its engine (default: " + POSITIONAL_ENGINE + ")")
+    String positionalEngine;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "ITERATIONS",
+        description = "and its timed passes (default: 30)")
+    String positionalIterations;
+
+    @Option(order = 1, names = "--model", paramLabel = "SPEC",
+        description = "a registry spec (default: ${DEFAULT-VALUE})")
+    String model = "lenet-caffe";
+
+    @Option(order = 2, names = "--engine", paramLabel = "native|dl4j",
+        description = "convolution engine (default: ${DEFAULT-VALUE})")
+    String engine = "native";
+
+    @Option(order = 3, names = "--iterations", paramLabel = "N",
+        description = "timed passes (default: ${DEFAULT-VALUE})")
+    String iterations = "30";
+
+    @Option(order = 4, names = "--warmup", paramLabel = "N",
+        description = "untimed passes first (default: ${DEFAULT-VALUE})")
+    String warmup = "5";
+
+    @Mixin
+    CaseOptions network = new CaseOptions();
+
+    @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
+        description = "print this help and exit")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    Options options() {
+      String modelSpec = model;
+      String engineName = engine;
+      String iterationText = iterations;
+      if (positionalModel != null) {
+        if (!spec.commandLine().getParseResult().matchedOptions().isEmpty()) {
+          throw new IllegalArgumentException("the earlier form LayerProfile MODEL [ENGINE"
+              + " [ITERATIONS]] takes no options; give --model instead");
+        }
+        modelSpec = positionalModel;
+        engineName = positionalEngine != null ? positionalEngine : POSITIONAL_ENGINE;
+        iterationText = positionalIterations != null ? positionalIterations : iterationText;
       }
-    } catch (NumberFormatException e) {
-      // reported below
+      Models.validate(modelSpec); // an unknown name lists the known ones
+      ThroughputBenchmark.Options benchmark = new ThroughputBenchmark.Options("single",
+          List.of(modelSpec.trim()), List.of(ConvolutionEngine.NATIVE), 1, 0, 1, 1, false,
+          null, network.input(), network.classes(), network.batch(), 0, "");
+      return new Options(benchmark, ConvolutionEngine.parse(engineName),
+          Numbers.positive("--iterations", iterationText),
+          Numbers.nonNegative("--warmup", warmup));
     }
-    throw new IllegalArgumentException(option + " must be a whole number > 0, got " + value);
   }
 
   /**

@@ -18,12 +18,15 @@ import org.sparkcnn.models.ModelSummary;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The machine's reachable fp32 rate, for the share of it each network's training reaches: a
  * single-precision matrix product (sgemm) through ND4J on the threads this JVM runs with
  * (OMP_NUM_THREADS), appended to {@code runs/peak.csv} and printed as a Markdown table.
  *
+ * <p>Usage ({@code --help} describes the options):
  * <pre>PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv] [--models LIST]</pre>
  *
  * <p>With {@code --models} (registry specs as {@code ThroughputBenchmark} takes them) it also
@@ -46,32 +49,54 @@ public final class PeakFlops {
 
   private PeakFlops() {}
 
-  public static void main(String[] args) throws IOException {
+  /** The command line (picocli). */
+  @CommandLine.Command(name = "PeakFlops", sortOptions = false, sortSynopsis = false,
+      description = "The machine's reachable fp32 rate (sgemm through ND4J), appended to a CSV"
+          + " file; with --models, each network's training GFLOP per image and images/s at it.")
+  static final class Command {
+    @Option(names = "--size", paramLabel = "N",
+        description = "rows and columns of the multiplied matrices (default: ${DEFAULT-VALUE})")
     int size = 1024;
+
+    @Option(names = "--seconds", paramLabel = "S",
+        description = "least time of the measurement (default: ${DEFAULT-VALUE})")
     double seconds = 10;
+
+    @Option(names = "--output", paramLabel = "FILE",
+        description = "CSV file the row is appended to (default: ${DEFAULT-VALUE})")
     Path output = Path.of("runs", "peak.csv");
-    List<String> models = List.of();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--size" -> size = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-        case "--output" -> output = Path.of(args[i + 1]);
-        case "--models" -> models = ThroughputBenchmark.splitSpecs(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; PeakFlops [--size 1024] [--seconds 10] [--output runs/peak.csv]"
-            + " [--models LIST]");
-      }
+
+    @Option(names = "--models", paramLabel = "LIST", description = "registry specs as"
+        + " ThroughputBenchmark takes them (default: none)")
+    String models;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+  }
+
+  /**
+   * Measures and prints the rate; prints the help for {@code --help}.
+   *
+   * @throws IllegalArgumentException for an unknown option or a bad value, naming it
+   */
+  public static void main(String[] args) throws IOException {
+    Command command = new Command();
+    if (!Cli.parse(command, args)) {
+      System.out.print(Cli.usage(command));
+      return;
     }
-    if (args.length % 2 != 0) {
-      throw new IllegalArgumentException(args[args.length - 1] + " needs a value");
-    }
+    int size = command.size;
+    double seconds = command.seconds;
+    Path output = command.output;
+    List<String> models = command.models == null ? List.of()
+        : ThroughputCommand.splitSpecs(command.models);
     String nd4j = NativeBackend.selectAndLog("peak");
     double gflops = sgemmGflops(size, seconds);
     Table table = new Table(COLUMNS);
     table.add(LocalDate.now(ZoneOffset.UTC), ThroughputBenchmark.cpuModel(), nd4j,
         System.getenv().getOrDefault("OMP_NUM_THREADS", "default"), size,
         String.format(Locale.ROOT, "%.1f", gflops));
-    ThroughputBenchmark.append(output, table);
+    ResultsFile.append(output, table);
     System.out.println(table.toMarkdown());
     if (!models.isEmpty()) {
       System.out.println(ceilings(models, gflops).toMarkdown());

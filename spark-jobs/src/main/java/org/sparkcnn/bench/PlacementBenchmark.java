@@ -15,6 +15,8 @@ import org.sparkcnn.backend.CudaDevices;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Training time of one job configuration under each placement of ND4J's backends ({@code
@@ -22,7 +24,8 @@ import org.sparkcnn.train.ExitCode;
  * training seconds, their mean, images/s, test accuracy and the speedup over the CPU placement.
  *
  * <p>Usage: {@code PlacementBenchmark [--conf FILE]... [--set key=value]... [--placements
- * cpu,gpu,hybrid] [--repeats 1] [--out DIR] [--launcher "CMD WORDS"]}
+ * cpu,gpu,hybrid] [--repeats 1] [--out DIR] [--launcher "CMD WORDS"]} ({@code --help} describes
+ * them).
  *
  * <p>For each placement and repeat it runs the training job as a child process, {@code <launcher>
  * --conf ... --set ... --set cluster.placement=P --set run.output-root=<out>/runs --set
@@ -50,17 +53,6 @@ public final class PlacementBenchmark {
   static final String NOT_AVAILABLE = "not available: ";
   /** The training job, relative to the project home. */
   static final String DEFAULT_LAUNCHER = "submit/local.sh";
-  private static final String USAGE = "Usage: PlacementBenchmark [--conf FILE]... [--set"
-      + " key=value]... [--placements cpu,gpu,hybrid] [--repeats 1] [--out DIR]"
-      + " [--launcher \"CMD WORDS\"]\n"
-      + "  --conf, --set    the training configuration, passed to every run\n"
-      + "  --placements     cluster.placement values to compare (default: cpu,gpu,hybrid)\n"
-      + "  --repeats N      runs per placement (default: 1)\n"
-      + "  --out DIR        where runs/, logs/, placement.csv and placement.md go\n"
-      + "                   (default: runs/placement-<UTC time>)\n"
-      + "  --launcher CMD   the command that runs one training job, words separated by spaces\n"
-      + "                   (default: $SPARK_CNN_HOME/submit/local.sh, else ./submit/local.sh)";
-
   private PlacementBenchmark() {}
 
   /** Parsed command line. */
@@ -117,16 +109,9 @@ public final class PlacementBenchmark {
   }
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Options options;
-    try {
-      options = parse(args, System.getenv("SPARK_CNN_HOME"));
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage() + "\n" + USAGE);
-      System.exit(ExitCode.USAGE.code());
-      return;
-    }
+    Options options = Cli.parseOrExit(args, a -> parse(a, System.getenv("SPARK_CNN_HOME")),
+        new Command());
     if (options == null) {
-      System.out.println(USAGE);
       return;
     }
     try {
@@ -140,50 +125,66 @@ public final class PlacementBenchmark {
     }
   }
 
-  /** The options {@code args} give, or null when they ask for help. */
+  /**
+   * The options {@code args} give, or null when they ask for help.
+   *
+   * @param projectHome where the default launcher is ({@code SPARK_CNN_HOME}; null or blank: the
+   *     current directory)
+   * @throws IllegalArgumentException naming the option that is unknown or has a bad value
+   */
   static Options parse(String[] args, String projectHome) {
-    List<String> confFiles = new ArrayList<>();
-    List<String> sets = new ArrayList<>();
-    List<String> placements = JobConfig.ClusterConfig.PLACEMENTS;
-    int repeats = 1;
-    Path out = null;
-    List<String> launcher = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("-h") || args[i].equals("--help")) {
-        return null;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-      String v = args[++i];
-      switch (args[i - 1]) {
-        case "--conf" -> confFiles.add(v);
-        case "--set" -> sets.add(v);
-        case "--placements" -> placements = Arrays.stream(v.split(",")).map(String::trim)
-            .filter(p -> !p.isEmpty()).toList();
-        case "--repeats" -> repeats = integer("--repeats", v);
-        case "--out" -> out = Path.of(v);
-        case "--launcher" -> launcher = Arrays.stream(v.trim().split("\\s+"))
-            .filter(w -> !w.isEmpty()).toList();
-        default -> throw new IllegalArgumentException("unknown argument '" + args[i - 1] + "'");
-      }
-    }
-    if (out == null) {
-      out = Path.of("runs", "placement-" + ZonedDateTime.now(ZoneOffset.UTC)
-          .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-    }
-    if (launcher == null) {
-      Path home = projectHome == null || projectHome.isBlank() ? Path.of("") : Path.of(projectHome);
-      launcher = List.of(home.resolve(DEFAULT_LAUNCHER).toString());
-    }
-    return new Options(confFiles, sets, placements, repeats, out, launcher);
+    Command command = new Command();
+    return Cli.parse(command, args) ? command.options(projectHome) : null;
   }
 
-  private static int integer(String option, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " needs a whole number, got '" + value + "'");
+  /** The command line (picocli); {@link #options(String)} checks it. */
+  @CommandLine.Command(name = "PlacementBenchmark", sortOptions = false, sortSynopsis = false,
+      description = "Training time of one job configuration under each placement of ND4J's"
+          + " backends (cluster.placement), each run launched as a child training job."
+          + " Exit code 2 for bad arguments, 1 when a run fails other than for its backend.")
+  static final class Command {
+    @Option(names = "--conf", paramLabel = "FILE",
+        description = "the training configuration, passed to every run; may be repeated")
+    List<String> confFiles = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "key=value",
+        description = "a training override, passed to every run; may be repeated")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--placements", paramLabel = "LIST",
+        description = "cluster.placement values to compare (default: ${DEFAULT-VALUE})")
+    String placements = String.join(",", JobConfig.ClusterConfig.PLACEMENTS);
+
+    @Option(names = "--repeats", paramLabel = "N",
+        description = "runs per placement (default: ${DEFAULT-VALUE})")
+    int repeats = 1;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where runs/, logs/,"
+        + " placement.csv and placement.md go (default: runs/placement-<UTC time>)")
+    Path out;
+
+    @Option(names = "--launcher", paramLabel = "\"CMD WORDS\"", description = "the command"
+        + " that runs one training job, words separated by spaces (default:"
+        + " $SPARK_CNN_HOME/submit/local.sh, else ./submit/local.sh)")
+    String launcher;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    Options options(String projectHome) {
+      Path outDir = out != null ? out : Path.of("runs", "placement-" + ZonedDateTime.now(
+          ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+      List<String> launcherWords;
+      if (launcher != null) {
+        launcherWords = Arrays.stream(launcher.trim().split("\\s+"))
+            .filter(w -> !w.isEmpty()).toList();
+      } else {
+        Path home = projectHome == null || projectHome.isBlank() ? Path.of("")
+            : Path.of(projectHome);
+        launcherWords = List.of(home.resolve(DEFAULT_LAUNCHER).toString());
+      }
+      return new Options(confFiles, sets, Arrays.stream(placements.split(","))
+          .map(String::trim).filter(p -> !p.isEmpty()).toList(), repeats, outDir, launcherWords);
     }
   }
 
@@ -284,53 +285,22 @@ public final class PlacementBenchmark {
   /** The measures of a finished run from its {@code timing.csv} and {@code accuracy.csv}. */
   static Run read(Path runDirectory) throws IOException {
     Path timing = runDirectory.resolve("timing.csv");
-    List<String> timingLines = Files.readAllLines(timing);
     Path accuracy = runDirectory.resolve("accuracy.csv");
-    return new Run(
-        Double.parseDouble(cell(timing, timingLines, "train_seconds")),
-        Double.parseDouble(cell(timing, timingLines, "examples_per_sec")),
-        Double.parseDouble(cell(accuracy, Files.readAllLines(accuracy), "top1_accuracy")));
+    return new Run(Double.parseDouble(cell(timing, "train_seconds")),
+        Double.parseDouble(cell(timing, "examples_per_sec")),
+        Double.parseDouble(cell(accuracy, "top1_accuracy")));
   }
 
-  /** The first data row's value in column {@code column} of {@code csv}'s lines (a header). */
-  static String cell(Path csv, List<String> lines, String column) throws IOException {
-    if (lines.size() < 2) {
+  /** The first data row's value in column {@code column} of the CSV file {@code csv}. */
+  static String cell(Path csv, String column) throws IOException {
+    Table table = Table.read(csv);
+    if (table.rows().isEmpty()) {
       throw new IOException(csv + " has no data row");
     }
-    int index = csvCells(lines.get(0)).indexOf(column);
-    if (index < 0) {
+    if (!table.columns().contains(column)) {
       throw new IOException(csv + " has no column " + column);
     }
-    return csvCells(lines.get(1)).get(index);
-  }
-
-  /** The cells of one CSV line, quoted cells unquoted (RFC 4180, as {@link Table} writes). */
-  static List<String> csvCells(String line) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        cells.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    cells.add(cell.toString());
-    return cells;
+    return table.cell(0, column);
   }
 
   /**

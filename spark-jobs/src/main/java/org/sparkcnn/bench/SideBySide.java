@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.sparkcnn.report.Table;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The side-by-side table of one benchmark invocation: for each network, the project's images/s in
@@ -39,12 +41,8 @@ public final class SideBySide {
   record Options(String runId, int cores, Path project, Path torch) {}
 
   public static void main(String[] args) {
-    Options o;
-    try {
-      o = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
+    Options o = Cli.parseOrExit(args, SideBySide::parse, new Command());
+    if (o == null) {
       return;
     }
     try {
@@ -55,62 +53,76 @@ public final class SideBySide {
     }
   }
 
+  /**
+   * The options {@code args} give, or null when they ask for help.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown, missing or bad
+   */
   static Options parse(String[] args) {
-    String runId = null;
-    int cores = 2;
+    Command command = new Command();
+    return Cli.parse(command, args) ? command.options() : null;
+  }
+
+  /** The command line (picocli); {@link #options()} checks it. */
+  @CommandLine.Command(name = "SideBySide", sortOptions = false, sortSynopsis = false,
+      description = "The side-by-side table of one benchmark run: the project's and PyTorch's"
+          + " images/s and their ratios. Exit code 2 for bad arguments, 3 for a missing or"
+          + " malformed CSV file.")
+  static final class Command {
+    @Option(names = "--run-id", paramLabel = "ID", description = "the run whose rows to take"
+        + " (required)")
+    String runId;
+
+    @Option(names = "--cores", paramLabel = "N",
+        description = "N of the N-thread and Spark local[N] columns, at least 2"
+            + " (default: ${DEFAULT-VALUE})")
+    String cores = "2";
+
+    @Option(names = "--project", paramLabel = "FILE",
+        description = "the project's rows (default: ${DEFAULT-VALUE})")
     Path project = Path.of("runs", "throughput.csv");
+
+    @Option(names = "--torch", paramLabel = "FILE",
+        description = "PyTorch's rows (default: ${DEFAULT-VALUE})")
     Path torch = Path.of("runs", "torch_throughput.csv");
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    boolean help;
+
+    Options options() {
+      int n;
+      try {
+        n = Integer.parseInt(cores);
+      } catch (NumberFormatException e) {
+        n = 0;
       }
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--run-id" -> runId = v;
-        case "--cores" -> {
-          try {
-            cores = Integer.parseInt(v);
-          } catch (NumberFormatException e) {
-            cores = 0;
-          }
-          if (cores < 2) {
-            throw new IllegalArgumentException("--cores must be a whole number >= 2, got " + v);
-          }
-        }
-        case "--project" -> project = Path.of(v);
-        case "--torch" -> torch = Path.of(v);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      if (n < 2) {
+        throw new IllegalArgumentException("--cores must be a whole number >= 2, got " + cores);
       }
+      if (runId == null || runId.isBlank()) {
+        throw new IllegalArgumentException("--run-id is required");
+      }
+      return new Options(runId, n, project, torch);
     }
-    if (runId == null || runId.isBlank()) {
-      throw new IllegalArgumentException("--run-id is required");
-    }
-    return new Options(runId, cores, project, torch);
   }
 
   /** The rows of {@code csv} whose {@code run} column is {@code runId}, as column-to-cell maps. */
   static List<Map<String, String>> rows(Path csv, String runId) throws IOException {
-    if (!Files.exists(csv)) {
+    if (!Files.exists(csv) || Files.size(csv) == 0) {
       return List.of();
     }
-    List<String> lines = Files.readAllLines(csv);
-    if (lines.isEmpty()) {
-      return List.of();
-    }
-    List<String> header = PlacementBenchmark.csvCells(lines.get(0));
+    Table table = Table.read(csv);
+    List<String> header = table.columns();
     if (!header.contains("run") || !header.contains("model")
         || !header.contains("images_per_sec")) {
-      throw new IOException(csv + " has no run, model or images_per_sec column: " + lines.get(0));
+      throw new IOException(csv + " has no run, model or images_per_sec column: "
+          + String.join(",", header));
     }
     List<Map<String, String>> rows = new ArrayList<>();
-    for (int n = 1; n < lines.size(); n++) {
-      if (lines.get(n).isEmpty()) {
-        continue;
-      }
-      List<String> cells = PlacementBenchmark.csvCells(lines.get(n));
+    for (List<String> cells : table.rows()) {
       Map<String, String> row = new LinkedHashMap<>();
       for (int c = 0; c < header.size(); c++) {
-        row.put(header.get(c), c < cells.size() ? cells.get(c) : "");
+        row.put(header.get(c), cells.get(c));
       }
       if (runId.equals(row.get("run"))) {
         rows.add(row);

@@ -4,14 +4,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,12 +107,9 @@ public final class ThroughputBenchmark {
       Path output, ImageShape input, int classes, int batch, double minSeconds, String runId) {}
 
   public static void main(String[] args) throws IOException {
-    Options o;
-    try {
-      o = parse(args); // touches no ND4J class, so the build can still be selected
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
+    // touches no ND4J class, so the build can still be selected
+    Options o = Cli.parseOrExit(args, ThroughputBenchmark::parse, new ThroughputCommand());
+    if (o == null) {
       return;
     }
     String nd4j = NativeBackend.selectAndLog("benchmark");
@@ -134,7 +125,8 @@ public final class ThroughputBenchmark {
           List<String> row = measure(sc, c, engine, o, nd4j);
           System.out.println("RESULT " + String.join(" | ", row));
           table.add(row);
-          append(o.output(), new Table(COLUMNS).add(row)); // a later failure keeps this row
+          // appended at once: a later failure keeps this row
+          ResultsFile.append(o.output(), new Table(COLUMNS).add(row));
         }
       }
     } finally {
@@ -164,167 +156,18 @@ public final class ThroughputBenchmark {
         sc == null ? "" : Integer.toString(o.averagingFrequency()),
         Integer.toString(o.iterations()),
         String.format(Locale.ROOT, "%.1f", imagesPerSec),
-        Long.toString(trainableParams(net)), shapeText(c.shape()), Integer.toString(c.classes()),
-        Long.toString(seconds), o.runId());
+        Long.toString(trainableParams(net)), CaseOptions.shapeText(c.shape()),
+        Integer.toString(c.classes()), Long.toString(seconds), o.runId());
   }
 
+  /**
+   * The options {@code args} give, or null when they ask for help.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown or has a bad value
+   */
   static Options parse(String[] args) {
-    String mode = null;
-    List<String> models = new ArrayList<>();
-    boolean modelsGiven = false;
-    List<ConvolutionEngine> engines = List.of(ConvolutionEngine.NATIVE, ConvolutionEngine.DL4J);
-    int iterations = 100;
-    int averagingFrequency = 5;
-    boolean stats = false;
-    int warmup = 10;
-    int workers = Runtime.getRuntime().availableProcessors();
-    Path output = Path.of("runs", "throughput.csv");
-    ImageShape input = null;
-    int classes = DEFAULT_CLASSES;
-    int batch = 0;
-    double minSeconds = DEFAULT_MIN_SECONDS;
-    String runId = ZonedDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(args[i] + " needs a value");
-      }
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--mode" -> mode = v;
-        case "--models" -> {
-          models.addAll(splitSpecs(v));
-          modelsGiven = true;
-        }
-        case "--model" -> {
-          models.add(v.trim());
-          modelsGiven = true;
-        }
-        case "--engines" -> engines =
-            Arrays.stream(v.split(",")).map(ConvolutionEngine::parse).toList();
-        case "--iterations" -> iterations = positive(args[i], v);
-        case "--warmup" -> warmup = nonNegative(args[i], v);
-        case "--workers" -> workers = positive(args[i], v);
-        case "--averaging-frequency" -> averagingFrequency = positive(args[i], v);
-        case "--stats" -> stats = Boolean.parseBoolean(v);
-        case "--output" -> output = Path.of(v);
-        case "--input" -> input = parseShape(v);
-        case "--classes" -> {
-          classes = positive(args[i], v);
-          if (classes < 2) {
-            throw new IllegalArgumentException("--classes must be at least 2, got " + v);
-          }
-        }
-        case "--batch" -> batch = positive(args[i], v);
-        case "--min-seconds" -> {
-          try {
-            minSeconds = Double.parseDouble(v);
-          } catch (NumberFormatException e) {
-            minSeconds = -1;
-          }
-          if (!(minSeconds >= 0) || Double.isInfinite(minSeconds)) {
-            throw new IllegalArgumentException("--min-seconds must be a number >= 0, got " + v);
-          }
-        }
-        case "--run-id" -> runId = v;
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
-    if (!"single".equals(mode) && !"spark".equals(mode)) {
-      throw new IllegalArgumentException("--mode must be single or spark, got " + mode);
-    }
-    if (!modelsGiven) {
-      models.addAll(DEFAULT_MODELS);
-    }
-    if (models.isEmpty()) {
-      throw new IllegalArgumentException("--models names no model");
-    }
-    models.forEach(Models::validate); // an unknown name lists the known ones
-    return new Options(mode, List.copyOf(models), engines, iterations, warmup, workers,
-        averagingFrequency, stats, output, input, classes, batch, minSeconds, runId);
-  }
-
-  /**
-   * Splits a list of registry specs at {@code ;} and at commas outside parentheses: {@code
-   * "lenet5,vgg16(batch-norm=true);mobilenet-v1-cifar(alpha=0.5, unit=rhs)"} gives three specs.
-   *
-   * @throws IllegalArgumentException for unbalanced parentheses or an empty item
-   */
-  static List<String> splitSpecs(String list) {
-    List<String> specs = new ArrayList<>();
-    int depth = 0;
-    StringBuilder current = new StringBuilder();
-    for (char ch : list.toCharArray()) {
-      if (ch == '(') {
-        depth++;
-      } else if (ch == ')' && --depth < 0) {
-        throw new IllegalArgumentException("unbalanced ')' in the model list '" + list + "'");
-      }
-      if (ch == ';' || (ch == ',' && depth == 0)) {
-        specs.add(item(current, list));
-        current.setLength(0);
-      } else {
-        current.append(ch);
-      }
-    }
-    if (depth != 0) {
-      throw new IllegalArgumentException("unbalanced '(' in the model list '" + list + "'");
-    }
-    specs.add(item(current, list));
-    return specs;
-  }
-
-  private static String item(StringBuilder current, String list) {
-    String spec = current.toString().trim();
-    if (spec.isEmpty()) {
-      throw new IllegalArgumentException("empty model name in the list '" + list + "'");
-    }
-    return spec;
-  }
-
-  /**
-   * Parses {@code CxHxW}, e.g. {@code 3x32x32}.
-   *
-   * @throws IllegalArgumentException naming the value when it is not three positive whole numbers
-   */
-  static ImageShape parseShape(String text) {
-    String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x", -1);
-    try {
-      if (parts.length == 3) {
-        return new ImageShape(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-            Integer.parseInt(parts[2].trim()));
-      }
-    } catch (IllegalArgumentException e) { // NumberFormatException or a non-positive size
-      throw new IllegalArgumentException("--input must be CxHxW with positive whole numbers"
-          + " (channels x height x width, e.g. 3x32x32), got '" + text + "'", e);
-    }
-    throw new IllegalArgumentException("--input must be CxHxW with positive whole numbers"
-        + " (channels x height x width, e.g. 3x32x32), got '" + text + "'");
-  }
-
-  /** {@code shape} as {@link #parseShape} reads it: {@code 3x32x32}. */
-  static String shapeText(ImageShape shape) {
-    return shape.channels() + "x" + shape.height() + "x" + shape.width();
-  }
-
-  private static int positive(String option, String value) {
-    int n = nonNegative(option, value);
-    if (n == 0) {
-      throw new IllegalArgumentException(option + " must be a whole number > 0, got " + value);
-    }
-    return n;
-  }
-
-  private static int nonNegative(String option, String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(option + " must be a whole number >= 0, got " + value);
+    ThroughputCommand command = new ThroughputCommand();
+    return Cli.parse(command, args) ? command.options() : null;
   }
 
   /** The benchmark case of each model of {@code o}: input, classes and minibatch. */
@@ -450,46 +293,5 @@ public final class ThroughputBenchmark {
   static String cpuModel() {
     return NativeBackend.cpuInfo("model name").orElse("unknown CPU") + " x"
         + Runtime.getRuntime().availableProcessors();
-  }
-
-  /**
-   * Appends {@code table}'s rows to {@code csv}, with the header only if the file is new. A file
-   * whose header is the start of {@code table}'s (written before columns were added) is first
-   * rewritten with the new header and its rows padded with empty cells.
-   *
-   * @throws IOException also when the file's header is not {@code table}'s nor the start of it
-   */
-  static void append(Path csv, Table table) throws IOException {
-    if (csv.getParent() != null) {
-      Files.createDirectories(csv.getParent());
-    }
-    String text = table.toCsv();
-    String header = text.substring(0, text.indexOf('\n'));
-    if (!Files.exists(csv) || Files.size(csv) == 0) {
-      Files.writeString(csv, text);
-      return;
-    }
-    List<String> lines = Files.readAllLines(csv);
-    String existing = lines.get(0);
-    String rows = text.substring(text.indexOf('\n') + 1);
-    if (!existing.equals(header)) {
-      if (!header.startsWith(existing + ",")) {
-        throw new IOException(csv + " has other columns than this benchmark writes ("
-            + existing + "); give another --output");
-      }
-      int added = PlacementBenchmark.csvCells(header).size()
-          - PlacementBenchmark.csvCells(existing).size();
-      StringBuilder rewritten = new StringBuilder(header).append('\n');
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isEmpty()) {
-          rewritten.append(line).append(",".repeat(added)).append('\n');
-        }
-      }
-      Path tmp = csv.resolveSibling("." + csv.getFileName() + ".tmp");
-      Files.writeString(tmp, rewritten + rows);
-      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return;
-    }
-    Files.writeString(csv, rows, StandardOpenOption.APPEND);
   }
 }

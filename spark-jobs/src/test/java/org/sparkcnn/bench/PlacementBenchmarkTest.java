@@ -70,7 +70,10 @@ class PlacementBenchmarkTest {
   }
 
   static List<List<String>> csv(Path file) throws Exception {
-    return Files.readAllLines(file).stream().map(PlacementBenchmark::csvCells).toList();
+    Table table = Table.read(file);
+    List<List<String>> lines = new ArrayList<>(List.of(table.columns()));
+    lines.addAll(table.rows());
+    return lines;
   }
 
   @Test
@@ -195,6 +198,6 @@ class PlacementBenchmarkTest {
     assertThrows(IllegalArgumentException.class,
         () -> PlacementBenchmark.parse(new String[] {"--repeats"}, null));
     assertEquals(List.of("local[2]", "CPU a; CPU b, c", "say \"hi\"", ""),
-        PlacementBenchmark.csvCells("local[2],\"CPU a; CPU b, c\",\"say \"\"hi\"\"\","));
+        Table.parse("a,b,c,d\nlocal[2],\"CPU a; CPU b, c\",\"say \"\"hi\"\"\",").rows().get(0));
   }
 }

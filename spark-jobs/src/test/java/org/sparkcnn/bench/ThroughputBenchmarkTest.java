@@ -32,7 +32,10 @@ class ThroughputBenchmarkTest {
   }
 
   static List<List<String>> csv(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(PlacementBenchmark::csvCells).toList();
+    Table table = Table.read(file);
+    List<List<String>> lines = new ArrayList<>(List.of(table.columns()));
+    lines.addAll(table.rows());
+    return lines;
   }
 
   @Test
@@ -121,7 +124,7 @@ class ThroughputBenchmarkTest {
         "--run-id", "test-run", "--output", out.toString());
     for (ThroughputBenchmark.Case c : ThroughputBenchmark.cases(o)) {
       List<String> row = ThroughputBenchmark.measure(null, c, ConvolutionEngine.NATIVE, o, "test");
-      ThroughputBenchmark.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
+      ResultsFile.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
     }
     List<List<String>> rows = csv(out);
     assertEquals(ThroughputBenchmark.COLUMNS, rows.get(0));
@@ -180,7 +183,7 @@ class ThroughputBenchmarkTest {
     for (String column : ThroughputBenchmark.COLUMNS) {
       row.add(column.equals("model") ? "resnet20" : "2");
     }
-    ThroughputBenchmark.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
+    ResultsFile.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
     List<List<String>> rows = csv(out);
     assertEquals(ThroughputBenchmark.COLUMNS, rows.get(0));
     List<String> padded = new ArrayList<>(earlierRow);
@@ -192,7 +195,7 @@ class ThroughputBenchmarkTest {
 
     Path other = tmp.resolve("other.csv");
     Files.writeString(other, "a,b\n1,2\n");
-    IOException e = assertThrows(IOException.class, () -> ThroughputBenchmark.append(other,
+    IOException e = assertThrows(IOException.class, () -> ResultsFile.append(other,
         new Table(ThroughputBenchmark.COLUMNS).add(row)));
     assertTrue(e.getMessage().contains(other.toString()), e.getMessage());
     assertEquals("a,b\n1,2\n", Files.readString(other));
