@@ -3,6 +3,7 @@ package org.sparkcnn.report;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A small table of text cells, rendered as CSV (RFC 4180 quoting) or as a Markdown table, and read
@@ -19,10 +23,12 @@ import java.util.stream.Collectors;
  *
  * <p>CSV as RFC 4180 has it and {@link #toCsv} writes it: cells separated by commas, a cell holding
  * a comma, a quote or a line break quoted with {@code "} and its quotes doubled, lines ended by
- * {@code \n} ({@code \r\n} is read too). Reading skips empty lines. (Not through Apache Commons
- * CSV: 1.14 needs commons-io 2.17, and Spark 3.5 puts its 2.16.1 on the classpath.)
+ * {@code \n} ({@code \r\n} is read too). Reading (Apache Commons CSV's RFC 4180 parser) skips
+ * empty lines.
  */
 public final class Table {
+  private static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).build();
   private final List<String> columns;
   private final List<List<String>> rows = new ArrayList<>();
 
@@ -71,86 +77,27 @@ public final class Table {
    * @throws IOException as {@link #read}
    */
   public static Table parse(Reader csv, String source) throws IOException {
-    StringBuilder text = new StringBuilder();
-    char[] buffer = new char[8192];
-    for (int n = csv.read(buffer); n >= 0; n = csv.read(buffer)) {
-      text.append(buffer, 0, n);
-    }
     Table table = null;
-    for (Record record : records(text, source)) {
-      if (table == null) {
-        table = new Table(record.cells());
-      } else if (record.cells().size() != table.columns.size()) {
-        throw new IOException(source + " line " + record.line() + " has "
-            + record.cells().size() + " cells, its header " + table.columns.size() + " columns");
-      } else {
-        table.rows.add(record.cells());
+    try (CSVParser parser = FORMAT.parse(csv)) {
+      for (CSVRecord record : parser) {
+        List<String> cells = record.toList();
+        if (table == null) {
+          table = new Table(cells);
+        } else if (cells.size() != table.columns.size()) {
+          throw new IOException(source + " line " + parser.getCurrentLineNumber() + " has "
+              + cells.size() + " cells, its header " + table.columns.size() + " columns");
+        } else {
+          table.rows.add(List.copyOf(cells));
+        }
       }
+    } catch (UncheckedIOException | IllegalStateException e) {
+      // Commons CSV reports malformed text (an unclosed quote, a stray quote) this way.
+      throw new IOException(source + ": not valid CSV: " + e.getMessage(), e);
     }
     if (table == null) {
       throw new IOException(source + " has no header line");
     }
     return table;
-  }
-
-  /** The cells of one CSV record, and the line it starts on (the first is 1). */
-  private record Record(List<String> cells, int line) {}
-
-  /** The records of CSV {@code text}, empty lines left out. */
-  private static List<Record> records(CharSequence text, String source) throws IOException {
-    List<Record> records = new ArrayList<>();
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    boolean wasQuoted = false; // the current cell was quoted, so it is there even when empty
-    int line = 1;
-    int recordLine = 1;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean next = i + 1 < text.length();
-      if (quoted) {
-        if (c == '"' && next && text.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          line += c == '\n' ? 1 : 0;
-          cell.append(c);
-        }
-      } else if (c == '"' && cell.length() == 0) {
-        quoted = true;
-        wasQuoted = true;
-      } else if (c == ',') {
-        cells.add(cell.toString());
-        cell.setLength(0);
-        wasQuoted = false;
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && next && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        if (!cells.isEmpty() || cell.length() > 0 || wasQuoted) {
-          cells.add(cell.toString());
-          records.add(new Record(List.copyOf(cells), recordLine));
-        }
-        cells.clear();
-        cell.setLength(0);
-        wasQuoted = false;
-        recordLine = ++line;
-      } else if (c == '"') {
-        throw new IOException(source + " line " + line + ": a quote inside an unquoted cell");
-      } else {
-        cell.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IOException(source + " line " + recordLine + ": a quoted cell is not closed");
-    }
-    if (!cells.isEmpty() || cell.length() > 0 || wasQuoted) {
-      cells.add(cell.toString());
-      records.add(new Record(List.copyOf(cells), recordLine));
-    }
-    return records;
   }
 
   /** {@link #parse(Reader, String)} of a string; malformed text is an IllegalArgumentException. */
