@@ -198,7 +198,7 @@ public final class RunLifecycle {
   private ClusterEnvironment start(RunDirectory dir, List<String> classNames) {
     ExportDirectory.create(dir); // a place DL4J cannot export to fails the run now
     ExportDirectory.delete(dir); // each repeat makes its own
-    dir.write(SparkConfReport.FILE, SparkConfReport.render(sc.getConf()));
+    dir.write(RunLayout.SPARK_CONF, SparkConfReport.render(sc.getConf()));
     dir.write(RunLayout.CLASSES, RunReports.classes(classNames).toCsv());
     JobConfig.ClusterConfig cluster = config.cluster();
     return BackendProbe.run(sc, cluster,

@@ -20,7 +20,6 @@ import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
-import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunLayout;
 
 /**
@@ -39,7 +38,10 @@ import org.sparkcnn.report.RunLayout;
 public final class TrainJob {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
   public static final String APP_NAME = "spark-cnn train";
-  /** Test hook: the driver JVM halts (exit code 137) right after this epoch's checkpoint. */
+  /**
+   * Test hook: the driver JVM halts (exit code 137) right after this epoch's checkpoint, as if
+   * its machine died (an {@link EpochListener} that {@link #main} installs).
+   */
   static final String HALT_AFTER_EPOCH = "spark-cnn.test.halt-after-epoch";
   private static final String USAGE =
       "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
@@ -108,12 +110,10 @@ public final class TrainJob {
     } catch (Exception | OutOfMemoryError e) { // SparkException is checked, though Scala
       // declares nothing; an OutOfMemoryError of the driver is reported like an executor's
       ExitCode code = ExitCode.of(e);
-      BadInputException bad = BadInputException.findIn(e);
-      String message = bad != null ? bad.getMessage() : e.getMessage();
       if (code == ExitCode.FAILURE || code == ExitCode.OUT_OF_MEMORY) {
         log.error("run failed", e);
       }
-      err.println("error: " + message);
+      err.println("error: " + ExitCode.message(e));
       if (code == ExitCode.OUT_OF_MEMORY) {
         err.println(ExitCode.OUT_OF_MEMORY_ADVICE);
       }
@@ -165,8 +165,7 @@ public final class TrainJob {
     if (!notResumable.isEmpty()) {
       throw new InvalidConfigException("--resume continues a run with the configuration saved in"
           + " its directory (" + RunLayout.CONFIG + "); only " + RunLifecycle.RESUMABLE_PREFIX
-          + "* keys (where it runs)"
-          + " may be set with it, not " + notResumable.get(0));
+          + "* keys (where it runs) may be set with it, not " + notResumable.get(0));
     }
     Path saved = new Path(resume, RunLayout.CONFIG);
     try {
@@ -189,5 +188,4 @@ public final class TrainJob {
     }
     return args[i];
   }
-
 }
