@@ -5,20 +5,22 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.JobConfig;
-import org.sparkcnn.report.RunDirectory;
 import scala.collection.JavaConverters;
 
 /**
  * The backend probe a job runs at start: a small Spark job with tasks on every executor, each
- * reporting its JVM's {@link JvmEnvironment}; with the driver's own, written as {@value
- * #ENVIRONMENT_JSON}, logged one line per JVM, and checked against {@code cluster.placement}
- * ({@link Placement}).
+ * reporting its JVM's {@link JvmEnvironment}; with the driver's own, returned to the caller
+ * (which records it, as the training job's {@code environment.json}), logged one line per JVM,
+ * and checked against {@code cluster.placement} ({@link Placement}). A job probes once and uses
+ * the result for everything that reports backends ({@link
+ * ClusterEnvironment#executorNd4jBuilds}).
  *
  * <p>Each task asks nvidia-smi and, where CUDA is wanted, refuses an unsupported GPU before it
  * touches ND4J ({@link CudaDevices}); {@link #checkDriverBeforeNd4j} does the same for the driver
@@ -26,7 +28,10 @@ import scala.collection.JavaConverters;
  */
 public final class BackendProbe {
   private static final Logger log = LoggerFactory.getLogger(BackendProbe.class);
-  /** The probe's output in the run directory. */
+  /**
+   * The probe's output in the run directory; the run directory's names are declared in {@code
+   * org.sparkcnn.report.RunLayout} (this one is kept for the benchmarks until they use it).
+   */
   public static final String ENVIRONMENT_JSON = "environment.json";
   /**
    * Probe tasks per task slot: Spark offers every free slot a task when the job starts, so with
@@ -55,16 +60,21 @@ public final class BackendProbe {
   }
 
   /**
-   * Probes the driver and every executor, writes {@value #ENVIRONMENT_JSON} into {@code dir},
-   * logs each JVM and checks the placement (logging the fallbacks it accepts).
+   * Probes the driver and every executor, hands what it found to {@code record} (before the
+   * check, so that a refused placement is recorded too), logs each JVM and checks the placement
+   * (logging the fallbacks it accepts).
    *
+   * @param record receives the environments, e.g. to write them as {@code environment.json}
+   *     ({@link ClusterEnvironment#toJson})
+   * @return the environments found: the job's only probe, whose executor builds {@code
+   *     timing.csv} reports
    * @throws BackendUnavailableException when a JVM does not run the backend asked for
    */
   public static ClusterEnvironment run(JavaSparkContext sc, JobConfig.ClusterConfig cluster,
-      RunDirectory dir) {
+      Consumer<ClusterEnvironment> record) {
     ClusterEnvironment env = probe(sc, cluster.driverOnGpu(), cluster.executorsOnGpu(),
         CudaDevices.NVIDIA_SMI);
-    dir.write(ENVIRONMENT_JSON, env.toJson(cluster));
+    record.accept(env);
     env.all().forEach(jvm -> log.info("backend probe: {}", jvm.summary()));
     List<String> warnings = Placement.check(cluster, env);
     warnings.forEach(log::warn);

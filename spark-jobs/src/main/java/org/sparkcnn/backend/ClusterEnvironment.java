@@ -23,6 +23,14 @@ public record ClusterEnvironment(JvmEnvironment driver, List<JvmEnvironment> exe
   }
 
   /**
+   * The distinct ND4J backends and native builds the executors run ({@link
+   * JvmEnvironment#nd4jBuild}), sorted: the {@code executor_nd4j} of {@code timing.csv}.
+   */
+  public List<String> executorNd4jBuilds() {
+    return executors.stream().map(JvmEnvironment::nd4jBuild).distinct().sorted().toList();
+  }
+
+  /**
    * {@code environment.json}: the placement asked for, then the driver's environment and each
    * executor's (fields: see {@link JvmEnvironment}).
    */

@@ -68,8 +68,8 @@ public final class Retention {
       }
       Path run = new Path(root, id);
       try {
-        String state = fs.exists(new Path(run, RunDirectory.SUCCESS)) ? "complete"
-            : fs.exists(new Path(run, RunDirectory.FAILED)) ? "failed" : null;
+        String state = fs.exists(new Path(run, RunLayout.SUCCESS)) ? "complete"
+            : fs.exists(new Path(run, RunLayout.FAILED)) ? "failed" : null;
         if (state == null) {
           log.info("keeping {}: incomplete (it may be resumed)", run);
           continue;
@@ -79,7 +79,7 @@ public final class Retention {
           log.info("keeping {}: locked ({})", run, holder.get());
           continue;
         }
-        Path lock = new Path(run, RunLock.FILE);
+        Path lock = new Path(run, RunLayout.LOCK);
         if (!fs.exists(lock) && !RunLock.createNew(fs, lock, "pruning=" + runId + "\n")) {
           log.info("keeping {}: locked just now", run);
           continue;

@@ -22,9 +22,9 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunDirectory {
   /** Marker written last, only when every other output is complete. */
-  public static final String SUCCESS = "_SUCCESS";
+  public static final String SUCCESS = RunLayout.SUCCESS;
   /** Written instead of {@link #SUCCESS} when a run fails, holding the error. */
-  public static final String FAILED = "_FAILED";
+  public static final String FAILED = RunLayout.FAILED;
 
   private final Path path;
   private final FileSystem fs;

@@ -47,7 +47,7 @@ import org.sparkcnn.backend.JvmEnvironment;
  */
 public final class RunLock implements AutoCloseable {
   /** Name of the lock file in the run directory. */
-  public static final String FILE = "_LOCK";
+  public static final String FILE = RunLayout.LOCK;
   /** Interval of the refreshes of a held lock. */
   public static final Duration HEARTBEAT = Duration.ofSeconds(30);
   /** Attempts to take a lock that disappears or goes stale between two looks at it. */

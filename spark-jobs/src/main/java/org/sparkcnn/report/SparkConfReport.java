@@ -15,7 +15,7 @@ import scala.Tuple2;
  */
 public final class SparkConfReport {
   /** Name of the file in the run directory; each driver of the run (a resume) rewrites it. */
-  public static final String FILE = "spark-conf.properties";
+  public static final String FILE = RunLayout.SPARK_CONF;
 
   private SparkConfReport() {}
 

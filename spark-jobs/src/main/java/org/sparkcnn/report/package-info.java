@@ -1,7 +1,9 @@
 /**
  * A run's outputs: the run directory on any Hadoop filesystem (written file by file, each
- * atomically, with {@code _SUCCESS} last) and the tables it holds, as CSV and Markdown; the lock
- * of the driver training it ({@link org.sparkcnn.report.RunLock}); and, in the output root, what
- * scheduled runs keep up: the latest pointer and the retention of a series.
+ * atomically, with {@code _SUCCESS} last), its files and columns ({@link
+ * org.sparkcnn.report.RunLayout}) and tables ({@link org.sparkcnn.report.Table}, CSV and
+ * Markdown); the lock of the driver training it ({@link org.sparkcnn.report.RunLock}); and, in
+ * the output root, what scheduled runs keep up: the latest pointer and the retention of a series.
+ * It uses {@code backend} and {@code config}, never {@code train} ({@code LayeringTest}).
  */
 package org.sparkcnn.report;

@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The checkpoints of one training (a run, or one repeat of it) in {@code checkpoints/} of its
@@ -51,11 +52,11 @@ import org.sparkcnn.report.RunDirectory;
  */
 final class Checkpoints {
   private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
-  static final String DIR = "checkpoints";
-  static final String MODEL = "model.zip";
-  static final String AVERAGE = "moving-average.bin";
-  static final String STATE = "state.json";
-  private static final String PREFIX = "epoch-";
+  static final String DIR = RunLayout.CHECKPOINTS;
+  static final String MODEL = RunLayout.CHECKPOINT_MODEL;
+  static final String AVERAGE = RunLayout.CHECKPOINT_AVERAGE;
+  static final String STATE = RunLayout.CHECKPOINT_STATE;
+  private static final String PREFIX = RunLayout.CHECKPOINT_PREFIX;
   private static final ObjectMapper JSON = new ObjectMapper().enable(
       DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
       DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,

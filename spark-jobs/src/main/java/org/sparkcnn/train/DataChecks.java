@@ -16,7 +16,7 @@ import org.sparkcnn.data.Loaded;
 import org.sparkcnn.data.PartitionLabels;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.report.RunDirectory;
-import org.sparkcnn.report.RunReports;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The training job's checks of its data and configuration before training: the class names and
@@ -89,7 +89,7 @@ final class DataChecks {
       log.warn(String.format(Locale.ROOT, "labels per partition in epoch 1: %d of %d partitions"
               + " hold the classes in proportions far from the whole set's (largest distance"
               + " %.3f); see %s", farDealt.length, labels.dealt().length,
-          labels.maxDistance(labels.dealt()), TrainJob.STATS));
+          labels.maxDistance(labels.dealt()), RunLayout.DATASET_STATS));
     } else {
       log.info(String.format(Locale.ROOT, "labels per partition in epoch 1: largest distance from"
           + " the whole set %.3f", labels.maxDistance(labels.dealt())));
@@ -147,9 +147,9 @@ final class DataChecks {
     if (trainData.skipped().isEmpty() && testData.skipped().isEmpty()) {
       return;
     }
-    dir.write(TrainJob.SKIPPED,
+    dir.write(RunLayout.SKIPPED,
         RunReports.skipped(trainData.skipped(), testData.skipped()).toCsv());
-    String listedIn = dir.resolve(TrainJob.SKIPPED).toString();
+    String listedIn = dir.resolve(RunLayout.SKIPPED).toString();
     log.warn("skipped {} training and {} test images; listed in {}", trainData.skipped().size(),
         testData.skipped().size(), listedIn);
     trainData.requireSkippedAtMost(data.maxSkippedFraction(), trainSet.location(), listedIn);

@@ -17,7 +17,7 @@ import org.sparkcnn.config.IfExists;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.Redaction;
 import org.sparkcnn.report.LatestPointer;
-import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunExistsException;
 import org.sparkcnn.report.RunLock;
 
@@ -39,14 +39,14 @@ final class ExistingRun {
   private ExistingRun() {}
 
   /**
-   * The invocation to carry out: {@code invocation} itself (a resume, or a new run whose
-   * directory does not exist), the resumption of the existing run, or null when that run is
-   * complete and there is nothing to do.
+   * The request to carry out: {@code invocation} itself (a resume, or a new run whose directory
+   * does not exist), the resumption of the existing run, or null when that run is complete and
+   * there is nothing to do.
    *
    * @throws RunExistsException when the directory exists and may not be used
    * @throws org.sparkcnn.report.RunLockedException when another driver holds its lock
    */
-  static TrainJob.Invocation resolve(TrainJob.Invocation invocation, Configuration hadoopConf) {
+  static RunRequest resolve(RunRequest invocation, Configuration hadoopConf) {
     JobConfig config = invocation.config();
     JobConfig.RunConfig run = config.run();
     if (invocation.resumeDir() != null || run.id().isEmpty()) {
@@ -65,10 +65,10 @@ final class ExistingRun {
             + " or set run.if-exists = resume to continue it if it is incomplete");
       }
       RunLock.requireUnlocked(fs, dir, run.lockStale());
-      Path saved = new Path(dir, TrainJob.CONFIG);
+      Path saved = new Path(dir, RunLayout.CONFIG);
       if (!fs.exists(saved)) {
         throw new RunExistsException("run directory " + dir + " exists but holds no "
-            + TrainJob.CONFIG + ": it is not a run to resume. Remove it or choose another"
+            + RunLayout.CONFIG + ": it is not a run to resume. Remove it or choose another"
             + " run.id");
       }
       Config before = new ConfigLoader().file(saved.toString(), hadoopConf).resolve();
@@ -76,12 +76,12 @@ final class ExistingRun {
       if (difference.isPresent()) {
         throw new RunExistsException("run directory " + dir + " holds a run of another"
             + " configuration (" + difference.get() + "); run.if-exists = resume continues"
-            + " only the same configuration (" + TrainJob.RESUMABLE_PREFIX + "* and "
+            + " only the same configuration (" + RunLifecycle.RESUMABLE_PREFIX + "* and "
             + String.join(", ", new TreeSet<>(UPKEEP_KEYS)) + " aside). Choose another run.id");
       }
-      if (fs.exists(new Path(dir, RunDirectory.SUCCESS))) {
+      if (fs.exists(new Path(dir, RunLayout.SUCCESS))) {
         log.info("run {} is already complete ({} is there): nothing to do", dir,
-            RunDirectory.SUCCESS);
+            RunLayout.SUCCESS);
         if (!run.latestPointer().isEmpty()) {
           // The pointer is written after _SUCCESS: a driver stopped in between left it behind.
           LatestPointer.update(run.outputRoot(), run.latestPointer(), run.id(), hadoopConf);
@@ -89,7 +89,7 @@ final class ExistingRun {
         return null;
       }
       log.info("run {} exists and is incomplete: resuming it (run.if-exists = resume)", dir);
-      return new TrainJob.Invocation(config, dir.toString());
+      return new RunRequest(config, dir.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot look at the run directory of " + run.id(), e);
     }
@@ -104,7 +104,7 @@ final class ExistingRun {
     before.entrySet().forEach(e -> keys.add(e.getKey()));
     now.entrySet().forEach(e -> keys.add(e.getKey()));
     for (String key : keys) {
-      if (key.startsWith(TrainJob.RESUMABLE_PREFIX) || UPKEEP_KEYS.contains(key)) {
+      if (key.startsWith(RunLifecycle.RESUMABLE_PREFIX) || UPKEEP_KEYS.contains(key)) {
         continue;
       }
       ConfigValue a = before.hasPath(key) ? before.getValue(key) : null;

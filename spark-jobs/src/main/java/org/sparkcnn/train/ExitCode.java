@@ -71,6 +71,15 @@ public enum ExitCode {
   }
 
   /**
+   * The one-line message a command prints for a failure: a {@link BadInputException}'s own where
+   * one is in the cause chain (Spark wraps what a task threw), else {@code e}'s.
+   */
+  public static String message(Throwable e) {
+    BadInputException bad = BadInputException.findIn(e);
+    return bad != null ? bad.getMessage() : e.getMessage();
+  }
+
+  /**
    * True when {@code e} comes of too little memory: an {@link OutOfMemoryError} in its cause
    * chain (the driver's own, or a task's that Spark carried back), or a job that Spark aborted
    * because executors died of one (exit code 52, as the cluster manager reports it: "exited with

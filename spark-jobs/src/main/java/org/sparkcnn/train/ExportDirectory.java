@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.RunIds;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * Where DL4J writes each epoch's minibatches for a run: {@code <run directory>/_export}, or, when
@@ -30,7 +31,7 @@ import org.sparkcnn.report.RunDirectory;
 final class ExportDirectory {
   private static final Logger log = LoggerFactory.getLogger(ExportDirectory.class);
   /** Name of the export directory inside a run directory whose path DL4J can carry. */
-  static final String INSIDE = "_export";
+  static final String INSIDE = RunLayout.EXPORT;
   /** Name prefix of the export directory beside an ancestor, for other run directories. */
   static final String BESIDE_PREFIX = "_spark-cnn-export-";
   /** Characters of a path DL4J's export handles as written (see the class comment). */

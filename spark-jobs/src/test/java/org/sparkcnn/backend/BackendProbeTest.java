@@ -17,6 +17,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.sparkcnn.SparkTest;
 import org.sparkcnn.config.JobConfig.ClusterConfig;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /** The backend probe on Spark local[2], on this CPU-only machine. */
 class BackendProbeTest extends SparkTest {
@@ -25,7 +26,9 @@ class BackendProbeTest extends SparkTest {
   @Test
   void probeReportsTheCpuBackendOfDriverAndExecutorsInEnvironmentJson() throws Exception {
     RunDirectory dir = RunDirectory.create(tmp.toString(), "probe", new Configuration());
-    ClusterEnvironment env = BackendProbe.run(sc, new ClusterConfig("cpu", false), dir);
+    ClusterConfig cluster = new ClusterConfig("cpu", false);
+    ClusterEnvironment env = BackendProbe.run(sc, cluster,
+        found -> dir.write(RunLayout.ENVIRONMENT_JSON, found.toJson(cluster)));
 
     String build = NativeBackend.describe();
     assertTrue(build.startsWith("CPU "), build);
@@ -36,7 +39,7 @@ class BackendProbeTest extends SparkTest {
         env.executors().stream().map(JvmEnvironment::executorId).toList());
 
     JsonNode json = new ObjectMapper().readTree(
-        Files.readString(tmp.resolve("probe").resolve(BackendProbe.ENVIRONMENT_JSON)));
+        Files.readString(tmp.resolve("probe").resolve(RunLayout.ENVIRONMENT_JSON)));
     assertEquals("cpu", json.get("placement").asText());
     assertFalse(json.get("allow_cpu_fallback").asBoolean());
     JsonNode driver = json.get("driver");
@@ -69,11 +72,13 @@ class BackendProbeTest extends SparkTest {
   @Test
   void gpuPlacementFailsAfterWritingEnvironmentJson() throws Exception {
     RunDirectory dir = RunDirectory.create(tmp.toString(), "gpu", new Configuration());
+    ClusterConfig gpu = new ClusterConfig("gpu", false);
     var e = assertThrows(BackendUnavailableException.class,
-        () -> BackendProbe.run(sc, new ClusterConfig("gpu", false), dir));
+        () -> BackendProbe.run(sc, gpu,
+            found -> dir.write(RunLayout.ENVIRONMENT_JSON, found.toJson(gpu))));
     assertTrue(e.getMessage().contains("no CUDA device"), e.getMessage());
     JsonNode json = new ObjectMapper().readTree(
-        Files.readString(tmp.resolve("gpu").resolve(BackendProbe.ENVIRONMENT_JSON)));
+        Files.readString(tmp.resolve("gpu").resolve(RunLayout.ENVIRONMENT_JSON)));
     assertEquals("gpu", json.get("placement").asText());
     assertEquals("CPU", json.get("executors").get(0).get("nd4j_backend").asText());
   }

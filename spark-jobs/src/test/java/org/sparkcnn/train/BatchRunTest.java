@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LogCapture;
 import org.sparkcnn.config.Redaction;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunLock;
 import org.sparkcnn.report.SparkConfReport;
 
@@ -32,11 +32,6 @@ import org.sparkcnn.report.SparkConfReport;
  */
 class BatchRunTest {
   @TempDir Path runs;
-
-  @AfterEach
-  void resetHook() {
-    TrainJob.afterEpoch = epoch -> { };
-  }
 
   /** A fast job (1,280 / 200 images, one epoch) on the Fashion-MNIST subset under {@code runs}. */
   List<String> args(String runId, String... sets) {
@@ -58,7 +53,7 @@ class BatchRunTest {
   /** A run directory left by a driver that stopped before its first checkpoint. */
   Path interruptedRun(String runId, String... sets) throws Exception {
     Path dir = Files.createDirectories(runs.resolve(runId));
-    Files.writeString(dir.resolve(TrainJob.CONFIG),
+    Files.writeString(dir.resolve(RunLayout.CONFIG),
         TrainJob.parseArgs(args(runId, sets).toArray(String[]::new)).render());
     return dir;
   }
@@ -80,7 +75,7 @@ class BatchRunTest {
   @Test
   void anExistingRunIdIsRefusedWithRunExistsAndNothingIsWrittenIntoIt() throws Exception {
     Path dir = interruptedRun("nightly-20260105");
-    Files.writeString(dir.resolve(TrainJob.FAILED), "killed\n");
+    Files.writeString(dir.resolve(RunLayout.FAILED), "killed\n");
     List<String> before = snapshot(dir);
     TrainJobTest.Outcome outcome = TrainJobTest.execute(args("nightly-20260105"));
     assertEquals(ExitCode.RUN_EXISTS, outcome.code(), outcome.err());
@@ -110,7 +105,7 @@ class BatchRunTest {
     // The holder was killed an hour ago: its lock is stale.
     Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(3600)));
     List<String> heldWhileTraining = new ArrayList<>();
-    TrainJob.afterEpoch = epoch -> {
+    EpochListener readLock = metrics -> {
       try {
         heldWhileTraining.add(Files.readString(lock));
       } catch (java.io.IOException e) {
@@ -120,7 +115,7 @@ class BatchRunTest {
     TrainJobTest.Outcome resumed;
     String log;
     try (LogCapture capture = new LogCapture()) {
-      resumed = TrainJobTest.execute(List.of("--resume", dir.toString()));
+      resumed = TrainJobTest.execute(List.of("--resume", dir.toString()), readLock);
       log = capture.text();
     }
     assertEquals(ExitCode.OK, resumed.code(), resumed.err());
@@ -138,20 +133,18 @@ class BatchRunTest {
   void ifExistsResumeContinuesAnInterruptedRunAndThenHasNothingToDo() throws Exception {
     List<String> args = args("nightly-20260106", "train.epochs=2", "run.if-exists=resume");
     Path dir = runs.resolve("nightly-20260106");
-    TrainJob.afterEpoch = epoch -> {
-      if (epoch == 1) {
+    assertEquals(ExitCode.FAILURE, TrainJobTest.execute(args, metrics -> {
+      if (metrics.epoch() == 1) {
         throw new IllegalStateException("stopped by the test after epoch 1");
       }
-    };
-    assertEquals(ExitCode.FAILURE, TrainJobTest.execute(args).code());
-    resetHook();
-    assertTrue(Files.exists(dir.resolve(TrainJob.FAILED)));
+    }).code());
+    assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
     assertFalse(Files.exists(dir.resolve(RunLock.FILE)), "released after a failure too");
 
     TrainJobTest.Outcome again = TrainJobTest.execute(args);
     assertEquals(ExitCode.OK, again.code(), again.err());
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertFalse(Files.exists(dir.resolve(RunLayout.FAILED)));
     assertEquals("1", TrainJobTest.csv(dir.resolve("timing.csv")).get(1).get(18),
         "resumed from the checkpoint of epoch 1");
     assertEquals(3, TrainJobTest.csv(dir.resolve("metrics.csv")).size());
@@ -180,7 +173,7 @@ class BatchRunTest {
   @Test
   void aSuccessfulRunMovesTheLatestPointerAndPrunesItsSeries() throws Exception {
     for (String[] run : new String[][] {{"nightly-20260101", RunDirectory.SUCCESS},
-        {"nightly-20260102", TrainJob.FAILED}, {"other-20260101", RunDirectory.SUCCESS}}) {
+        {"nightly-20260102", RunLayout.FAILED}, {"other-20260101", RunDirectory.SUCCESS}}) {
       Files.writeString(interruptedRun(run[0]).resolve(run[1]), "");
     }
     Files.writeString(runs.resolve("nightly.latest"), "nightly-20260101\n");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The job on CIFAR-10 binary files in the exact record format (generated: the real dataset cannot
@@ -89,7 +90,7 @@ class CifarTrainJobTest {
     assertEquals(List.of("index,name", "0,0", "1,1"),
         Files.readAllLines(run.resolve("classes.csv")).subList(0, 3));
     // Channel means of the generated pixels: the palette's column means (noise averages out).
-    String stats = Files.readString(run.resolve(TrainJob.STATS));
+    String stats = Files.readString(run.resolve(RunLayout.DATASET_STATS));
     assertTrue(stats.contains("\"pixels\": 2048000,"), stats);
     String mean = stats.lines().filter(l -> l.contains("\"mean\"")).findFirst().orElseThrow();
     String[] values = mean.replaceAll(".*\\[|\\].*", "").split(", ");

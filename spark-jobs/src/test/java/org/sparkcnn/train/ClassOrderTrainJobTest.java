@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * A dataset stored class by class trains as well as the same images in mixed order (the
@@ -104,7 +105,7 @@ class ClassOrderTrainJobTest {
     assertTrue(java.util.Arrays.stream(sorted).allMatch(a -> a > 0.5), both);
 
     // dataset-stats.json: the folders' stored partitions hold one class each, the dealt ones mix
-    String stats = Files.readString(dir.resolve("runs/folder").resolve(TrainJob.STATS));
+    String stats = Files.readString(dir.resolve("runs/folder").resolve(RunLayout.DATASET_STATS));
     assertTrue(stats.contains("\"stored\": {\"examples\": [200, 200, 200"), stats);
     assertTrue(stats.contains("\"far\": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"), stats);
     String epoch1 = stats.substring(stats.indexOf("\"epoch_1\""));

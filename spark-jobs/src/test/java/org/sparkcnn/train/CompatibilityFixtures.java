@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * Writes this version's compatibility fixtures, which {@link CompatibilityTest} reads in every
@@ -46,8 +47,8 @@ class CompatibilityFixtures {
     Path run = runs.resolve("compat");
     Path checkpoint = Path.of(Checkpoints.DIR, CompatibilityTest.CHECKPOINT);
     Files.createDirectories(out.resolve(checkpoint));
-    for (String file : List.of(TrainJob.CONFIG, "model.zip", TrainJob.MODEL_EMA, "metrics.csv",
-        TrainJob.ROUNDS, "accuracy.csv")) {
+    for (String file : List.of(RunLayout.CONFIG, RunLayout.MODEL, RunLayout.MODEL_EMA,
+        RunLayout.METRICS, RunLayout.ROUNDS, RunLayout.ACCURACY)) {
       Files.copy(run.resolve(file), out.resolve(file));
     }
     for (String file : CompatibilityTest.files(run.resolve(checkpoint))) {

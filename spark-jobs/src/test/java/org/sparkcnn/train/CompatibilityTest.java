@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.Augmenter;
@@ -97,7 +98,7 @@ class CompatibilityTest {
       assertEquals(Double.parseDouble(e.get(5)), Double.parseDouble(a.get(5)), 1e-5, where);
     }
     // The same accuracies as the run that wrote the models reported (accuracy.csv)
-    List<String> reported = TrainJobTest.csv(fixture.resolve("accuracy.csv")).get(1);
+    List<String> reported = TrainJobTest.csv(fixture.resolve(RunLayout.ACCURACY)).get(1);
     assertEquals(reported.get(4), Integer.toString(IMAGES), "test examples");
     List<String> measured = new ArrayList<>();
     for (Evaluation eval : evaluations(fixture)) {
@@ -121,13 +122,13 @@ class CompatibilityTest {
     }
     assertEquals(ExitCode.OK, outcome.code(), outcome.err());
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    for (String model : List.of("model.zip", TrainJob.MODEL_EMA)) {
+    for (String model : List.of(RunLayout.MODEL, RunLayout.MODEL_EMA)) {
       assertTrue(Files.size(dir.resolve(model)) > 0, model);
     }
     assertEquals("1", TrainJobTest.csv(dir.resolve("timing.csv")).get(1).get(18),
         "resumed_after_epoch");
-    List<List<String>> stored = TrainJobTest.csv(fixture.resolve("metrics.csv"));
-    List<List<String>> resumed = TrainJobTest.csv(dir.resolve("metrics.csv"));
+    List<List<String>> stored = TrainJobTest.csv(fixture.resolve(RunLayout.METRICS));
+    List<List<String>> resumed = TrainJobTest.csv(dir.resolve(RunLayout.METRICS));
     assertEquals(stored.size(), resumed.size(), "epochs");
     assertEquals(stored.subList(0, 2), resumed.subList(0, 2), "epoch 1 as the checkpoint holds it");
     List<String> header = stored.get(0);
@@ -143,8 +144,8 @@ class CompatibilityTest {
             header.get(column) + " of epoch " + s.get(0));
       }
     }
-    List<List<String>> storedRounds = TrainJobTest.csv(fixture.resolve(TrainJob.ROUNDS));
-    List<List<String>> resumedRounds = TrainJobTest.csv(dir.resolve(TrainJob.ROUNDS));
+    List<List<String>> storedRounds = TrainJobTest.csv(fixture.resolve(RunLayout.ROUNDS));
+    List<List<String>> resumedRounds = TrainJobTest.csv(dir.resolve(RunLayout.ROUNDS));
     assertEquals(storedRounds.size(), resumedRounds.size(), "rounds");
     for (int row = 0; row < storedRounds.size(); row++) {
       List<String> s = storedRounds.get(row);
@@ -178,7 +179,7 @@ class CompatibilityTest {
         + " needs");
     List<String> after = files(dir);
     assertTrue(after.containsAll(before), "nothing deleted: " + before + " -> " + after);
-    assertFalse(after.contains("metrics.csv"), "no training outputs written");
+    assertFalse(after.contains(RunLayout.METRICS), "no training outputs written");
     assertEquals(checkpoint.keySet(), new TreeSet<>(files(state.getParent())));
     for (Map.Entry<String, byte[]> file : checkpoint.entrySet()) {
       assertTrue(Arrays.equals(file.getValue(),
@@ -193,7 +194,7 @@ class CompatibilityTest {
     assertTrue(outcome.err().startsWith("error: cannot resume "), outcome.err());
     assertTrue(outcome.err().contains(checkpoint + ": " + why), outcome.err());
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertTrue(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
   }
 
   /**
@@ -205,7 +206,7 @@ class CompatibilityTest {
     Path dir = runs.resolve(runId);
     Path checkpoint = dir.resolve(Checkpoints.DIR).resolve(CHECKPOINT);
     Files.createDirectories(checkpoint);
-    StringBuilder config = new StringBuilder(Files.readString(fixture.resolve(TrainJob.CONFIG)));
+    StringBuilder config = new StringBuilder(Files.readString(fixture.resolve(RunLayout.CONFIG)));
     config.append("\n# where this test runs it\n");
     Map<String, Path> paths = Map.of(
         "data.train-images", TrainJobTest.SUBSET.resolve("train-images-idx3-ubyte.gz"),
@@ -216,7 +217,7 @@ class CompatibilityTest {
     paths.forEach((key, path) -> config.append(key).append(" = ")
         .append(ConfigUtil.quoteString(path.toString())).append('\n'));
     config.append("run.id = ").append(ConfigUtil.quoteString(runId)).append('\n');
-    Files.writeString(dir.resolve(TrainJob.CONFIG), config);
+    Files.writeString(dir.resolve(RunLayout.CONFIG), config);
     Path stored = fixture.resolve(Checkpoints.DIR).resolve(CHECKPOINT);
     for (String file : files(stored)) {
       Files.copy(stored.resolve(file), checkpoint.resolve(file));
@@ -236,8 +237,8 @@ class CompatibilityTest {
    */
   static List<List<String>> predictions(Path fixture) throws IOException {
     DataSet test = testImages(fixture);
-    INDArray model = load(fixture, "model.zip", true).output(test.getFeatures(), false);
-    INDArray ema = load(fixture, TrainJob.MODEL_EMA, false).output(test.getFeatures(), false);
+    INDArray model = load(fixture, RunLayout.MODEL, true).output(test.getFeatures(), false);
+    INDArray ema = load(fixture, RunLayout.MODEL_EMA, false).output(test.getFeatures(), false);
     INDArray labels = test.getLabels().argMax(1);
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("index", "label", "model_class", "model_probability", "ema_class",
@@ -260,8 +261,8 @@ class CompatibilityTest {
   static List<Evaluation> evaluations(Path fixture) throws IOException {
     DataSet test = testImages(fixture);
     List<Evaluation> evaluations = new ArrayList<>();
-    for (MultiLayerNetwork net : List.of(load(fixture, "model.zip", true),
-        load(fixture, TrainJob.MODEL_EMA, false))) {
+    for (MultiLayerNetwork net : List.of(load(fixture, RunLayout.MODEL, true),
+        load(fixture, RunLayout.MODEL_EMA, false))) {
       Evaluation eval = Evaluator.newEvaluation(10);
       eval.eval(test.getLabels(), net.output(test.getFeatures(), false));
       evaluations.add(eval);
@@ -285,7 +286,7 @@ class CompatibilityTest {
    */
   static DataSet testImages(Path fixture) throws IOException {
     JobConfig config = JobConfig.from(new ConfigLoader()
-        .file(fixture.resolve(TrainJob.CONFIG).toString(), new Configuration()).resolve());
+        .file(fixture.resolve(RunLayout.CONFIG).toString(), new Configuration()).resolve());
     List<LabeledImage> images = new ArrayList<>();
     try (DataInputStream pixels = gunzip("t10k-images-idx3-ubyte.gz", 16);
         DataInputStream labels = gunzip("t10k-labels-idx1-ubyte.gz", 8)) {

@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.report.RunExistsException;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunLock;
 import org.sparkcnn.report.RunLockedException;
 
@@ -26,7 +27,7 @@ class ExistingRunTest {
   static final String ID = "nightly-20260105";
   @TempDir Path root;
 
-  TrainJob.Invocation invocation(String... sets) {
+  RunRequest invocation(String... sets) {
     List<String> args = new ArrayList<>(List.of("--set", "run.output-root=" + root,
         "--set", "run.id=" + ID));
     for (String set : sets) {
@@ -36,9 +37,9 @@ class ExistingRunTest {
   }
 
   /** A run directory as a run with {@code sets} leaves it, plus {@code files}. */
-  Path existing(TrainJob.Invocation run, String... files) throws Exception {
+  Path existing(RunRequest run, String... files) throws Exception {
     Path dir = Files.createDirectories(root.resolve(ID));
-    Files.writeString(dir.resolve(TrainJob.CONFIG), run.config().render());
+    Files.writeString(dir.resolve(RunLayout.CONFIG), run.config().render());
     for (String f : files) {
       Files.writeString(dir.resolve(f), "");
     }
@@ -54,9 +55,9 @@ class ExistingRunTest {
 
   @Test
   void aNewRunIdOrAnExplicitResumeIsLeftAsItIs() {
-    TrainJob.Invocation fresh = invocation("run.if-exists=resume");
+    RunRequest fresh = invocation("run.if-exists=resume");
     assertSame(fresh, ExistingRun.resolve(fresh, CONF));
-    TrainJob.Invocation resume = new TrainJob.Invocation(fresh.config(), "/somewhere");
+    RunRequest resume = new RunRequest(fresh.config(), "/somewhere");
     assertSame(resume, ExistingRun.resolve(resume, CONF));
   }
 
@@ -75,8 +76,8 @@ class ExistingRunTest {
   @Test
   void resumeContinuesAnIncompleteRunOfTheSameConfiguration() throws Exception {
     Path dir = existing(invocation("run.if-exists=refuse", "cluster.placement=gpu"), "_FAILED");
-    TrainJob.Invocation now = invocation("run.if-exists=resume", "cluster.placement=cpu");
-    TrainJob.Invocation resolved = ExistingRun.resolve(now, CONF);
+    RunRequest now = invocation("run.if-exists=resume", "cluster.placement=cpu");
+    RunRequest resolved = ExistingRun.resolve(now, CONF);
     assertEquals("file:" + dir, resolved.resumeDir());
     assertSame(now.config(), resolved.config());
   }

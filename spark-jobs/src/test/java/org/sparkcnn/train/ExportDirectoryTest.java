@@ -83,11 +83,11 @@ class ExportDirectoryTest {
   void defaultRunIdsAreBuiltFromSafeCharacters() {
     ZonedDateTime at = ZonedDateTime.of(2026, 1, 5, 2, 30, 0, 0, ZoneOffset.UTC);
     Path shipped = SubmitScriptsTest.HOME.resolve("conf/cifar100-mobilenet-rhs.conf");
-    assertEquals("mobilenet-v1-cifar-alpha-1.0-unit-rhs-cifar100-20260105-023000", TrainJob.runId(
-        TrainJob.parseArgs(new String[] {"--conf", shipped.toString()}), at));
+    assertEquals("mobilenet-v1-cifar-alpha-1.0-unit-rhs-cifar100-20260105-023000",
+        RunLifecycle.runId(TrainJob.parseArgs(new String[] {"--conf", shipped.toString()}), at));
     assertEquals("lenet5-fashion-mnist-20260105-023000",
-        TrainJob.runId(TrainJob.parseArgs(new String[0]), at));
-    assertEquals("given (1)", TrainJob.runId(
+        RunLifecycle.runId(TrainJob.parseArgs(new String[0]), at));
+    assertEquals("given (1)", RunLifecycle.runId(
         TrainJob.parseArgs(new String[] {"--set", "run.id=given (1)"}), at));
   }
 }

@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The whole job with names that once failed it: an output root with a space, '#' and '[ ]', a
@@ -95,7 +96,7 @@ class FileNamesTrainJobTest {
     assertEquals(List.of("index,name", "0,a", "1,b 12:30"),
         Files.readAllLines(run.resolve("classes.csv")));
     assertEquals("12", TrainJobTest.csv(run.resolve("metrics.csv")).get(1).get(1));
-    assertFalse(Files.exists(run.resolve(TrainJob.FAILED)));
+    assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
     assertNoExportLeft(tmp);
   }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
 import org.sparkcnn.MiniHdfs;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The job with its inputs, run directories and checkpoints on a real HDFS (a {@link MiniHdfs} in
@@ -74,16 +75,16 @@ class HdfsTrainJobTest {
 
     String run = hdfs.uri("/runs/two-epochs");
     for (String name : List.of(RunDirectory.SUCCESS, "config.conf", "metrics.csv", "model.zip",
-        TrainJob.MODEL_EMA, "timing.csv", "checkpoints/epoch-0002/state.json",
+        RunLayout.MODEL_EMA, "timing.csv", "checkpoints/epoch-0002/state.json",
         "checkpoints/epoch-0002/model.zip")) {
       assertTrue(hdfs.exists(run + "/" + name), name);
     }
     List<String> left = files(run).stream()
-        .filter(p -> p.contains("/" + TrainJob.EXPORT_DIR + "/")
+        .filter(p -> p.contains("/" + RunLayout.EXPORT + "/")
             || p.matches(".*/\\.[^/]+\\.tmp(/.*)?")).toList();
     assertEquals(List.of(), left, "export or temporary files left behind");
-    assertFalse(hdfs.exists(run + "/" + TrainJob.EXPORT_DIR), "export directory left behind");
-    assertFalse(hdfs.exists(run + "/" + TrainJob.FAILED));
+    assertFalse(hdfs.exists(run + "/" + RunLayout.EXPORT), "export directory left behind");
+    assertFalse(hdfs.exists(run + "/" + RunLayout.FAILED));
 
     List<String> metrics = lines(run + "/metrics.csv");
     assertEquals(3, metrics.size(), "header and two epochs: " + metrics);
@@ -101,27 +102,18 @@ class HdfsTrainJobTest {
     Outcome whole = execute(args("whole", settings.toArray(String[]::new)));
     assertEquals(ExitCode.OK, whole.code, whole.err);
 
-    TrainJob.afterEpoch = epoch -> {
-      if (epoch == 1) {
-        throw new IllegalStateException("stopped by the test after epoch 1");
-      }
-    };
-    Outcome stopped;
-    try {
-      stopped = execute(args("cut", settings.toArray(String[]::new)));
-    } finally {
-      TrainJob.afterEpoch = epoch -> { };
-    }
+    Outcome stopped = execute(args("cut", settings.toArray(String[]::new)), LocalSpark::start,
+        STOP_AFTER_EPOCH_1);
     String cut = hdfs.uri("/runs/cut");
     assertEquals(ExitCode.FAILURE, stopped.code, stopped.err);
-    assertTrue(hdfs.exists(cut + "/" + TrainJob.FAILED));
+    assertTrue(hdfs.exists(cut + "/" + RunLayout.FAILED));
     assertFalse(hdfs.exists(cut + "/" + RunDirectory.SUCCESS));
     assertEquals(List.of("epoch-0001"), names(cut + "/" + Checkpoints.DIR));
 
     Outcome resumed = execute(List.of("--resume", cut));
     assertEquals(ExitCode.OK, resumed.code, resumed.err);
     assertTrue(hdfs.exists(cut + "/" + RunDirectory.SUCCESS));
-    assertFalse(hdfs.exists(cut + "/" + TrainJob.FAILED));
+    assertFalse(hdfs.exists(cut + "/" + RunLayout.FAILED));
     assertEquals(List.of("epoch-0002", "epoch-0003"), names(cut + "/" + Checkpoints.DIR));
     assertEquals("1", lines(cut + "/timing.csv").get(1).split(",")[18], "resumed_after_epoch");
 
@@ -149,17 +141,7 @@ class HdfsTrainJobTest {
   void runDirectoryNamedWithSpacesAndBracketsIsWrittenAndResumed() throws Exception {
     List<String> args = new ArrayList<>(args("run (1) é", "train.epochs=2"));
     args.addAll(List.of("--set", "run.output-root=" + hdfs.uri("/runs/out dir #1 [x]")));
-    TrainJob.afterEpoch = epoch -> {
-      if (epoch == 1) {
-        throw new IllegalStateException("stopped by the test after epoch 1");
-      }
-    };
-    Outcome stopped;
-    try {
-      stopped = execute(args);
-    } finally {
-      TrainJob.afterEpoch = epoch -> { };
-    }
+    Outcome stopped = execute(args, LocalSpark::start, STOP_AFTER_EPOCH_1);
     String run = hdfs.uri("/runs/out dir #1 [x]/run (1) é");
     assertEquals(ExitCode.FAILURE, stopped.code, stopped.err);
     assertEquals(List.of("epoch-0001"), names(run + "/" + Checkpoints.DIR));
@@ -197,7 +179,7 @@ class HdfsTrainJobTest {
     assertTrue(hdfs.exists(run + "/" + RunDirectory.SUCCESS));
     // The glob matched both training batches and not the test batch beside them.
     assertEquals("256", lines(run + "/metrics.csv").get(1).split(",")[1]);
-    assertTrue(String.join("\n", lines(run + "/" + TrainJob.STATS))
+    assertTrue(String.join("\n", lines(run + "/" + RunLayout.DATASET_STATS))
         .contains("\"pixels\": 262144,"), "256 images of 32x32 pixels");
     assertTrue(lines(run + "/model.md").get(0).startsWith("# Model lenet5, input [3, 32, 32]"));
   }
@@ -262,9 +244,21 @@ class HdfsTrainJobTest {
 
   static Outcome execute(List<String> args,
       java.util.function.Supplier<JavaSparkContext> spark) {
+    return execute(args, spark, EpochListener.NONE);
+  }
+
+  /** Stops a run after its first epoch, as a killed driver would leave it. */
+  static final EpochListener STOP_AFTER_EPOCH_1 = metrics -> {
+    if (metrics.epoch() == 1) {
+      throw new IllegalStateException("stopped by the test after epoch 1");
+    }
+  };
+
+  static Outcome execute(List<String> args,
+      java.util.function.Supplier<JavaSparkContext> spark, EpochListener listener) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ExitCode code = TrainJob.execute(args.toArray(String[]::new), spark,
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(err, true, StandardCharsets.UTF_8), listener);
     return new Outcome(code, err.toString(StandardCharsets.UTF_8));
   }
 }

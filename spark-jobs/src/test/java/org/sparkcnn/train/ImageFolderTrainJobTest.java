@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
 import org.sparkcnn.data.PngBomb;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The job on a folder of JPEG and PNG images (the data package's fixture: three classes, eight
@@ -59,16 +60,16 @@ class ImageFolderTrainJobTest {
     TrainJobTest.Outcome outcome = execute(args("strict"));
     assertEquals(ExitCode.BAD_INPUT, outcome.code(), outcome.err());
     Path dir = runs.resolve("strict");
-    String skipped = Files.readString(dir.resolve(TrainJob.SKIPPED));
+    String skipped = Files.readString(dir.resolve(RunLayout.SKIPPED));
     assertTrue(outcome.err().startsWith("error: 1 of the 8 images in " + FOLDER
         + " (12.50%) could not be used, more than data.max-skipped-fraction = 0.01; all are"
-        + " listed in file:" + dir.resolve(TrainJob.SKIPPED) + "; the first: "), outcome.err());
+        + " listed in file:" + dir.resolve(RunLayout.SKIPPED) + "; the first: "), outcome.err());
     assertTrue(outcome.err().contains("b-broken.jpg: cannot decode"), outcome.err());
     assertEquals(3, skipped.lines().count(), skipped); // header, train, test
     assertTrue(skipped.lines().skip(1).allMatch(l -> l.contains("bee/b-broken.jpg,cannot decode")),
         skipped);
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertTrue(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
   }
 
   @Test
@@ -83,7 +84,7 @@ class ImageFolderTrainJobTest {
         Files.readAllLines(dir.resolve("classes.csv")));
     assertEquals("7", TrainJobTest.csv(dir.resolve("metrics.csv")).get(1).get(1));
     assertTrue(Files.readString(dir.resolve("accuracy.md")).contains("| 1 | bee | 2 | "));
-    assertTrue(Files.readString(dir.resolve(TrainJob.SKIPPED)).contains("b-broken.jpg"));
+    assertTrue(Files.readString(dir.resolve(RunLayout.SKIPPED)).contains("b-broken.jpg"));
   }
 
   @Test
@@ -143,7 +144,7 @@ class ImageFolderTrainJobTest {
     assertEquals(List.of("split,path,reason", "train," + bomb.toUri().toString().replace(
         "file:///", "file:/") + ",\"40000 x 40000 = 1,600,000,000 pixels, more than"
         + " data.max-image-pixels = 89,478,485\""),
-        Files.readAllLines(dir.resolve(TrainJob.SKIPPED)));
+        Files.readAllLines(dir.resolve(RunLayout.SKIPPED)));
     assertEquals("40", TrainJobTest.csv(dir.resolve("metrics.csv")).get(1).get(1));
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkcnn.models.layers.NativeBatchNormalizationLayer;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * Each network family built from the native layers (batch normalisation, depthwise and pointwise
@@ -41,7 +42,7 @@ class NativeLayersTrainJobTest {
           TrainJobTest.train(TrainJob.parseArgs(args.toArray(String[]::new)));
       accuracy[i] = trained.result().testAccuracy();
       System.out.println("ENGINES " + model + " " + engines[i] + " accuracy " + accuracy[i]);
-      losses.add(TrainJobTest.csv(runs.resolve("engine-" + i).resolve(TrainJob.ROUNDS)).stream()
+      losses.add(TrainJobTest.csv(runs.resolve("engine-" + i).resolve(RunLayout.ROUNDS)).stream()
           .skip(1).map(row -> Double.parseDouble(row.get(3))).toList());
       Layer bn = batchNormalization(trained.result().network());
       assertEquals(i == 0 ? NativeBatchNormalizationLayer.class : BatchNormalization.class,

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import org.sparkcnn.backend.BackendProbe;
 import org.sparkcnn.backend.BackendUnavailableException;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /** The job's placement check on this CPU-only machine, through {@link TrainJob#execute}. */
 class TrainJobPlacementTest {
@@ -42,10 +42,11 @@ class TrainJobPlacementTest {
     assertTrue(outcome.err().contains("no CUDA device"), outcome.err());
     Path dir = runs.resolve("gpu");
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertTrue(Files.readString(dir.resolve(TrainJob.FAILED)).contains("no CUDA device"));
-    assertFalse(Files.exists(dir.resolve(TrainJob.STATS)), "stopped before reading the data");
+    assertTrue(Files.readString(dir.resolve(RunLayout.FAILED)).contains("no CUDA device"));
+    assertFalse(Files.exists(dir.resolve(RunLayout.DATASET_STATS)),
+        "stopped before reading the data");
     JsonNode env = new ObjectMapper().readTree(
-        Files.readString(dir.resolve(BackendProbe.ENVIRONMENT_JSON)));
+        Files.readString(dir.resolve(RunLayout.ENVIRONMENT_JSON)));
     assertEquals("gpu", env.get("placement").asText());
     assertEquals("CPU", env.get("driver").get("nd4j_backend").asText());
   }
@@ -59,7 +60,7 @@ class TrainJobPlacementTest {
     Path dir = runs.resolve("fallback");
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
     JsonNode env = new ObjectMapper().readTree(
-        Files.readString(dir.resolve(BackendProbe.ENVIRONMENT_JSON)));
+        Files.readString(dir.resolve(RunLayout.ENVIRONMENT_JSON)));
     assertEquals("hybrid", env.get("placement").asText());
     assertTrue(env.get("allow_cpu_fallback").asBoolean());
   }

@@ -32,6 +32,7 @@ import org.sparkcnn.data.IdxDataset;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.layers.NativeConvolutionLayer;
 import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
 
 /**
  * The whole job in Spark local[2] on real Fashion-MNIST images (the 5,000 / 1,000 subset in the
@@ -75,14 +76,14 @@ class TrainJobTest {
     args.addAll(List.of("--set", "train.epochs=3", "--set", "train.learning-rate-decay=0.8"));
     JobConfig config = TrainJob.parseArgs(args.toArray(String[]::new));
     Trained trained = train(config);
-    TrainJob.RunResult result = trained.result;
+    RunResult result = trained.result;
     DataSet testSet = trained.testSet;
     Path dir = runs.resolve("e2e");
 
     assertTrue(result.testAccuracy() >= 0.70, "test accuracy " + result.testAccuracy());
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertFalse(Files.exists(dir.resolve(TrainJob.EXPORT_DIR)), "export directory left behind");
-    assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertFalse(Files.exists(dir.resolve(RunLayout.EXPORT)), "export directory left behind");
+    assertFalse(Files.exists(dir.resolve(RunLayout.FAILED)));
 
     // config.conf holds the resolved configuration and parses back to the same job
     var saved = ConfigFactory.parseFile(dir.resolve("config.conf").toFile());
@@ -114,7 +115,7 @@ class TrainJobTest {
       assertTrue(Double.parseDouble(row.get(7)) > 0);
     }
     // rounds.csv: the 8 rounds of each epoch at its rate; their mean loss is the epoch's
-    List<List<String>> rounds = csv(dir.resolve(TrainJob.ROUNDS));
+    List<List<String>> rounds = csv(dir.resolve(RunLayout.ROUNDS));
     assertEquals(List.of("epoch", "round", "learning_rate", "loss", "seconds",
         "examples_per_sec"), rounds.get(0));
     assertEquals(25, rounds.size());
@@ -156,7 +157,7 @@ class TrainJobTest {
     // the moving average of the parameters: evaluated every epoch, saved as model-ema.zip
     assertEquals(accuracy.get(1).get(7), metrics.get(3).get(10));
     MultiLayerNetwork averaged = ModelSerializer.restoreMultiLayerNetwork(
-        dir.resolve(TrainJob.MODEL_EMA).toFile(), false);
+        dir.resolve(RunLayout.MODEL_EMA).toFile(), false);
     Evaluation averagedEval = new Evaluation(10);
     averagedEval.eval(testSet.getLabels(), averaged.output(testSet.getFeatures()));
     assertEquals(accuracy.get(1).get(7),
@@ -260,7 +261,7 @@ class TrainJobTest {
               + " padding=2)\", flip, scale]"));
       assertEquals(ExitCode.OK, execute(args).code);
       runs.add(csv(this.runs.resolve(id).resolve("metrics.csv")));
-      runs.add(csv(this.runs.resolve(id).resolve(TrainJob.ROUNDS)));
+      runs.add(csv(this.runs.resolve(id).resolve(RunLayout.ROUNDS)));
     }
     // Everything but wall times and throughput: losses, rates, accuracies (raw and averaged).
     for (int row = 0; row < runs.get(0).size(); row++) {
@@ -287,21 +288,15 @@ class TrainJobTest {
 
     List<String> cut = subsetArgs("cut");
     cut.addAll(settings);
-    TrainJob.afterEpoch = epoch -> {
-      if (epoch == 1) {
+    Outcome stopped = execute(cut, metrics -> {
+      if (metrics.epoch() == 1) {
         throw new IllegalStateException("stopped by the test after epoch 1");
       }
-    };
-    Outcome stopped;
-    try {
-      stopped = execute(cut);
-    } finally {
-      TrainJob.afterEpoch = epoch -> { };
-    }
+    });
     Path dir = runs.resolve("cut");
     assertEquals(ExitCode.FAILURE, stopped.code, stopped.err);
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertTrue(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
     assertEquals(List.of("epoch-0001"), checkpoints(dir));
     assertEquals(2, csv(dir.resolve("metrics.csv")).size(), "header and epoch 1");
 
@@ -311,7 +306,7 @@ class TrainJobTest {
         "cluster.placement=cpu"));
     assertEquals(ExitCode.OK, resumed.code, resumed.err);
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertFalse(Files.exists(dir.resolve(TrainJob.FAILED)));
+    assertFalse(Files.exists(dir.resolve(RunLayout.FAILED)));
     assertEquals(List.of("epoch-0002", "epoch-0003"), checkpoints(dir), "the newest two kept");
     assertEquals("1", csv(dir.resolve("timing.csv")).get(1).get(18), "resumed_after_epoch");
 
@@ -323,14 +318,14 @@ class TrainJobTest {
       assertEquals(a.get(row).subList(0, 6), b.get(row).subList(0, 6), "metrics row " + row);
       assertEquals(a.get(row).subList(9, 12), b.get(row).subList(9, 12), "metrics row " + row);
     }
-    List<List<String>> roundsA = csv(full.resolve(TrainJob.ROUNDS));
-    List<List<String>> roundsB = csv(dir.resolve(TrainJob.ROUNDS));
+    List<List<String>> roundsA = csv(full.resolve(RunLayout.ROUNDS));
+    List<List<String>> roundsB = csv(dir.resolve(RunLayout.ROUNDS));
     assertEquals(roundsA.size(), roundsB.size());
     for (int row = 0; row < roundsA.size(); row++) {
       assertEquals(roundsA.get(row).subList(0, 4), roundsB.get(row).subList(0, 4),
           "rounds row " + row);
     }
-    for (String model : List.of("model.zip", TrainJob.MODEL_EMA)) {
+    for (String model : List.of("model.zip", RunLayout.MODEL_EMA)) {
       assertEquals(ModelSerializer.restoreMultiLayerNetwork(full.resolve(model).toFile()).params(),
           ModelSerializer.restoreMultiLayerNetwork(dir.resolve(model).toFile()).params(), model);
     }
@@ -346,16 +341,11 @@ class TrainJobTest {
     List<String> args = subsetArgs("damaged");
     args.addAll(List.of("--set", "train.epochs=3", "--set", "data.train-limit=640",
         "--set", "data.test-limit=100"));
-    TrainJob.afterEpoch = epoch -> {
-      if (epoch == 2) {
+    assertEquals(ExitCode.FAILURE, execute(args, metrics -> {
+      if (metrics.epoch() == 2) {
         throw new IllegalStateException("stopped by the test after epoch 2");
       }
-    };
-    try {
-      assertEquals(ExitCode.FAILURE, execute(args).code);
-    } finally {
-      TrainJob.afterEpoch = epoch -> { };
-    }
+    }).code);
     Path dir = runs.resolve("damaged");
     assertEquals(List.of("epoch-0001", "epoch-0002"), checkpoints(dir));
     Path model = dir.resolve(Checkpoints.DIR).resolve("epoch-0002").resolve(Checkpoints.MODEL);
@@ -393,9 +383,9 @@ class TrainJobTest {
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
     double[] top1 = new double[2];
     for (int i = 1; i <= 2; i++) {
-      Path repeat = dir.resolve(TrainJob.REPEAT_PREFIX + i);
+      Path repeat = dir.resolve(RunLayout.REPEAT_PREFIX + i);
       assertTrue(Files.exists(repeat.resolve("model.zip")), repeat.toString());
-      assertFalse(Files.exists(repeat.resolve(TrainJob.EXPORT_DIR)));
+      assertFalse(Files.exists(repeat.resolve(RunLayout.EXPORT)));
       top1[i - 1] = Double.parseDouble(csv(repeat.resolve("accuracy.csv")).get(1).get(5));
     }
     assertTrue(Files.readString(dir.resolve("config.conf")).contains("repeats=2"));
@@ -422,7 +412,7 @@ class TrainJobTest {
     args.addAll(List.of("--set", "model.activation=relu-h-swish", "--set", "train.epochs=1",
         "--set", "data.train-limit=1280", "--set", "data.test-limit=200"));
     Trained trained = train(TrainJob.parseArgs(args.toArray(String[]::new)));
-    TrainJob.RunResult result = trained.result;
+    RunResult result = trained.result;
     DataSet testSet = trained.testSet;
     Path dir = runs.resolve("relu-h-swish");
     assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
@@ -454,7 +444,7 @@ class TrainJobTest {
         outcome.err);
     Path dir = runs.resolve("bad");
     assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
-    assertTrue(Files.readString(dir.resolve(TrainJob.FAILED)).contains("record 617"));
+    assertTrue(Files.readString(dir.resolve(RunLayout.FAILED)).contains("record 617"));
     assertTrue(Files.exists(dir.resolve("config.conf")));
   }
 
@@ -479,7 +469,7 @@ class TrainJobTest {
     assertTrue(outcome.err.startsWith("error: training diverged in epoch 1: loss "), outcome.err);
     assertFalse(Files.exists(runs.resolve("diverged").resolve(RunDirectory.SUCCESS)));
     assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
-    assertTrue(Files.readString(runs.resolve("diverged").resolve(TrainJob.FAILED))
+    assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.FAILED))
         .startsWith("training diverged in epoch 1: loss "));
   }
 
@@ -506,13 +496,13 @@ class TrainJobTest {
     assertEquals(ExitCode.USAGE, execute(List.of("--epochs", "2")).code);
   }
 
-  record Trained(TrainJob.RunResult result, DataSet testSet) {}
+  record Trained(RunResult result, DataSet testSet) {}
 
   /** Runs the job on local[2], and reads the test set it evaluated on (after data.test-limit). */
   static Trained train(JobConfig config) {
     JavaSparkContext sc = LocalSpark.start();
     try {
-      TrainJob.RunResult result = TrainJob.run(config, sc);
+      RunResult result = RunLifecycle.run(config, sc, EpochListener.NONE);
       IdxDataset test = IdxDataset.open(config.data().testImages(), config.data().testLabels(),
           10, config.data().testLimit(), sc.hadoopConfiguration());
       Augmenter scale = new Augmenter(test.shape(), config.train().evalAugment(), 10, 0, 0);
@@ -525,9 +515,14 @@ class TrainJobTest {
   record Outcome(ExitCode code, String err) {}
 
   static Outcome execute(List<String> args) {
+    return execute(args, EpochListener.NONE);
+  }
+
+  /** Runs the job, telling {@code listener} of every epoch (tests stop runs with it). */
+  static Outcome execute(List<String> args, EpochListener listener) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ExitCode code = TrainJob.execute(args.toArray(String[]::new), LocalSpark::start,
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(err, true, StandardCharsets.UTF_8), listener);
     return new Outcome(code, err.toString(StandardCharsets.UTF_8));
   }
 }

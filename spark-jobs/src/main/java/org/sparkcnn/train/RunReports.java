@@ -1,4 +1,4 @@
-package org.sparkcnn.report;
+package org.sparkcnn.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,19 +8,19 @@ import org.nd4j.evaluation.classification.ConfusionMatrix;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.data.SkippedInput;
-import org.sparkcnn.train.EpochMetrics;
-import org.sparkcnn.train.RoundProgress;
-import org.sparkcnn.train.TimeSplit;
+import org.sparkcnn.report.RunLayout;
+import org.sparkcnn.report.Table;
 
-/** The tables a training run writes into its run directory. */
+/**
+ * The tables a training run writes into its run directory (file names and columns: {@link
+ * RunLayout}).
+ */
 public final class RunReports {
   private RunReports() {}
 
   /** {@code metrics.csv}: one row per epoch. */
   public static Table metrics(List<EpochMetrics> epochs) {
-    Table t = new Table("epoch", "examples", "averaging_rounds", "learning_rate", "loss",
-        "test_accuracy", "seconds", "examples_per_sec", "eval_seconds", "test_top5_accuracy",
-        "test_accuracy_ema", "test_top5_accuracy_ema");
+    Table t = new Table(RunLayout.METRICS_COLUMNS);
     for (EpochMetrics m : epochs) {
       t.add(m.epoch(), m.examples(), m.rounds(), String.format(Locale.ROOT, "%.6g",
           m.learningRate()), fixed(m.loss(), 6), fixed(m.testAccuracy(), 4),
@@ -40,16 +40,14 @@ public final class RunReports {
    * @param evalEma the moving average's evaluation, or null
    */
   public static Table accuracy(JobConfig config, Evaluation eval, Evaluation evalEma) {
-    List<String> columns = new ArrayList<>(
-        List.of("model", "activation", "dataset", "epochs", "test_examples", "top1_accuracy",
-            "top5_accuracy", "top1_accuracy_ema", "top5_accuracy_ema"));
+    List<String> columns = new ArrayList<>(RunLayout.ACCURACY_COLUMNS);
     List<Object> row = new ArrayList<>(List.of(config.model().name(), config.model().activation(),
         config.data().name(), config.train().epochs(), totalCount(eval),
         fixed(eval.accuracy(), 4), fixed(eval.topNAccuracy(), 4),
         evalEma == null ? "" : fixed(evalEma.accuracy(), 4),
         evalEma == null ? "" : fixed(evalEma.topNAccuracy(), 4)));
     for (int c = 0; c < config.data().numClasses(); c++) {
-      columns.add("class_" + c);
+      columns.add(RunLayout.ACCURACY_CLASS_PREFIX + c);
       double accuracy = classAccuracy(eval, c);
       row.add(Double.isNaN(accuracy) ? "" : fixed(accuracy, 4));
     }
@@ -64,8 +62,7 @@ public final class RunReports {
    */
   public static Table perClass(List<String> classNames, Evaluation eval) {
     ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
-    Table t = new Table("class", "name", "test_examples", "predicted", "recall", "precision",
-        "f1");
+    Table t = new Table(RunLayout.PER_CLASS_COLUMNS);
     for (int c = 0; c < classNames.size(); c++) {
       double recall = classAccuracy(eval, c);
       int predicted = cm.getPredictedTotal(c);
@@ -81,9 +78,9 @@ public final class RunReports {
   public static Table confusion(Evaluation eval) {
     ConfusionMatrix<Integer> cm = eval.getConfusionMatrix();
     int classes = eval.getNumRowCounter() > 0 ? cm.getClasses().size() : 0;
-    List<String> columns = new ArrayList<>(List.of("actual"));
+    List<String> columns = new ArrayList<>(List.of(RunLayout.CONFUSION_ACTUAL));
     for (int p = 0; p < classes; p++) {
-      columns.add("predicted_" + p);
+      columns.add(RunLayout.CONFUSION_PREDICTED_PREFIX + p);
     }
     Table t = new Table(columns);
     for (int a = 0; a < classes; a++) {
@@ -123,8 +120,7 @@ public final class RunReports {
    * and the sample standard deviation (n - 1) of every column.
    */
   public static Table repeats(long firstSeed, List<RepeatResult> results) {
-    Table t = new Table("repeat", "seed", "top1_accuracy", "top5_accuracy", "top1_accuracy_ema",
-        "top5_accuracy_ema");
+    Table t = new Table(RunLayout.REPEATS_ACCURACY_COLUMNS);
     List<double[]> columns = List.of(
         results.stream().mapToDouble(RepeatResult::top1).toArray(),
         results.stream().mapToDouble(RepeatResult::top5).toArray(),
@@ -150,7 +146,7 @@ public final class RunReports {
 
   /** {@code rounds.csv}: one row per parameter-averaging round. */
   public static Table rounds(List<RoundProgress.Round> rounds) {
-    Table t = new Table("epoch", "round", "learning_rate", "loss", "seconds", "examples_per_sec");
+    Table t = new Table(RunLayout.ROUNDS_COLUMNS);
     for (RoundProgress.Round r : rounds) {
       t.add(r.epoch(), r.round(), String.format(Locale.ROOT, "%.6g", r.learningRate()),
           fixed(r.loss(), 6), fixed(r.seconds(), 3), fixed(r.examplesPerSecond(), 1));
@@ -160,7 +156,7 @@ public final class RunReports {
 
   /** {@code classes.csv}: the class index of each class name. */
   public static Table classes(List<String> classNames) {
-    Table t = new Table("index", "name");
+    Table t = new Table(RunLayout.CLASSES_COLUMNS);
     for (int c = 0; c < classNames.size(); c++) {
       t.add(c, classNames.get(c));
     }
@@ -169,7 +165,7 @@ public final class RunReports {
 
   /** {@code skipped-images.csv}: every input left out of either split, and why. */
   public static Table skipped(List<SkippedInput> train, List<SkippedInput> test) {
-    Table t = new Table("split", "path", "reason");
+    Table t = new Table(RunLayout.SKIPPED_COLUMNS);
     train.forEach(s -> t.add("train", s.path(), s.reason()));
     test.forEach(s -> t.add("test", s.path(), s.reason()));
     return t;
@@ -193,11 +189,7 @@ public final class RunReports {
     double sinceResume = epochs.stream().filter(e -> e.epoch() > resumedAfterEpoch)
         .mapToDouble(EpochMetrics::trainSeconds).sum();
     long examples = epochs.stream().mapToLong(EpochMetrics::examples).sum();
-    return new Table("spark_master", "workers", "batch_per_worker", "averaging_frequency",
-        "epochs", "total_seconds", "train_seconds", "seconds_per_epoch", "examples_per_sec",
-        "convolution", "driver_nd4j", "executor_nd4j", "export_seconds", "broadcast_seconds",
-        "worker_init_seconds", "worker_fit_seconds", "round_overhead_seconds", "other_seconds",
-        "resumed_after_epoch", "aggregation_depth", "driver_averaging_seconds")
+    return new Table(RunLayout.TIMING_COLUMNS)
         .add(sparkMaster, workers, config.train().batchSizePerWorker(),
             config.train().averagingFrequency(), epochs.size(), fixed(totalSeconds, 1),
             fixed(trainSeconds, 1), fixed(trainSeconds / epochs.size(), 1),

@@ -1,0 +1,125 @@
+package org.sparkcnn.report;
+
+import java.util.List;
+
+/**
+ * The run directory, {@code <run.output-root>/<run-id>/}, declared once: the name of every file a
+ * run writes there and the columns of every CSV table, in the order they are written. Writers
+ * (the training job) and readers ({@code --resume}, {@code run.if-exists}, the benchmarks, later
+ * jobs) use these names instead of spelling them.
+ *
+ * <p>CSV files are UTF-8, comma-separated with RFC 4180 quoting, one header row ({@link Table});
+ * every {@code .md} file is the Markdown twin of the CSV of the same name. Each file is written
+ * atomically ({@link RunDirectory#write}); {@link #SUCCESS} is written last.
+ */
+public final class RunLayout {
+  /** The resolved configuration of the run (HOCON, secrets redacted), which a resume reads. */
+  public static final String CONFIG = "config.conf";
+  /** The Spark configuration the driver ran with, one {@code key=value} a line, redacted. */
+  public static final String SPARK_CONF = "spark-conf.properties";
+  /** The backend probe: the placement asked for and every JVM's ND4J backend and machine. */
+  public static final String ENVIRONMENT_JSON = "environment.json";
+  /** The class index of each class name ({@link #CLASSES_COLUMNS}). */
+  public static final String CLASSES = "classes.csv";
+  /** Columns of {@link #CLASSES}: 0-based class index, class name. */
+  public static final List<String> CLASSES_COLUMNS = List.of("index", "name");
+  /** The training set's pixel statistics and its labels per partition (JSON). */
+  public static final String DATASET_STATS = "dataset-stats.json";
+  /** Inputs left out (undecodable or rejected images), with the reason for each. */
+  public static final String SKIPPED = "skipped-images.csv";
+  /** Columns of {@link #SKIPPED}: {@code train} or {@code test}, the input's path, why. */
+  public static final List<String> SKIPPED_COLUMNS = List.of("split", "path", "reason");
+  /** The network's layers, output shapes and parameter counts (Markdown). */
+  public static final String MODEL_SUMMARY = "model.md";
+  /** One row per parameter-averaging round ({@link #ROUNDS_COLUMNS}). */
+  public static final String ROUNDS = "rounds.csv";
+  /**
+   * Columns of {@link #ROUNDS}: 1-based epoch and round within it, the round's learning rate and
+   * training loss, wall seconds since the previous round, examples per second.
+   */
+  public static final List<String> ROUNDS_COLUMNS = List.of("epoch", "round", "learning_rate",
+      "loss", "seconds", "examples_per_sec");
+  /** One row per epoch ({@link #METRICS_COLUMNS}). */
+  public static final String METRICS = "metrics.csv";
+  /**
+   * Columns of {@link #METRICS}: epoch, training examples, averaging rounds, learning rate, mean
+   * round loss, top-1 test accuracy, training seconds, examples per second, evaluation seconds,
+   * top-5 test accuracy, and the two accuracies of the moving average (empty when none is kept).
+   */
+  public static final List<String> METRICS_COLUMNS = List.of("epoch", "examples",
+      "averaging_rounds", "learning_rate", "loss", "test_accuracy", "seconds", "examples_per_sec",
+      "eval_seconds", "test_top5_accuracy", "test_accuracy_ema", "test_top5_accuracy_ema");
+  /** The final test accuracy: one row, or with repeats one row per repeat, mean and std. */
+  public static final String ACCURACY = "accuracy.csv";
+  /** The Markdown twin of {@link #ACCURACY}, with the per-class table. */
+  public static final String ACCURACY_MD = "accuracy.md";
+  /**
+   * Columns of {@link #ACCURACY} of a single run; one {@link #ACCURACY_CLASS_PREFIX}{@code <i>}
+   * column per class follows them (that class's recall; empty when the test set has none).
+   */
+  public static final List<String> ACCURACY_COLUMNS = List.of("model", "activation", "dataset",
+      "epochs", "test_examples", "top1_accuracy", "top5_accuracy", "top1_accuracy_ema",
+      "top5_accuracy_ema");
+  /** Prefix of the per-class columns of {@link #ACCURACY}: {@code class_0}, {@code class_1}... */
+  public static final String ACCURACY_CLASS_PREFIX = "class_";
+  /**
+   * Columns of {@link #ACCURACY} of a run with {@code run.repeats} > 1: one row per repeat (its
+   * number and seed), then the rows {@code mean} and {@code std} (sample standard deviation).
+   */
+  public static final List<String> REPEATS_ACCURACY_COLUMNS = List.of("repeat", "seed",
+      "top1_accuracy", "top5_accuracy", "top1_accuracy_ema", "top5_accuracy_ema");
+  /** Per class: test examples, predictions, recall, precision and F1. */
+  public static final String PER_CLASS = "per-class.csv";
+  /** Columns of {@link #PER_CLASS}; fractions without examples read {@code n/a}. */
+  public static final List<String> PER_CLASS_COLUMNS = List.of("class", "name", "test_examples",
+      "predicted", "recall", "precision", "f1");
+  /** The confusion matrix: test examples of each actual class (row) by predicted class. */
+  public static final String CONFUSION = "confusion.csv";
+  /** First column of {@link #CONFUSION}; {@link #CONFUSION_PREDICTED_PREFIX}{@code <i>} follow. */
+  public static final String CONFUSION_ACTUAL = "actual";
+  /** Prefix of the predicted-class columns of {@link #CONFUSION}: {@code predicted_0}... */
+  public static final String CONFUSION_PREDICTED_PREFIX = "predicted_";
+  /** How the run was parallelised and where its time went: one row ({@link #TIMING_COLUMNS}). */
+  public static final String TIMING = "timing.csv";
+  /** The Markdown twin of {@link #TIMING}. */
+  public static final String TIMING_MD = "timing.md";
+  /**
+   * Columns of {@link #TIMING}: Spark master, workers, batch per worker, averaging frequency,
+   * epochs, total/train seconds, seconds per epoch, examples per second, convolution engine, the
+   * ND4J builds of driver and executors, DL4J's split of the training time (export, broadcast,
+   * worker init, worker fit, round overhead, other), the checkpoint epoch a resumed run continued
+   * after (0 if none), the tree-aggregation depth and the driver's averaging seconds.
+   */
+  public static final List<String> TIMING_COLUMNS = List.of("spark_master", "workers",
+      "batch_per_worker", "averaging_frequency", "epochs", "total_seconds", "train_seconds",
+      "seconds_per_epoch", "examples_per_sec", "convolution", "driver_nd4j", "executor_nd4j",
+      "export_seconds", "broadcast_seconds", "worker_init_seconds", "worker_fit_seconds",
+      "round_overhead_seconds", "other_seconds", "resumed_after_epoch", "aggregation_depth",
+      "driver_averaging_seconds");
+  /** The trained network with its updater state (DL4J {@code ModelSerializer} format). */
+  public static final String MODEL = "model.zip";
+  /** The moving average of the parameters as a second model (no updater state). */
+  public static final String MODEL_EMA = "model-ema.zip";
+  /** Checkpoints, one sub-directory per checkpointed epoch: {@code checkpoints/epoch-0003/}. */
+  public static final String CHECKPOINTS = "checkpoints";
+  /** Prefix of a checkpoint's directory, followed by the epoch in four digits. */
+  public static final String CHECKPOINT_PREFIX = "epoch-";
+  /** In a checkpoint: the network with its updater state. */
+  public static final String CHECKPOINT_MODEL = MODEL;
+  /** In a checkpoint: the moving average of the parameters, when one is kept. */
+  public static final String CHECKPOINT_AVERAGE = "moving-average.bin";
+  /** In a checkpoint, written last: epoch, metrics, rounds, checksums of the other files. */
+  public static final String CHECKPOINT_STATE = "state.json";
+  /** Where DL4J exports each epoch's minibatches while training; deleted at the end. */
+  public static final String EXPORT = "_export";
+  /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
+  public static final String REPEAT_PREFIX = "repeat-";
+  /** The lock of the driver training the run: host, pid, Spark application; refreshed. */
+  public static final String LOCK = "_LOCK";
+  /** Written instead of {@link #SUCCESS} when a run fails, holding the error. */
+  public static final String FAILED = "_FAILED";
+  /** Marker written last, only when every other output is complete. */
+  public static final String SUCCESS = "_SUCCESS";
+
+  private RunLayout() {}
+}

@@ -1,0 +1,57 @@
+package org.sparkcnn;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages' layering, lowest first: {@code activations} and {@code models} (the other
+ * modules), {@code augment}, {@code config}, {@code data}, {@code backend}, {@code report} (the
+ * run directory), {@code train}, {@code bench}. A package may use those below it, never one
+ * above, and no packages depend on each other in a cycle.
+ */
+class LayeringTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("org.sparkcnn");
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("org.sparkcnn.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void eachPackageUsesOnlyThoseBelowIt() {
+    layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("models").definedBy("org.sparkcnn.activations..", "org.sparkcnn.models..")
+        .layer("augment").definedBy("org.sparkcnn.augment..")
+        .layer("config").definedBy("org.sparkcnn.config..")
+        .layer("data").definedBy("org.sparkcnn.data..")
+        .layer("backend").definedBy("org.sparkcnn.backend..")
+        .layer("report").definedBy("org.sparkcnn.report..")
+        .layer("train").definedBy("org.sparkcnn.train..")
+        .layer("bench").definedBy("org.sparkcnn.bench..")
+        .whereLayer("bench").mayNotBeAccessedByAnyLayer()
+        .whereLayer("train").mayOnlyBeAccessedByLayers("bench")
+        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "bench")
+        .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "bench")
+        .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "bench")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
+            "bench")
+        .whereLayer("augment").mayOnlyBeAccessedByLayers("config", "data", "backend", "report",
+            "train", "bench")
+        .whereLayer("models").mayOnlyBeAccessedByLayers("augment", "config", "data", "backend",
+            "report", "train", "bench")
+        .check(classes);
+  }
+}
