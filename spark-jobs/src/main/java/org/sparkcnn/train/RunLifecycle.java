@@ -48,7 +48,7 @@ public final class RunLifecycle {
   /** The training job's logger: its lines keep the name they have always had in the log. */
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
   /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
-  public static final String RESUMABLE_PREFIX = "cluster.";
+  public static final String RESUMABLE_PREFIX = TrainCommandLine.RESUMABLE_PREFIX;
 
   private final JobConfig config;
   private final JavaSparkContext sc;

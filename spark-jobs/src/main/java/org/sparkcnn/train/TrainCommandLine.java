@@ -3,6 +3,7 @@ package org.sparkcnn.train;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.report.RunLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ public final class TrainCommandLine {
   /** Keys that {@code --resume} may set: where the run continues, not what it computes. */
   public static final String RESUMABLE_PREFIX = "cluster.";
   /** The resolved configuration of a run, which {@code --resume} reads back. */
-  static final String SAVED_CONFIG = "config.conf";
+  static final String SAVED_CONFIG = RunLayout.CONFIG;
   private static final int HELP_WIDTH = 100;
 
   /** The {@code --conf} and {@code --set} values in the order given. */

@@ -3,8 +3,6 @@ package org.sparkcnn.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,16 +41,6 @@ public final class TrainJob {
    * its machine died (an {@link EpochListener} that {@link #main} installs).
    */
   static final String HALT_AFTER_EPOCH = "spark-cnn.test.halt-after-epoch";
-  private static final String USAGE =
-      "Usage: TrainJob [--conf FILE]... [--set key=value]...\n"
-          + "       TrainJob --resume RUN_DIR [--set cluster.KEY=value]...\n"
-          + "  --conf FILE      HOCON file layered over the defaults (local path or Hadoop URI)\n"
-          + "  --set key=value  one override, e.g. --set train.epochs=2\n"
-          + "  --resume RUN_DIR continue an interrupted run from its last complete checkpoint,\n"
-          + "                   with the configuration saved in RUN_DIR/config.conf (only\n"
-          + "                   cluster.* keys, where it runs, may be set with it)\n"
-          + "Keys and defaults: reference.conf (org/sparkcnn/config in the jar).";
-
   private TrainJob() {}
 
   public static void main(String[] args) {
@@ -90,7 +78,7 @@ public final class TrainJob {
       return ExitCode.USAGE;
     }
     if (invocation == null) {
-      err.println(USAGE);
+      err.print(TrainCommandLine.usage());
       return ExitCode.OK;
     }
     try {
@@ -129,63 +117,44 @@ public final class TrainJob {
     return invocation == null ? null : invocation.config();
   }
 
-  /** What {@code args} ask for, or null when they ask for help. */
+  /**
+   * What {@code args} ask for ({@link TrainCommandLine}), or null when they ask for help: the
+   * {@code --conf} files and {@code --set} overrides layered over {@code reference.conf} in the
+   * order given, or, with {@code --resume}, the run directory's saved configuration with the
+   * {@code cluster.*} overrides.
+   *
+   * @throws InvalidConfigException for a bad command line or configuration, or a {@code --resume}
+   *     directory without {@code config.conf}
+   */
   static RunRequest parse(String[] args) {
-    ConfigLoader loader = new ConfigLoader();
+    TrainCommandLine.Options options = TrainCommandLine.parse(args);
+    if (options == null) {
+      return null;
+    }
     Configuration hadoopConf = new Configuration();
-    String resume = null;
-    List<String> sets = new ArrayList<>();
-    List<String> notResumable = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "-h", "--help" -> {
-          return null;
+    ConfigLoader loader = new ConfigLoader();
+    if (options.resuming()) {
+      String resume = options.resumeDir();
+      Path saved = new Path(resume, RunLayout.CONFIG);
+      try {
+        if (!saved.getFileSystem(hadoopConf).exists(saved)) {
+          throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
+              + RunLayout.CONFIG + " there");
         }
-        case "--conf" -> {
-          String file = value(args, ++i, "--conf");
-          loader.file(file, hadoopConf);
-          notResumable.add("--conf " + file);
-        }
-        case "--set" -> {
-          String set = value(args, ++i, "--set");
-          loader.set(set);
-          sets.add(set);
-          if (!set.startsWith(RunLifecycle.RESUMABLE_PREFIX)) {
-            notResumable.add("--set " + set);
-          }
-        }
-        case "--resume" -> resume = value(args, ++i, "--resume");
-        default -> throw new InvalidConfigException(
-            "unknown argument '" + args[i] + "'\n" + USAGE);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot look for " + saved, e);
+      }
+      loader.file(saved.toString(), hadoopConf);
+    }
+    for (TrainCommandLine.Source source : options.sources()) { // cluster.* only with --resume
+      if (source.kind() == TrainCommandLine.Source.Kind.FILE) {
+        loader.file(source.value(), hadoopConf);
+      } else {
+        loader.set(source.value());
       }
     }
-    if (resume == null) {
-      return RunRequest.newRun(JobConfig.from(loader.resolve()));
-    }
-    if (!notResumable.isEmpty()) {
-      throw new InvalidConfigException("--resume continues a run with the configuration saved in"
-          + " its directory (" + RunLayout.CONFIG + "); only " + RunLifecycle.RESUMABLE_PREFIX
-          + "* keys (where it runs) may be set with it, not " + notResumable.get(0));
-    }
-    Path saved = new Path(resume, RunLayout.CONFIG);
-    try {
-      if (!saved.getFileSystem(hadoopConf).exists(saved)) {
-        throw new InvalidConfigException("--resume " + resume + ": no run directory with a "
-            + RunLayout.CONFIG + " there");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for " + saved, e);
-    }
-    ConfigLoader resumed = new ConfigLoader();
-    resumed.file(saved.toString(), hadoopConf);
-    sets.forEach(resumed::set); // cluster.* only, checked above
-    return new RunRequest(JobConfig.from(resumed.resolve()), resume);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new InvalidConfigException(option + " needs a value\n" + USAGE);
-    }
-    return args[i];
+    JobConfig config = JobConfig.from(loader.resolve());
+    return options.resuming() ? new RunRequest(config, options.resumeDir())
+        : RunRequest.newRun(config);
   }
 }

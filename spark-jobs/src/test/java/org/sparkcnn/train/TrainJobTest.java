@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -494,6 +495,34 @@ class TrainJobTest {
     assertEquals("error: unknown configuration key 'train.epoch' (--set train.epoch=2); did you"
         + " mean 'train.epochs'?\n", outcome.err);
     assertEquals(ExitCode.USAGE, execute(List.of("--epochs", "2")).code);
+  }
+
+  @Test
+  void helpAndABadCommandLineExitWithoutStartingSpark() {
+    // The command line is TrainCommandLine's (picocli): --help prints its generated usage.
+    Outcome help = execute(List.of("--help"), () -> {
+      throw new AssertionError("--help must not start Spark");
+    });
+    assertEquals(ExitCode.OK, help.code);
+    assertEquals(TrainCommandLine.usage(), help.err);
+    assertTrue(help.err.contains("--resume RUN_DIR"), help.err);
+    Outcome unknown = execute(List.of("--epochs", "2"), () -> {
+      throw new AssertionError("a bad command line must not start Spark");
+    });
+    assertEquals(ExitCode.USAGE, unknown.code);
+    assertTrue(unknown.err.startsWith("error: ") && unknown.err.contains("--epochs"), unknown.err);
+    Outcome noValue = execute(List.of("--conf"), () -> {
+      throw new AssertionError("a bad command line must not start Spark");
+    });
+    assertEquals(ExitCode.USAGE, noValue.code);
+    assertTrue(noValue.err.contains("--conf"), noValue.err);
+  }
+
+  static Outcome execute(List<String> args, Supplier<JavaSparkContext> spark) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ExitCode code = TrainJob.execute(args.toArray(String[]::new), spark,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, err.toString(StandardCharsets.UTF_8));
   }
 
   record Trained(RunResult result, DataSet testSet) {}
