@@ -29,11 +29,6 @@ import scala.collection.JavaConverters;
 public final class BackendProbe {
   private static final Logger log = LoggerFactory.getLogger(BackendProbe.class);
   /**
-   * The probe's output in the run directory; the run directory's names are declared in {@code
-   * org.sparkcnn.report.RunLayout} (this one is kept for the benchmarks until they use it).
-   */
-  public static final String ENVIRONMENT_JSON = "environment.json";
-  /**
    * Probe tasks per task slot: Spark offers every free slot a task when the job starts, so with
    * more tasks than slots each registered executor gets at least one.
    */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.sparkcnn.backend.CudaDevices;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.ExitCode;
 import picocli.CommandLine;
@@ -284,11 +285,11 @@ public final class PlacementBenchmark {
 
   /** The measures of a finished run from its {@code timing.csv} and {@code accuracy.csv}. */
   static Run read(Path runDirectory) throws IOException {
-    Path timing = runDirectory.resolve("timing.csv");
-    Path accuracy = runDirectory.resolve("accuracy.csv");
-    return new Run(Double.parseDouble(cell(timing, "train_seconds")),
-        Double.parseDouble(cell(timing, "examples_per_sec")),
-        Double.parseDouble(cell(accuracy, "top1_accuracy")));
+    Path timing = runDirectory.resolve(RunLayout.TIMING);
+    Path accuracy = runDirectory.resolve(RunLayout.ACCURACY);
+    return new Run(Double.parseDouble(cell(timing, RunLayout.TRAIN_SECONDS)),
+        Double.parseDouble(cell(timing, RunLayout.EXAMPLES_PER_SEC)),
+        Double.parseDouble(cell(accuracy, RunLayout.TOP1_ACCURACY)));
   }
 
   /** The first data row's value in column {@code column} of the CSV file {@code csv}. */

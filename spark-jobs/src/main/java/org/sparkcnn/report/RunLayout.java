@@ -49,6 +49,12 @@ public final class RunLayout {
   public static final List<String> METRICS_COLUMNS = List.of("epoch", "examples",
       "averaging_rounds", "learning_rate", "loss", "test_accuracy", "seconds", "examples_per_sec",
       "eval_seconds", "test_top5_accuracy", "test_accuracy_ema", "test_top5_accuracy_ema");
+  /** Column of {@link #ACCURACY}: the final top-1 test accuracy of the raw parameters. */
+  public static final String TOP1_ACCURACY = "top1_accuracy";
+  /** Column of {@link #TIMING}: seconds of training (the epochs' fits, without evaluation). */
+  public static final String TRAIN_SECONDS = "train_seconds";
+  /** Column of {@link #TIMING}: training examples per second over the run. */
+  public static final String EXAMPLES_PER_SEC = "examples_per_sec";
   /** The final test accuracy: one row, or with repeats one row per repeat, mean and std. */
   public static final String ACCURACY = "accuracy.csv";
   /** The Markdown twin of {@link #ACCURACY}, with the per-class table. */
@@ -58,7 +64,7 @@ public final class RunLayout {
    * column per class follows them (that class's recall; empty when the test set has none).
    */
   public static final List<String> ACCURACY_COLUMNS = List.of("model", "activation", "dataset",
-      "epochs", "test_examples", "top1_accuracy", "top5_accuracy", "top1_accuracy_ema",
+      "epochs", "test_examples", TOP1_ACCURACY, "top5_accuracy", "top1_accuracy_ema",
       "top5_accuracy_ema");
   /** Prefix of the per-class columns of {@link #ACCURACY}: {@code class_0}, {@code class_1}... */
   public static final String ACCURACY_CLASS_PREFIX = "class_";
@@ -91,8 +97,8 @@ public final class RunLayout {
    * after (0 if none), the tree-aggregation depth and the driver's averaging seconds.
    */
   public static final List<String> TIMING_COLUMNS = List.of("spark_master", "workers",
-      "batch_per_worker", "averaging_frequency", "epochs", "total_seconds", "train_seconds",
-      "seconds_per_epoch", "examples_per_sec", "convolution", "driver_nd4j", "executor_nd4j",
+      "batch_per_worker", "averaging_frequency", "epochs", "total_seconds", TRAIN_SECONDS,
+      "seconds_per_epoch", EXAMPLES_PER_SEC, "convolution", "driver_nd4j", "executor_nd4j",
       "export_seconds", "broadcast_seconds", "worker_init_seconds", "worker_fit_seconds",
       "round_overhead_seconds", "other_seconds", "resumed_after_epoch", "aggregation_depth",
       "driver_averaging_seconds");

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkcnn.backend.BackendProbe;
+import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.TrainJob;
 
@@ -102,7 +102,7 @@ class PlacementBenchmarkTest {
         "1.00"), rows.get(1));
     assertTrue(Double.parseDouble(trainSeconds) > 0, trainSeconds);
     assertTrue(Files.readString(cpuRun.resolve("config.conf")).contains("placement=cpu"));
-    assertTrue(Files.readString(cpuRun.resolve(BackendProbe.ENVIRONMENT_JSON))
+    assertTrue(Files.readString(cpuRun.resolve(RunLayout.ENVIRONMENT_JSON))
         .contains("\"placement\": \"cpu\""));
     // gpu and hybrid: not launched at all, no estimate
     assertEquals(List.of("gpu", "not available: no CUDA device", "", "", "", "", ""),
