@@ -307,6 +307,9 @@ class PointwisePruningTest {
     MultiLayerNetwork pruned = PointwisePruning.pruneSmallest(
         PointwisePruning.pruneSmallest(net, "unit13-pw", 64, FilterNorm.L1),
         "unit12-pw", 32, FilterNorm.L1);
+    assertEquals(1, net.getLayerWiseConfigurations().getIterationCount());
+    assertEquals(1, pruned.getLayerWiseConfigurations().getIterationCount(),
+        "the learning-rate schedule continues where it was");
     File file = dir.resolve("pruned.zip").toFile();
     ModelSerializer.writeModel(pruned, file, true);
     MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file);
