@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages' layering, lowest first: {@code activations} and {@code models} (the other
  * modules), {@code augment}, {@code config}, {@code data}, {@code backend}, {@code report} (the
- * run directory), {@code train}, {@code bench}. A package may use those below it, never one
- * above, and no packages depend on each other in a cycle.
+ * run directory), {@code train}, then the jobs built on training, {@code prune} and {@code
+ * bench}, which do not use each other. A package may use those below it, never one above, and no
+ * packages depend on each other in a cycle.
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -40,18 +41,21 @@ class LayeringTest {
         .layer("backend").definedBy("org.sparkcnn.backend..")
         .layer("report").definedBy("org.sparkcnn.report..")
         .layer("train").definedBy("org.sparkcnn.train..")
+        .layer("prune").definedBy("org.sparkcnn.prune..")
         .layer("bench").definedBy("org.sparkcnn.bench..")
         .whereLayer("bench").mayNotBeAccessedByAnyLayer()
-        .whereLayer("train").mayOnlyBeAccessedByLayers("bench")
-        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "bench")
-        .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "bench")
-        .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "bench")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
+        .whereLayer("prune").mayNotBeAccessedByAnyLayer()
+        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "bench")
+        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "bench")
+        .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "prune", "bench")
+        .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "prune",
             "bench")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
+            "prune", "bench")
         .whereLayer("augment").mayOnlyBeAccessedByLayers("config", "data", "backend", "report",
-            "train", "bench")
+            "train", "prune", "bench")
         .whereLayer("models").mayOnlyBeAccessedByLayers("augment", "config", "data", "backend",
-            "report", "train", "bench")
+            "report", "train", "prune", "bench")
         .check(classes);
   }
 }

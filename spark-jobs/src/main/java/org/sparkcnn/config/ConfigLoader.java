@@ -43,6 +43,14 @@ public final class ConfigLoader {
 
   /** Adds a HOCON file: a local path or any Hadoop URI. */
   public ConfigLoader file(String location, Configuration hadoopConf) {
+    return file(location, hadoopConf, List.of());
+  }
+
+  /**
+   * Adds the keys under {@code paths} (e.g. {@code data}, {@code run.seed}) of a HOCON file, the
+   * rest of it left out; every key when {@code paths} is empty.
+   */
+  public ConfigLoader file(String location, Configuration hadoopConf, List<String> paths) {
     String text;
     Path path = new Path(location);
     try (InputStream in = path.getFileSystem(hadoopConf).open(path)) {
@@ -56,6 +64,13 @@ public final class ConfigLoader {
           ConfigParseOptions.defaults().setOriginDescription(location));
     } catch (ConfigException e) {
       throw new InvalidConfigException("cannot parse configuration file " + e.getMessage(), e);
+    }
+    if (!paths.isEmpty()) {
+      Config kept = ConfigFactory.empty();
+      for (String key : paths) {
+        kept = kept.withFallback(parsed.withOnlyPath(key));
+      }
+      parsed = kept;
     }
     checkKnown(parsed);
     layers = parsed.withFallback(layers);

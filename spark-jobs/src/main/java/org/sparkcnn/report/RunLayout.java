@@ -120,6 +120,24 @@ public final class RunLayout {
   public static final String EXPORT = "_export";
   /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
   public static final String REPEAT_PREFIX = "repeat-";
+  /**
+   * A pruning run's table: the unpruned network (step 0) and every step after its retraining
+   * (the pruning job's {@code PruningTable} has the columns).
+   */
+  public static final String PRUNING = "pruning.csv";
+  /** {@link #PRUNING} as Markdown, with the 2022 paper's rows beside it. */
+  public static final String PRUNING_MD = "pruning.md";
+  /**
+   * Sub-directory of each step of a pruning run, its retraining's outputs as a run's: step-1,
+   * step-2, ...
+   */
+  public static final String STEP_PREFIX = "step-";
+
+  /** A pruning run's network after step {@code step} and its retraining: model-step-2.zip. */
+  public static String modelAfterStep(int step) {
+    return "model-step-" + step + ".zip";
+  }
+
   /** The lock of the driver training the run: host, pid, Spark application; refreshed. */
   public static final String LOCK = "_LOCK";
   /** Written instead of {@link #SUCCESS} when a run fails, holding the error. */

@@ -27,7 +27,7 @@ import org.sparkcnn.data.Minibatches;
  * softmax averaged over each example's views (one view, or AlexNet's ten test-time crops), top-1
  * and top-5. The per-task evaluations are merged on the way to the driver.
  */
-final class Evaluator {
+public final class Evaluator {
   private Evaluator() {}
 
   /** Accuracy and confusion of {@code net} over {@code examples}. */
@@ -40,7 +40,7 @@ final class Evaluator {
    * Accuracy and confusion of {@code net}'s architecture with each of {@code parameterSets} (the
    * trained parameters and their moving average), in one pass over the prepared examples.
    */
-  static List<Evaluation> evaluate(JavaSparkContext sc, Model net,
+  public static List<Evaluation> evaluate(JavaSparkContext sc, Model net,
       List<INDArray> parameterSets, JavaRDD<LabeledImage> examples, Augmenter augmenter,
       int batchSize) {
     boolean graph = net instanceof ComputationGraph;

@@ -69,11 +69,22 @@ public final class NetworkTraining {
    * @param startNanos {@link System#nanoTime()} at the start of what {@code total_seconds} of
    *     {@code timing.csv} covers
    * @param environment the run's backend probe, whose executor builds {@code timing.csv} reports
+   * @param network the network to train (a pruned one, say), its {@code model.md} drawn from its
+   *     own configuration; null: a new network of {@code model.name}
    */
   public record Inputs(JobConfig config, long seed, RunDirectory dir, List<String> classNames,
       Augmenter trainAugmenter, Augmenter evalAugmenter, JavaRDD<LabeledImage> train,
       JavaRDD<LabeledImage> test, EpochOrder order, boolean resuming, long startNanos,
-      ClusterEnvironment environment) {}
+      ClusterEnvironment environment, Model network) {
+    /** Inputs that train a new network of {@code model.name}. */
+    public Inputs(JobConfig config, long seed, RunDirectory dir, List<String> classNames,
+        Augmenter trainAugmenter, Augmenter evalAugmenter, JavaRDD<LabeledImage> train,
+        JavaRDD<LabeledImage> test, EpochOrder order, boolean resuming, long startNanos,
+        ClusterEnvironment environment) {
+      this(config, seed, dir, classNames, trainAugmenter, evalAugmenter, train, test, order,
+          resuming, startNanos, environment, null);
+    }
+  }
 
   private final JavaSparkContext sc;
   private final Inputs in;
@@ -117,22 +128,19 @@ public final class NetworkTraining {
     NetworkOptions options = new NetworkOptions(in.trainAugmenter().outputShape(),
         in.config().data().numClasses(), mc.activation(), mc.weightInitScheme(), mc.l2(),
         tc.optimizer(), in.seed(), mc.convolutionEngine());
-    ModelBuilder model;
-    try {
-      model = Models.create(mc.name(), options);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException("model.name: " + e.getMessage(), e);
-    }
+    ModelBuilder model = in.network() != null ? null : builder(mc.name(), options);
+    boolean graph = in.network() != null ? in.network() instanceof ComputationGraph
+        : model instanceof GraphBuilder;
     checkpoints = new Checkpoints(dir, tc.checkpointEvery(), tc.checkpointsKept());
     Checkpoints.Restored restored = !in.resuming() ? null : checkpoints.latest(
-        stream -> model instanceof NetworkBuilder
-            ? ModelSerializer.restoreMultiLayerNetwork(stream, true)
-            : ModelSerializer.restoreComputationGraph(stream, true)).orElse(null);
-    Model net = restored != null ? restored.network()
+        stream -> graph ? ModelSerializer.restoreComputationGraph(stream, true)
+            : ModelSerializer.restoreMultiLayerNetwork(stream, true)).orElse(null);
+    Model net = restored != null ? restored.network() : in.network() != null ? in.network()
         : model instanceof NetworkBuilder layers ? layers.init() : ((GraphBuilder) model).init();
     log.info("model {}: {} parameters", mc.name(), net.numParams());
     dir.write(RunLayout.MODEL_SUMMARY, ModelSummary.modelMarkdown(mc.name(),
-        options.inputShape(), model.summary(options.inputShape())));
+        options.inputShape(), model != null ? model.summary(options.inputShape())
+            : summary(net, options.inputShape())));
     startSparkNetwork(net, restored);
     String driverNd4j = NativeBackend.describe();
     List<String> executorNd4j = in.environment().executorNd4jBuilds();
@@ -290,6 +298,25 @@ public final class NetworkTraining {
         : List.of(sparkNet.network().params(), average.average());
     return Evaluator.evaluate(sc, sparkNet.network(), parameterSets, in.test(),
         in.evalAugmenter(), tc.evalBatchSize());
+  }
+
+  /** The builder of {@code name}. */
+  private static ModelBuilder builder(String name, NetworkOptions options) {
+    try {
+      return Models.create(name, options);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("model.name: " + e.getMessage(), e);
+    }
+  }
+
+  /** The layer table of a network given to train, from its own configuration. */
+  private static ModelSummary summary(Model net, org.sparkcnn.models.ImageShape input) {
+    if (net instanceof MultiLayerNetwork layers) {
+      return ModelSummary.of(layers.getLayerWiseConfigurations(), input);
+    }
+    return ModelSummary.of(((ComputationGraph) net).getConfiguration(),
+        org.deeplearning4j.nn.conf.inputs.InputType.convolutional(input.height(), input.width(),
+            input.channels()));
   }
 
   /** A copy of {@code net} holding {@code params}. */

@@ -55,13 +55,61 @@ public final class RunLifecycle {
   private final EpochListener listener;
   private final boolean resuming;
   private final long startNanos = System.nanoTime();
+  /** What the run does once its directory, data and environment are ready. */
+  private final Work work;
 
   private RunLifecycle(JobConfig config, JavaSparkContext sc, EpochListener listener,
-      boolean resuming) {
+      boolean resuming, Work work) {
     this.config = config;
     this.sc = sc;
     this.listener = listener;
     this.resuming = resuming;
+    this.work = work != null ? work : this::trainRepeats;
+  }
+
+  /**
+   * A started run, as {@link Work} gets it: its directory (locked), its data (loaded, cached,
+   * checked), the backend probe's findings.
+   *
+   * @param resuming whether the run continues an interrupted one in {@code dir}
+   * @param startNanos {@link System#nanoTime()} when the run started
+   */
+  public record Started(JobConfig config, RunDirectory dir, TrainingData.Sources sources,
+      TrainingData data, ClusterEnvironment environment, boolean resuming, long startNanos) {
+    /**
+     * What {@link NetworkTraining} needs to train one network with {@code seed} from {@code
+     * config} into {@code out}: the training and evaluation pipelines seeded with {@code seed},
+     * the data and its order.
+     *
+     * @param network the network to start from; null for a new one of {@code model.name}
+     * @param resumingOut whether to continue from the newest checkpoint in {@code out}
+     * @param sinceNanos the start of what {@code timing.csv}'s {@code total_seconds} covers
+     */
+    public NetworkTraining.Inputs trainingInputs(JobConfig config, long seed, RunDirectory out,
+        org.deeplearning4j.nn.api.Model network, boolean resumingOut, long sinceNanos) {
+      JobConfig.TrainConfig tc = config.train();
+      int numClasses = config.data().numClasses();
+      Augmenter trainAugmenter = new Augmenter(sources.shape(),
+          tc.augment().withStats(data.stats()), numClasses, seed, 1);
+      Augmenter evalAugmenter = new Augmenter(sources.shape(),
+          tc.evalAugment().withStats(data.stats()), numClasses, seed, Augmenter.EVALUATION_EPOCH);
+      log.info("augmentation: {} -> {}; evaluation: {}", trainAugmenter.pipeline(),
+          sources.networkInput(), evalAugmenter.pipeline());
+      return new NetworkTraining.Inputs(config, seed, out, sources.classNames(), trainAugmenter,
+          evalAugmenter, data.train(), data.test(), data.order().withSeed(seed), resumingOut,
+          sinceNanos, environment, network);
+    }
+  }
+
+  /**
+   * What a run does between its start and {@code _SUCCESS}: by default, trains {@code
+   * run.repeats} networks; the pruning job prunes and retrains one. Whatever it throws fails the
+   * run ({@code _FAILED}) and is rethrown.
+   */
+  @FunctionalInterface
+  public interface Work {
+    /** Does the run's work in {@code run.dir()}; returns what it reached. */
+    RunResult perform(Started run);
   }
 
   /**
@@ -76,6 +124,15 @@ public final class RunLifecycle {
    */
   public static Optional<RunResult> execute(RunRequest request, JavaSparkContext sc,
       EpochListener listener) {
+    return execute(request, sc, listener, null);
+  }
+
+  /**
+   * {@link #execute(RunRequest, JavaSparkContext, EpochListener)} with {@code work} in place of
+   * training {@code run.repeats} networks (null: that training).
+   */
+  public static Optional<RunResult> execute(RunRequest request, JavaSparkContext sc,
+      EpochListener listener, Work work) {
     if (request.resumeDir() == null) {
       requireFileSystem(request.config().run().outputRoot(), sc.hadoopConfiguration());
     }
@@ -83,8 +140,10 @@ public final class RunLifecycle {
     if (resolved == null) {
       return Optional.empty();
     }
-    return Optional.of(resolved.resumeDir() == null ? run(resolved.config(), sc, listener)
-        : resume(resolved.resumeDir(), resolved.config(), sc, listener));
+    RunLifecycle lifecycle = new RunLifecycle(resolved.config(), sc, listener,
+        resolved.resumeDir() != null, work);
+    return Optional.of(resolved.resumeDir() == null ? lifecycle.startNew()
+        : lifecycle.resume(resolved.resumeDir()));
   }
 
   /**
@@ -96,7 +155,11 @@ public final class RunLifecycle {
    * @throws org.sparkcnn.report.RunExistsException when the run directory exists
    */
   public static RunResult run(JobConfig config, JavaSparkContext sc, EpochListener listener) {
-    return new RunLifecycle(config, sc, listener, false).run(hadoopConf -> RunLock.acquire(
+    return new RunLifecycle(config, sc, listener, false, null).startNew();
+  }
+
+  private RunResult startNew() {
+    return run(hadoopConf -> RunLock.acquire(
         RunDirectory.create(config.run().outputRoot(), runId(config), hadoopConf), hadoopConf,
         config.run().lockStale(), sc.sc().applicationId(),
         dir -> dir.write(RunLayout.CONFIG, config.render())));
@@ -112,7 +175,11 @@ public final class RunLifecycle {
    */
   public static RunResult resume(String runDir, JobConfig config, JavaSparkContext sc,
       EpochListener listener) {
-    return new RunLifecycle(config, sc, listener, true).run(hadoopConf -> RunLock.acquire(
+    return new RunLifecycle(config, sc, listener, true, null).resume(runDir);
+  }
+
+  private RunResult resume(String runDir) {
+    return run(hadoopConf -> RunLock.acquire(
         RunDirectory.open(runDir, hadoopConf), hadoopConf, config.run().lockStale(),
         sc.sc().applicationId(), dir -> {
           if (dir.exists(RunLayout.SUCCESS)) {
@@ -174,14 +241,11 @@ public final class RunLifecycle {
     try {
       ClusterEnvironment environment = start(dir, sources.classNames());
       TrainingData data = TrainingData.load(config, sources, sc, dir, cached);
-      List<RunResult> results = trainRepeats(dir, sources, data, environment);
+      RunResult result = work.perform(new Started(config, dir, sources, data, environment,
+          resuming, startNanos));
       dir.markSuccess();
       AfterSuccess.apply(config.run(), dir.path().getName(), hadoopConf);
-      RunResult last = results.get(results.size() - 1);
-      return new RunResult(dir.path().toString(),
-          results.stream().mapToDouble(RunResult::testAccuracy).average().orElseThrow(),
-          last.testTop5Accuracy(), last.testAccuracyEma(), last.testTop5AccuracyEma(),
-          last.epochs(), last.network());
+      return result;
     } catch (Exception | OutOfMemoryError e) { // rethrown as is: SparkException is checked
       recordFailure(dir, e);
       throw e;
@@ -205,35 +269,32 @@ public final class RunLifecycle {
         found -> dir.write(RunLayout.ENVIRONMENT_JSON, found.toJson(cluster)));
   }
 
-  /** Trains {@code run.repeats} networks, each into its own directory when there are several. */
-  private List<RunResult> trainRepeats(RunDirectory dir, TrainingData.Sources sources,
-      TrainingData data, ClusterEnvironment environment) {
-    JobConfig.TrainConfig tc = config.train();
-    int numClasses = config.data().numClasses();
+  /**
+   * Trains {@code run.repeats} networks, each into its own directory when there are several;
+   * returns the mean top-1 accuracy over them and the rest of the last one.
+   */
+  private RunResult trainRepeats(Started run) {
+    RunDirectory dir = run.dir();
     int repeats = config.run().repeats();
     List<RunResult> results = new ArrayList<>();
     for (int repeat = 1; repeat <= repeats; repeat++) {
       long seed = config.run().seed() + repeat - 1;
-      Augmenter trainAugmenter = new Augmenter(sources.shape(),
-          tc.augment().withStats(data.stats()), numClasses, seed, 1);
-      Augmenter evalAugmenter = new Augmenter(sources.shape(),
-          tc.evalAugment().withStats(data.stats()), numClasses, seed, Augmenter.EVALUATION_EPOCH);
-      log.info("augmentation: {} -> {}; evaluation: {}", trainAugmenter.pipeline(),
-          sources.networkInput(), evalAugmenter.pipeline());
       if (repeats > 1) {
         log.info("repeat {}/{}: seed {}", repeat, repeats, seed);
       }
       RunDirectory out = repeats == 1 ? dir : dir.child(RunLayout.REPEAT_PREFIX + repeat);
       // total_seconds: the whole run for one repeat, the repeat itself for several
-      results.add(NetworkTraining.train(sc, new NetworkTraining.Inputs(config, seed, out,
-          sources.classNames(), trainAugmenter, evalAugmenter, data.train(), data.test(),
-          data.order().withSeed(seed), resuming, repeats == 1 ? startNanos : System.nanoTime(),
-          environment), listener));
+      results.add(NetworkTraining.train(sc, run.trainingInputs(config, seed, out, null, resuming,
+          repeats == 1 ? startNanos : System.nanoTime()), listener));
     }
     if (repeats > 1) {
       writeRepeatSummary(dir, results);
     }
-    return results;
+    RunResult last = results.get(results.size() - 1);
+    return new RunResult(dir.path().toString(),
+        results.stream().mapToDouble(RunResult::testAccuracy).average().orElseThrow(),
+        last.testTop5Accuracy(), last.testAccuracyEma(), last.testTop5AccuracyEma(),
+        last.epochs(), last.network());
   }
 
   /** {@code accuracy.csv} and {@code accuracy.md} of a run with repeats. */

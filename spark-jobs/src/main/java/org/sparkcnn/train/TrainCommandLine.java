@@ -107,8 +107,16 @@ public final class TrainCommandLine {
    *     --set} (a resumed run keeps its saved configuration)
    */
   public static Options parse(String[] args) {
+    return parse(args, null);
+  }
+
+  /**
+   * {@link #parse(String[])} for another job with the same options ({@code PruneJob}), whose
+   * name and description {@code job} gives (null: the training job's).
+   */
+  public static Options parse(String[] args, Job job) {
     TrainCommandLine command = new TrainCommandLine();
-    CommandLine line = commandLine(command);
+    CommandLine line = commandLine(command, job);
     try {
       line.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
@@ -131,17 +139,36 @@ public final class TrainCommandLine {
 
   /** The help {@code --help} prints. */
   public static String usage() {
+    return usage(null);
+  }
+
+  /** The help {@code --help} prints for {@code job} (null: the training job). */
+  public static String usage(Job job) {
     // picocli ends the footer without a line break, or with two after a %n
-    return commandLine(new TrainCommandLine()).getUsageMessage(CommandLine.Help.Ansi.OFF)
+    return commandLine(new TrainCommandLine(), job).getUsageMessage(CommandLine.Help.Ansi.OFF)
         .stripTrailing() + "\n";
   }
+
+  /**
+   * Another job taking the training job's options: its command name and the description its
+   * {@code --help} prints.
+   */
+  public record Job(String name, String description) {}
 
   /**
    * A parser for {@code command}: {@code --resume} given twice keeps the last; {@code @file}
    * arguments are not expanded (a configuration file's location is taken as it is).
    */
-  private static CommandLine commandLine(TrainCommandLine command) {
-    return new CommandLine(command).setOverwrittenOptionsAllowed(true).setExpandAtFiles(false)
-        .setSeparator(" ").setUsageHelpWidth(HELP_WIDTH);
+  private static CommandLine commandLine(TrainCommandLine command, Job job) {
+    CommandLine line = new CommandLine(command).setOverwrittenOptionsAllowed(true)
+        .setExpandAtFiles(false).setSeparator(" ").setUsageHelpWidth(HELP_WIDTH);
+    if (job != null) {
+      line.setCommandName(job.name());
+      line.getCommandSpec().usageMessage()
+          .customSynopsis(job.name() + " [--conf FILE]... [--set key=value]...",
+              "       " + job.name() + " --resume RUN_DIR [--set cluster.KEY=value]...")
+          .description(job.description());
+    }
+    return line;
   }
 }

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +20,7 @@ import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunLayout;
 
 /**
@@ -70,15 +73,28 @@ public final class TrainJob {
    */
   public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
       PrintStream err, EpochListener listener) {
+    return execute(() -> parse(args), TrainCommandLine.usage(), sparkFactory, err,
+        (request, sc) -> RunLifecycle.execute(request, sc, listener));
+  }
+
+  /**
+   * Runs a job command (this one, the pruning job): {@code parse} reads its command line and
+   * configuration (null: help, {@code usage} is printed), then Spark is started through {@code
+   * sparkFactory} and {@code job} runs; any failure is reported on {@code err} as one clear
+   * message and mapped to its {@link ExitCode}. Spark is stopped at the end.
+   */
+  public static ExitCode execute(Supplier<RunRequest> parse, String usage,
+      Supplier<JavaSparkContext> sparkFactory, PrintStream err,
+      BiFunction<RunRequest, JavaSparkContext, Optional<RunResult>> job) {
     RunRequest invocation;
     try {
-      invocation = parse(args);
-    } catch (InvalidConfigException e) {
+      invocation = parse.get();
+    } catch (InvalidConfigException | BadInputException e) {
       err.println("error: " + e.getMessage());
-      return ExitCode.USAGE;
+      return ExitCode.of(e);
     }
     if (invocation == null) {
-      err.print(TrainCommandLine.usage());
+      err.print(usage);
       return ExitCode.OK;
     }
     try {
@@ -90,7 +106,7 @@ public final class TrainJob {
     }
     JavaSparkContext sc = sparkFactory.get();
     try {
-      Optional<RunResult> result = RunLifecycle.execute(invocation, sc, listener);
+      Optional<RunResult> result = job.apply(invocation, sc);
       // empty: run.if-exists = resume, and the run is complete
       result.ifPresent(r -> log.info("run complete: {} (test accuracy {})", r.runDirectory(),
           String.format(Locale.ROOT, "%.4f", r.testAccuracy())));
@@ -128,9 +144,20 @@ public final class TrainJob {
    */
   static RunRequest parse(String[] args) {
     TrainCommandLine.Options options = TrainCommandLine.parse(args);
-    if (options == null) {
-      return null;
-    }
+    return options == null ? null : request(options, loader -> { });
+  }
+
+  /**
+   * The request {@code options} make: {@code base} adds its layers over {@code reference.conf}
+   * (a job's own defaults), then the {@code --conf} files and {@code --set} overrides in the order
+   * given; or, with {@code --resume}, the run directory's saved configuration with the {@code
+   * cluster.*} overrides.
+   *
+   * @throws InvalidConfigException for a bad configuration, or a {@code --resume} directory
+   *     without {@code config.conf}
+   */
+  public static RunRequest request(TrainCommandLine.Options options,
+      Consumer<ConfigLoader> base) {
     Configuration hadoopConf = new Configuration();
     ConfigLoader loader = new ConfigLoader();
     if (options.resuming()) {
@@ -145,6 +172,8 @@ public final class TrainJob {
         throw new UncheckedIOException("cannot look for " + saved, e);
       }
       loader.file(saved.toString(), hadoopConf);
+    } else {
+      base.accept(loader);
     }
     for (TrainCommandLine.Source source : options.sources()) { // cluster.* only with --resume
       if (source.kind() == TrainCommandLine.Source.Kind.FILE) {

@@ -34,7 +34,7 @@ import org.sparkcnn.report.RunLayout;
  *     pca-lighting} use)
  * @param order the training data's order in every epoch, seeded with {@code run.seed}
  */
-record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
+public record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
     DatasetStats stats, EpochOrder order) {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
 
@@ -45,7 +45,7 @@ record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
    * @param classNames the class names, by class index
    * @param networkInput the shape the network sees, after {@code train.augment}
    */
-  record Sources(ImageDataset trainSet, ImageDataset testSet, ImageShape shape,
+  public record Sources(ImageDataset trainSet, ImageDataset testSet, ImageShape shape,
       List<String> classNames, ImageShape networkInput) {}
 
   /**
