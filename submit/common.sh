@@ -25,6 +25,8 @@
 #   SPARK_CNN_EXECUTORS        executors                                    (default: 2)
 #   SPARK_CNN_EXECUTOR_GPUS    GPUs per executor, one training task each    (default: 1)
 #   SPARK_CNN_SUBMIT_OPTS      more spark-submit options, split on spaces   (default: none)
+#   SPARK_CNN_MAIN_CLASS       the job's main class (default: org.sparkcnn.train.TrainJob;
+#                              submit/prune.sh: org.sparkcnn.prune.PruneJob)
 #   SPARK_CNN_K8S_IMAGE, SPARK_CNN_K8S_NAMESPACE, SPARK_CNN_K8S_SERVICE_ACCOUNT,
 #   SPARK_CNN_K8S_UPLOAD_PATH, SPARK_CNN_K8S_GPU_DISCOVERY_SCRIPT   Kubernetes: see submit/k8s.sh
 
@@ -39,7 +41,8 @@ if [[ "${1:-}" == --dry-run ]]; then
 fi
 
 SPARK_CNN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MAIN_CLASS=org.sparkcnn.train.TrainJob
+# The job: TrainJob, or another job with its command line (submit/prune.sh sets PruneJob).
+MAIN_CLASS=${SPARK_CNN_MAIN_CLASS:-org.sparkcnn.train.TrainJob}
 # The executors' OpenMP threads follow the task's cores unless the user chose (see omp_threads).
 OMP_THREADS_FROM_USER=${OMP_NUM_THREADS:-}
 # Spark runs one task per core; more OpenMP threads per task oversubscribe the cores.

@@ -88,8 +88,8 @@ public record PruneConfig(String from, String model, FilterNorm norm, List<Step>
       Config step = steps.get(i);
       try {
         for (String k : step.root().keySet()) {
-          check(k.equals("layer") || k.equals("filters"), key, "holds layer and filters only,"
-              + " not", k);
+          check(k.equals("layer") || k.equals("filters"), key, "holds layer and filters only",
+              k);
         }
         schedule.add(new Step(step.getString("layer"), step.getInt("filters"), key));
       } catch (ConfigException e) {

@@ -98,7 +98,8 @@ public final class PruneJob {
     PruneConfig prune = PruneConfig.from(request.config().resolved());
     Consumer<ConfigLoader> base = loader -> { };
     if (!prune.from().isEmpty()) {
-      Path saved = new Path(prune.from(), RunLayout.CONFIG);
+      Path saved = new Path(PruningSource.runOf(prune.from(), new Configuration()),
+          RunLayout.CONFIG);
       try {
         if (!saved.getFileSystem(new Configuration()).exists(saved)) {
           throw new BadInputException("prune.from: no training run at " + prune.from()

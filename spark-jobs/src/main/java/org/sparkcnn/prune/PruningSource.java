@@ -56,6 +56,12 @@ public record PruningSource(MultiLayerNetwork network, MultiLayerNetwork average
         : new Path(prune.from(), RunLayout.MODEL);
     if (!prune.from().isEmpty()) {
       requireFinished(prune.from(), conf);
+      if (!exists(model, conf) && exists(new Path(prune.from(), RunLayout.REPEAT_PREFIX + 1),
+          conf)) {
+        throw new BadInputException("prune.from: " + prune.from() + " trained several repeats,"
+            + " each with its own model; name one, e.g. prune.from = " + new Path(prune.from(),
+                RunLayout.REPEAT_PREFIX + 1));
+      }
     }
     MultiLayerNetwork net = read(key, model, conf, true);
     MultiLayerNetwork average = null;
@@ -158,14 +164,28 @@ public record PruningSource(MultiLayerNetwork network, MultiLayerNetwork average
     }
   }
 
-  private static void requireFinished(String runDir, Configuration conf) {
-    if (!exists(new Path(runDir), conf)) {
-      throw new BadInputException("prune.from: no run directory at " + runDir);
+  private static void requireFinished(String from, Configuration conf) {
+    if (!exists(new Path(from), conf)) {
+      throw new BadInputException("prune.from: no run directory at " + from);
     }
-    if (!exists(new Path(runDir, RunLayout.SUCCESS), conf)) {
-      throw new BadInputException("prune.from: " + runDir + " is not a finished training run"
+    Path run = runOf(from, conf);
+    if (!exists(new Path(run, RunLayout.SUCCESS), conf)) {
+      throw new BadInputException("prune.from: " + run + " is not a finished training run"
           + " (no " + RunLayout.SUCCESS + "); finish or resume it first");
     }
+  }
+
+  /**
+   * The run directory of {@code from}: {@code from} itself, or, for a repeat's directory ({@code
+   * RUN/repeat-2}), the run's, which holds {@code config.conf} and {@code _SUCCESS}.
+   */
+  static Path runOf(String from, Configuration conf) {
+    Path dir = new Path(from);
+    if (!exists(new Path(dir, RunLayout.CONFIG), conf) && dir.getParent() != null
+        && dir.getName().startsWith(RunLayout.REPEAT_PREFIX)) {
+      return dir.getParent();
+    }
+    return dir;
   }
 
   private static boolean exists(Path path, Configuration conf) {

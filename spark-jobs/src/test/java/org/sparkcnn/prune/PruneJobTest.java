@@ -122,4 +122,133 @@ class PruneJobTest {
         .contains("224"));
     assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
   }
+
+  /** pruning.csv without the measured times, which differ between runs. */
+  static List<List<String>> measuredAside(Table table) {
+    List<List<String>> rows = new ArrayList<>();
+    int seconds = table.columns().indexOf("retrain_seconds");
+    int speed = table.columns().indexOf("inference_images_per_sec");
+    for (List<String> row : table.rows()) {
+      List<String> kept = new ArrayList<>(row);
+      kept.set(seconds, "");
+      kept.set(speed, "");
+      rows.add(kept);
+    }
+    return rows;
+  }
+
+  @Test
+  void aRunKilledInAStepResumesToTheUninterruptedTable() throws Exception {
+    Path model = savedModel(tmp);
+    String[] keys = {"prune.model=" + model, "prune.retrain-epochs=2",
+        "prune.schedule=[{layer=unit13-pw, filters=64}, {layer=unit12-pw, filters=32}]"};
+    Path runs = tmp.resolve("runs");
+    assertEquals(ExitCode.OK, execute(args(runs, "whole", keys), EpochListener.NONE).code());
+    // Killed in step 2's first epoch, after its checkpoint.
+    int[] epochs = {0};
+    Outcome killed = execute(args(runs, "killed", keys), metrics -> {
+      if (++epochs[0] == 3) {
+        throw new IllegalStateException("killed in step 2");
+      }
+    });
+    assertEquals(ExitCode.FAILURE, killed.code(), killed.err());
+    Path run = runs.resolve("killed");
+    assertTrue(Files.exists(run.resolve(RunLayout.FAILED)));
+    assertFalse(Files.exists(run.resolve(RunLayout.SUCCESS)));
+    assertEquals(2, Table.read(run.resolve(RunLayout.PRUNING)).rows().size());
+    assertTrue(Files.exists(run.resolve(RunLayout.modelAfterStep(1))));
+    assertFalse(Files.exists(run.resolve(RunLayout.modelAfterStep(2))));
+    assertTrue(Files.isDirectory(run.resolve("step-2/checkpoints/epoch-0001")));
+    Outcome resumed = execute(List.of("--resume", run.toString()), EpochListener.NONE);
+    assertEquals(ExitCode.OK, resumed.code(), resumed.err());
+    assertTrue(Files.exists(run.resolve(RunLayout.SUCCESS)));
+    assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
+    assertEquals(measuredAside(Table.read(runs.resolve("whole").resolve(RunLayout.PRUNING))),
+        measuredAside(Table.read(run.resolve(RunLayout.PRUNING))));
+    assertEquals(
+        ModelSerializer.restoreMultiLayerNetwork(
+            runs.resolve("whole").resolve(RunLayout.MODEL).toFile(), false).params(),
+        ModelSerializer.restoreMultiLayerNetwork(run.resolve(RunLayout.MODEL).toFile(), false)
+            .params());
+  }
+
+  @Test
+  void prunesATrainingRunByTheRuleAndStopsAtTheLimit() throws Exception {
+    Path runs = tmp.resolve("runs");
+    List<String> train = args(runs, "trained", "train.epochs=1");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(ExitCode.OK, org.sparkcnn.train.TrainJob.execute(train.toArray(String[]::new),
+        LocalSpark::start, new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+    // Only prune.* and run.* here: data, model and train come from the training run.
+    Outcome out = execute(List.of("--set", "prune.from=" + runs.resolve("trained"),
+        "--set", "prune.rule.first-exponent=6", "--set", "prune.rule.last-unit=10",
+        "--set", "prune.retrain-epochs=0", "--set", "prune.max-top1-drop=0.01",
+        "--set", "run.output-root=" + runs, "--set", "run.id=pruned"), EpochListener.NONE);
+    assertEquals(ExitCode.OK, out.code(), out.err());
+    Path run = runs.resolve("pruned");
+    String config = Files.readString(run.resolve(RunLayout.CONFIG));
+    assertTrue(config.contains("alpha=0.25"), config);
+    Table table = Table.read(run.resolve(RunLayout.PRUNING));
+    // The rule: 64 of unit13-pw, 32 of unit12-pw, 16 of unit11-pw, 8 of unit10-pw, each step
+    // taken only while top-1 stays within 0.01 points of step 0's.
+    String[] layers = {"-", "unit13-pw", "unit12-pw", "unit11-pw", "unit10-pw"};
+    int[] filters = {0, 64, 32, 16, 8};
+    double top1 = Double.parseDouble(table.cell(0, "top1"));
+    int kept = 0;
+    for (int i = 0; i < table.rows().size(); i++) {
+      assertEquals(layers[i], table.cell(i, "layer"));
+      assertEquals(Integer.toString(filters[i]), table.cell(i, "filters_removed"));
+      boolean within = 100 * (top1 - Double.parseDouble(table.cell(i, "top1"))) <= 0.01;
+      assertEquals(Boolean.toString(within), table.cell(i, "within_limit"), "row " + i);
+      assertTrue(within || i == table.rows().size() - 1, "a step after one over the limit");
+      kept = within ? i : kept;
+    }
+    assertTrue(table.rows().size() == 5
+        || "false".equals(table.cell(table.rows().size() - 1, "within_limit")));
+    MultiLayerNetwork last = ModelSerializer.restoreMultiLayerNetwork(
+        run.resolve(RunLayout.MODEL).toFile(), false);
+    assertEquals(Long.parseLong(table.cell(kept, "trainable_parameters")),
+        PointwisePruning.trainableParameters(last));
+  }
+
+  @Test
+  void badRequestsFailNamingTheKeyAndWriteNoRun() throws Exception {
+    Path model = savedModel(tmp);
+    Path lenet = tmp.resolve("lenet.zip");
+    ModelSerializer.writeModel(Models.builder("lenet5", new NetworkOptions(
+        new ImageShape(1, 28, 28), 10, "relu", org.deeplearning4j.nn.weights.WeightInit.RELU,
+        5e-4, new Nesterovs(0.05, 0.9), 42, org.sparkcnn.models.ConvolutionEngine.NATIVE))
+        .init(), lenet.toFile(), true);
+    Path runs = tmp.resolve("runs");
+    assertFails(ExitCode.USAGE, "prune.model: " + lenet + " is not a MobileNet V1 network",
+        args(runs, "x", "prune.model=" + lenet));
+    assertFails(ExitCode.USAGE, "prune.schedule[0]: the network has no pointwise layer"
+        + " 'unit14-pw'", args(runs, "x", "prune.model=" + model,
+            "prune.schedule=[{layer=unit14-pw, filters=8}]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[1]: cannot remove 200 filters of unit13-pw,"
+        + " which has 192 after the steps before: remove between 1 and 191",
+        args(runs, "x", "prune.model=" + model, "prune.schedule=[{layer=unit13-pw, filters=64},"
+            + " {layer=unit13-pw, filters=200}]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[1]: unit13-pw comes after unit12-pw",
+        args(runs, "x", "prune.model=" + model, "prune.schedule=[{layer=unit12-pw, filters=8},"
+            + " {layer=unit13-pw, filters=8}]"));
+    assertFails(ExitCode.USAGE, "prune.rule (unit 13: 2^8): cannot remove 256 filters of"
+        + " unit13-pw, which has 256", args(runs, "x", "prune.model=" + model));
+    assertFails(ExitCode.BAD_INPUT, "prune.model: no model at", args(runs, "x",
+        "prune.model=" + tmp.resolve("missing.zip")));
+    assertFails(ExitCode.BAD_INPUT, "prune.from: no training run at", args(runs, "x",
+        "prune.from=" + tmp.resolve("no-run")));
+    assertFails(ExitCode.USAGE, "prune.from or prune.model: give exactly one", args(runs, "x"));
+    assertFails(ExitCode.USAGE, "did you mean 'prune.retrain-epochs'", args(runs, "x",
+        "prune.model=" + model, "prune.retrain-epoch=2"));
+    assertFails(ExitCode.USAGE, "prune.schedule[0] holds layer and filters only", args(runs, "x",
+        "prune.model=" + model, "prune.schedule=[{layer=unit13-pw, filter=8}]"));
+  }
+
+  private void assertFails(ExitCode code, String message, List<String> args) {
+    Outcome out = execute(args, EpochListener.NONE);
+    assertEquals(code, out.code(), out.err());
+    assertTrue(out.err().contains(message), out.err());
+    assertFalse(Files.exists(tmp.resolve("runs/x")), "a run directory was made");
+  }
 }
