@@ -13,7 +13,7 @@ import org.sparkcnn.models.ImageShape;
  * its ND4J has (the submit scripts set {@code OMP_NUM_THREADS=1} for the driver in local mode).
  */
 final class InferenceSpeed {
-  static final int WARM_UP = 2;
+  static final int WARM_UP = 5;
   static final int PASSES = 5;
 
   private InferenceSpeed() {}
