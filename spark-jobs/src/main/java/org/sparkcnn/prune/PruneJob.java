@@ -92,10 +92,17 @@ public final class PruneJob {
       return null;
     }
     RunRequest request = TrainJob.request(options, loader -> { });
+    var resolved = request.config().resolved();
+    if (options.resuming() && resolved.getString("prune.from").isEmpty()
+        && resolved.getString("prune.model").isEmpty()) {
+      throw new InvalidConfigException("--resume " + options.resumeDir() + ": not a pruning run"
+          + " (its " + RunLayout.CONFIG + " sets neither prune.from nor prune.model); a training"
+          + " run continues with the training job (submit/local.sh --resume ...)");
+    }
+    PruneConfig prune = PruneConfig.from(resolved);
     if (options.resuming()) {
       return request;
     }
-    PruneConfig prune = PruneConfig.from(request.config().resolved());
     Consumer<ConfigLoader> base = loader -> { };
     if (!prune.from().isEmpty()) {
       Path saved = new Path(PruningSource.runOf(prune.from(), new Configuration()),

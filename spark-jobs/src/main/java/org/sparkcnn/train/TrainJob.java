@@ -144,7 +144,22 @@ public final class TrainJob {
    */
   static RunRequest parse(String[] args) {
     TrainCommandLine.Options options = TrainCommandLine.parse(args);
-    return options == null ? null : request(options, loader -> { });
+    if (options == null) {
+      return null;
+    }
+    RunRequest request = request(options, loader -> { });
+    var resolved = request.config().resolved();
+    for (String key : new String[] {"prune.from", "prune.model"}) {
+      if (!resolved.getString(key).isEmpty()) {
+        throw new InvalidConfigException(key + " is set"
+            + (options.resuming() ? " in " + options.resumeDir() + "/" + RunLayout.CONFIG
+                + ": it is a pruning run; continue it with the pruning job (submit/prune.sh"
+                + " --resume " + options.resumeDir() + ")"
+                : ": the prune section is the pruning job's (submit/prune.sh); the training job"
+                    + " trains a new network"));
+      }
+    }
+    return request;
   }
 
   /**

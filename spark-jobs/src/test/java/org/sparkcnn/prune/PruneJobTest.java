@@ -209,6 +209,16 @@ class PruneJobTest {
         run.resolve(RunLayout.MODEL).toFile(), false);
     assertEquals(Long.parseLong(table.cell(kept, "trainable_parameters")),
         PointwisePruning.trainableParameters(last));
+    // Each job resumes only its own runs.
+    Outcome wrongJob = execute(List.of("--resume", runs.resolve("trained").toString()),
+        EpochListener.NONE);
+    assertEquals(ExitCode.USAGE, wrongJob.code());
+    assertTrue(wrongJob.err().contains("not a pruning run"), wrongJob.err());
+    err.reset();
+    assertEquals(ExitCode.USAGE, org.sparkcnn.train.TrainJob.execute(new String[] {"--resume",
+        run.toString()}, LocalSpark::start, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString().contains("it is a pruning run; continue it with the pruning job"),
+        err.toString());
   }
 
   @Test
