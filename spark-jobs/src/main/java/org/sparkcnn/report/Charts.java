@@ -31,6 +31,8 @@ public final class Charts {
   public static final int WIDTH = 640;
   /** Height of one chart in pixels. */
   public static final int HEIGHT = 400;
+  /** The smallest y range of a line chart, as a fraction of its largest value. */
+  private static final double RELATIVE_MINIMUM_RANGE = 0.1;
 
   static {
     if (System.getProperty("java.awt.headless") == null) {
@@ -72,11 +74,13 @@ public final class Charts {
   public static JFreeChart lines(String title, String xLabel, String yLabel, boolean integerX,
       List<Series> series) {
     XYSeriesCollection data = new XYSeriesCollection();
+    double largest = 0;
     for (Series s : series) {
       XYSeries line = new XYSeries(s.name(), false, true);
       for (int i = 0; i < s.x().length; i++) {
         if (!Double.isNaN(s.y()[i])) {
           line.add(s.x()[i], s.y()[i]);
+          largest = Math.max(largest, Math.abs(s.y()[i]));
         }
       }
       data.addSeries(line);
@@ -84,7 +88,10 @@ public final class Charts {
     JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
         PlotOrientation.VERTICAL, series.size() > 1, false, false);
     XYPlot plot = chart.getXYPlot();
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    NumberAxis range = (NumberAxis) plot.getRangeAxis();
+    range.setAutoRangeIncludesZero(false);
+    // A constant curve (a fixed learning rate) gets a range around its value, not a sliver.
+    range.setAutoRangeMinimumSize(Math.max(largest * RELATIVE_MINIMUM_RANGE, Double.MIN_NORMAL));
     if (integerX) {
       plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     }
