@@ -106,7 +106,7 @@ public final class RunLayout {
    * The run's report, one self-contained HTML page (pictures inline, no script): status,
    * accuracy, curves, per-class table, confusion matrix, timing, model, configuration and
    * environment, from the files above. Rewritten after every epoch (its status line says {@code
-   * running, epoch k of N}) and when the training's outputs are written.
+   * running, epoch k of N}), when the training's outputs are written and when the run fails.
    */
   public static final String REPORT = "report.html";
   /**

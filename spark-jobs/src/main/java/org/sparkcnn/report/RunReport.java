@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * {@link RunLayout#CURVES}).
  *
  * <p>Usage: {@code RunReport.update(dir, RunReport.Status.running(epoch, epochs))} after each
- * epoch and {@code RunReport.update(dir, RunReport.Status.finished(epochs))} when the training's
- * outputs are written. Everything comes from the files already in the run directory ({@link
- * ReportInputs}); a section whose file is missing says so instead. {@link #update} never fails
- * the run: a report that cannot be written is a warning in the log.
+ * epoch, {@code RunReport.update(dir, RunReport.Status.finished(epochs))} when the training's
+ * outputs are written, {@link Status#failed} when the run fails. Everything comes from the files
+ * already in the run directory ({@link ReportInputs}); a section whose file is missing says so
+ * instead. {@link #update} never fails the run: a report that cannot be written is a warning in
+ * the log.
  */
 public final class RunReport {
   private static final Logger log = LoggerFactory.getLogger(RunReport.class);
@@ -44,6 +45,12 @@ public final class RunReport {
     /** When the training's outputs ({@code accuracy.csv}, {@code timing.csv}...) are written. */
     public static Status finished(int epochs) {
       return new Status("finished, " + epochs + " epochs trained");
+    }
+
+    /** When the run failed ({@code _FAILED}): the first line of {@code why}. */
+    public static Status failed(String why) {
+      String first = why.strip().lines().findFirst().orElse("");
+      return new Status("failed" + (first.isEmpty() ? "" : ": " + first));
     }
   }
 

@@ -30,6 +30,7 @@ import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunLock;
+import org.sparkcnn.report.RunReport;
 import org.sparkcnn.report.SparkConfReport;
 
 /**
@@ -277,6 +278,7 @@ public final class RunLifecycle {
           : e instanceof DivergedException ? e.getMessage() : String.valueOf(e);
       ExportDirectory.delete(dir);
       dir.write(RunLayout.FAILED, why + "\n");
+      RunReport.update(dir, RunReport.Status.failed(why));
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);
     }

@@ -166,6 +166,13 @@ class RunReportTest {
   }
 
   @Test
+  void aFailedRunSaysWhyOnItsFirstLine() {
+    assertEquals("failed: training diverged in epoch 1: loss NaN",
+        RunReport.Status.failed("training diverged in epoch 1: loss NaN\n  at round 3\n").text());
+    assertEquals("failed", RunReport.Status.failed("").text());
+  }
+
+  @Test
   void theColumnsTheCurvesReadAreTheRunLayoutsColumns() {
     List<String> known = new ArrayList<>(RunLayout.ROUNDS_COLUMNS);
     known.addAll(RunLayout.METRICS_COLUMNS);

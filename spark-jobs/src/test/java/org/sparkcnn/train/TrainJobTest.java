@@ -480,6 +480,8 @@ class TrainJobTest {
     assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
     assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.FAILED))
         .startsWith("training diverged in epoch 1: loss "));
+    assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.REPORT))
+        .contains("Status: failed: training diverged in epoch 1: loss "), "report.html");
   }
 
   @Test
