@@ -61,6 +61,40 @@ final class HtmlPage {
     return this;
   }
 
+  /**
+   * The project's Markdown ({@code model.md}): a {@code #} heading, tables of {@code |}-separated
+   * cells (the {@code |---|} line dropped) and paragraphs; nothing else is interpreted.
+   */
+  HtmlPage markdown(String text) {
+    boolean inTable = false;
+    boolean header = false;
+    for (String line : text.split("\n")) {
+      boolean row = line.startsWith("|");
+      if (inTable && !row) {
+        body.append("</table>\n");
+      }
+      if (row && !inTable) {
+        body.append("<table>\n");
+        header = true;
+      }
+      inTable = row;
+      if (row && line.matches("[|:\\- ]+")) {
+        continue;
+      } else if (row) {
+        markdownRow(line, header);
+        header = false;
+      } else if (line.startsWith("#")) {
+        heading(3, line.replaceFirst("^#+\\s*", ""));
+      } else if (!line.isBlank()) {
+        paragraph(line, null);
+      }
+    }
+    if (inTable) {
+      body.append("</table>\n");
+    }
+    return this;
+  }
+
   /** A PNG picture, inline. */
   HtmlPage image(byte[] png, String alt) {
     body.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
@@ -111,6 +145,20 @@ final class HtmlPage {
     return this;
   }
 
+  private void markdownRow(String line, boolean header) {
+    String inner = line.strip().replaceFirst("^\\|", "").replaceFirst("\\|$", "");
+    body.append("<tr>");
+    for (String cell : inner.split("(?<!\\\\)\\|", -1)) {
+      String text = cell.strip().replace("\\|", "|");
+      if (header) {
+        body.append("<th>").append(escape(text)).append("</th>");
+      } else {
+        cell(text, null);
+      }
+    }
+    body.append("</tr>\n");
+  }
+
   /** The whole page. */
   String render() {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
@@ -119,7 +167,7 @@ final class HtmlPage {
   }
 
   private void cell(String text, String style) {
-    boolean number = !Double.isNaN(ReportInputs.number(text));
+    boolean number = !Double.isNaN(ReportInputs.number(text.replace(",", "")));
     body.append("<td");
     if (!number) {
       body.append(" class=\"text\"");

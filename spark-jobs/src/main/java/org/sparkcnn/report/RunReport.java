@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jfree.chart.JFreeChart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,9 +105,9 @@ public final class RunReport {
     tableSection(page, in, "Per class", RunLayout.PER_CLASS);
     confusion(page, in);
     timing(page, in);
-    textSection(page, in, "Model", RunLayout.MODEL_SUMMARY);
-    textSection(page, in, "Configuration", RunLayout.CONFIG);
-    textSection(page, in, "Environment", RunLayout.ENVIRONMENT_JSON);
+    textSection(page, in, "Model", RunLayout.MODEL_SUMMARY, page::markdown);
+    textSection(page, in, "Configuration", RunLayout.CONFIG, page::preformatted);
+    textSection(page, in, "Environment", RunLayout.ENVIRONMENT_JSON, page::preformatted);
     return page.render();
   }
 
@@ -189,9 +190,10 @@ public final class RunReport {
         () -> page.paragraph("Not written yet: " + in.whyMissing(file) + ".", "missing"));
   }
 
-  private static void textSection(HtmlPage page, ReportInputs in, String title, String file) {
+  private static void textSection(HtmlPage page, ReportInputs in, String title, String file,
+      Consumer<String> show) {
     page.heading(2, title);
-    in.text(file).ifPresentOrElse(page::preformatted,
+    in.text(file).ifPresentOrElse(show,
         () -> page.paragraph("Not written yet: " + in.whyMissing(file) + ".", "missing"));
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,6 +54,9 @@ class RunReportBrowserTest {
     Path dir = RunReportTest.finishedRun(temp.resolve("lenet5-run"));
     RunReport.write(RunReportTest.open(dir), RunReport.Status.finished(6));
     Path report = dir.resolve(RunLayout.REPORT);
+    Path out = Files.createDirectories(Path.of("target", "report-browser"));
+    Files.copy(dir.resolve(RunLayout.CURVES), out.resolve(RunLayout.CURVES),
+        StandardCopyOption.REPLACE_EXISTING);
 
     try (HeadlessChromium browser = HeadlessChromium.start(chromium.get(), temp.resolve("b"))) {
       browser.send("Page.enable", null);
@@ -115,7 +119,6 @@ class RunReportBrowserTest {
         .put("scale", 1);
     JsonNode shot = browser.send("Page.captureScreenshot", params);
     Path out = Path.of("target", "report-browser");
-    Files.createDirectories(out);
     Files.write(out.resolve("report.png"), Base64.getDecoder().decode(shot.path("data").asText()));
   }
 }

@@ -75,7 +75,14 @@ class RunReportTest {
     // the confusion matrix: class 6 (Shirt) taken for class 0 180 times
     assertTrue(html.contains("<th class=\"text\">6 Shirt</th>"), html);
     assertTrue(html.matches("(?s).*<td style=\"background:#[0-9a-f]{6}\">180</td>.*"));
-    assertTrue(html.contains("lenet5") && html.contains("placement") && html.contains("c3"));
+    assertTrue(html.contains("lenet5") && html.contains("placement"));
+    // model.md's table as a table, its heading as a heading
+    assertTrue(html.contains("<h3>Model lenet5, input [1, 28, 28]</h3>"), html);
+    assertTrue(html.contains("<tr><td class=\"text\">c3</td><td class=\"text\">NativeConvolution"
+        + "</td><td class=\"text\">[16, 10, 10]</td><td>2,416</td><td>2,416</td>"
+        + "<td>240,000</td></tr>"), html);
+    assertTrue(html.contains("<th>multiply-adds per image</th>"));
+    assertFalse(html.contains("|---|"));
     assertFalse(html.contains("<script"), "the page needs no script");
     assertFalse(html.contains("class=\"missing\""), "no section is missing: " + html);
 
