@@ -3,6 +3,7 @@ package org.sparkcnn.report;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A self-contained HTML page built piece by piece: the style sheet is inline, pictures are {@code
@@ -92,6 +93,23 @@ final class HtmlPage {
     if (inTable) {
       body.append("</table>\n");
     }
+    return this;
+  }
+
+  /**
+   * A list of items, each a link to a relative address (kept within the directory, so it opens
+   * from disk) or, when the address is null, text alone.
+   *
+   * @param items pairs of text and address
+   */
+  HtmlPage links(List<Map.Entry<String, String>> items) {
+    body.append("<ul>\n");
+    for (Map.Entry<String, String> item : items) {
+      body.append("<li>").append(item.getValue() == null ? escape(item.getKey())
+          : "<a href=\"" + escape(item.getValue()) + "\">" + escape(item.getKey()) + "</a>")
+          .append("</li>\n");
+    }
+    body.append("</ul>\n");
     return this;
   }
 

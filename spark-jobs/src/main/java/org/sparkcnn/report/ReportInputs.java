@@ -5,10 +5,14 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -35,6 +39,32 @@ final class ReportInputs {
   /** The directory's name, e.g. the run id or {@code repeat-2}. */
   String name() {
     return dir.path().getName();
+  }
+
+  /**
+   * The names of the directory's {@code repeat-<i>} sub-directories, by repeat number; empty for
+   * a run without repeats (or a repeat) or when the directory cannot be listed.
+   */
+  List<String> repeats() {
+    try {
+      return Arrays.stream(dir.fileSystem().listStatus(dir.path()))
+          .filter(FileStatus::isDirectory).map(status -> status.getPath().getName())
+          .filter(name -> name.matches(RunLayout.REPEAT_PREFIX + "\\d+"))
+          .sorted(Comparator.comparingInt(
+              name -> Integer.parseInt(name.substring(RunLayout.REPEAT_PREFIX.length()))))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** Whether sub-directory {@code child} holds file {@code name}. */
+  boolean exists(String child, String name) {
+    try {
+      return dir.fileSystem().exists(new Path(dir.resolve(child), name));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The text of file {@code name} (UTF-8); empty when it is missing or unreadable. */

@@ -4,9 +4,11 @@ import java.awt.AWTError;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jfree.chart.JFreeChart;
@@ -46,6 +48,11 @@ public final class RunReport {
     /** When the training's outputs ({@code accuracy.csv}, {@code timing.csv}...) are written. */
     public static Status finished(int epochs) {
       return new Status("finished, " + epochs + " epochs trained");
+    }
+
+    /** When every repeat of a run with {@code run.repeats} > 1 is trained. */
+    public static Status finishedRepeats(int repeats, int epochs) {
+      return new Status("finished, " + repeats + " repeats of " + epochs + " epochs");
     }
 
     /** When the run failed ({@code _FAILED}): the first line of {@code why}. */
@@ -93,6 +100,11 @@ public final class RunReport {
     page.paragraph("Status: " + status.text() + ".", "status");
     page.paragraph("Page written " + ZonedDateTime.now(ZoneOffset.UTC)
         .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)), null);
+    List<String> repeats = in.repeats();
+    if (!repeats.isEmpty() && in.text(RunLayout.METRICS).isEmpty()) {
+      repeatsSummary(page, in, repeats);
+      return page.render();
+    }
     accuracy(page, in);
     page.heading(2, "Curves");
     if (curvesPng == null) {
@@ -109,6 +121,28 @@ public final class RunReport {
     textSection(page, in, "Configuration", RunLayout.CONFIG, page::preformatted);
     textSection(page, in, "Environment", RunLayout.ENVIRONMENT_JSON, page::preformatted);
     return page.render();
+  }
+
+  /**
+   * The page of a run with repeats: the accuracy of each repeat with mean and std, links to the
+   * repeats' own reports, configuration and environment.
+   */
+  private static void repeatsSummary(HtmlPage page, ReportInputs in, List<String> repeats) {
+    page.heading(2, "Test accuracy over " + repeats.size() + " repeats");
+    in.table(RunLayout.ACCURACY).ifPresentOrElse(t -> page.table(t, nonEmpty(t, t.columns())),
+        () -> page.paragraph("No summary yet (it is written when every repeat is trained): "
+            + in.whyMissing(RunLayout.ACCURACY) + ".", "missing"));
+    page.paragraph("std: sample standard deviation (n - 1).", null);
+    page.heading(2, "Repeats");
+    List<Map.Entry<String, String>> links = new ArrayList<>();
+    for (String repeat : repeats) {
+      boolean written = in.exists(repeat, RunLayout.REPORT);
+      links.add(new AbstractMap.SimpleEntry<>(written ? repeat : repeat + " (no report yet)",
+          written ? repeat + "/" + RunLayout.REPORT : null));
+    }
+    page.links(links);
+    textSection(page, in, "Configuration", RunLayout.CONFIG, page::preformatted);
+    textSection(page, in, "Environment", RunLayout.ENVIRONMENT_JSON, page::preformatted);
   }
 
   /** The final accuracy ({@code accuracy.csv}) and the accuracy per epoch ({@code metrics.csv}). */

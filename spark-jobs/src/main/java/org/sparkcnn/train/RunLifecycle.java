@@ -246,6 +246,8 @@ public final class RunLifecycle {
     dir.write(RunLayout.ACCURACY_MD, "# Test accuracy over " + results.size() + " repeats\n\n"
         + summary.toMarkdown() + "\nstd: sample standard deviation (n - 1). Each repeat's"
         + " outputs are in " + RunLayout.REPEAT_PREFIX + "<i>/.\n");
+    RunReport.update(dir,
+        RunReport.Status.finishedRepeats(results.size(), config.train().epochs()));
   }
 
   /**

@@ -164,6 +164,30 @@ class RunReportTest {
   }
 
   @Test
+  void aRunWithRepeatsSummarisesThemAndLinksTheirReports() throws Exception {
+    Path run = finishedRun(temp.resolve("three"), RunLayout.METRICS, RunLayout.ROUNDS,
+        RunLayout.ACCURACY, RunLayout.PER_CLASS, RunLayout.CONFUSION, RunLayout.TIMING);
+    Files.writeString(run.resolve(RunLayout.ACCURACY), String.join(",",
+        RunLayout.REPEATS_ACCURACY_COLUMNS) + "\n1,42,0.8871,0.9984,0.8990,0.9984\n"
+        + "2,43,0.8850,0.9980,0.8975,0.9981\nmean,,0.8861,0.9982,0.8983,0.9983\n"
+        + "std,,0.0015,0.0003,0.0011,0.0002\n");
+    finishedRun(run.resolve("repeat-1"));
+    Files.writeString(run.resolve("repeat-1").resolve(RunLayout.REPORT), "<html></html>");
+    finishedRun(run.resolve("repeat-2"));
+    RunReport.write(open(run), RunReport.Status.finishedRepeats(2, 6));
+    String html = Files.readString(run.resolve(RunLayout.REPORT));
+
+    assertTrue(html.contains("Status: finished, 2 repeats of 6 epochs."));
+    assertTrue(html.contains(
+        "<td class=\"text\">mean</td><td class=\"text\"></td><td>0.8861</td>"), html);
+    assertTrue(html.contains("<td>0.0015</td>"));
+    assertTrue(html.contains("<li><a href=\"repeat-1/report.html\">repeat-1</a></li>"));
+    assertTrue(html.contains("<li>repeat-2 (no report yet)</li>"));
+    assertFalse(html.contains("No epoch finished yet"), "no per-epoch section: " + html);
+    assertFalse(Files.exists(run.resolve(RunLayout.CURVES)));
+  }
+
+  @Test
   void aReportThatCannotBeWrittenIsAWarningNotAFailure() throws Exception {
     Path dir = finishedRun(temp.resolve("blocked"));
     // a non-empty directory where report.html goes: it cannot be replaced

@@ -394,6 +394,8 @@ class TrainJobTest {
       Path repeat = dir.resolve(RunLayout.REPEAT_PREFIX + i);
       assertTrue(Files.exists(repeat.resolve("model.zip")), repeat.toString());
       assertTrue(Files.exists(repeat.resolve(RunLayout.REPORT)), repeat.toString());
+      assertTrue(Files.readString(dir.resolve(RunLayout.REPORT))
+          .contains("<a href=\"" + RunLayout.REPEAT_PREFIX + i + "/report.html\">"));
       assertFalse(Files.exists(repeat.resolve(RunLayout.EXPORT)));
       top1[i - 1] = Double.parseDouble(csv(repeat.resolve("accuracy.csv")).get(1).get(5));
     }
