@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -163,14 +165,30 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the browser ({@code Browser.close}), then ends what is left of the processes it
+   * started: Debian's {@code chromium} is a script that runs the browser as its child.
+   */
   @Override
   public void close() throws InterruptedException {
+    List<ProcessHandle> started = new ArrayList<>(process.descendants().toList());
+    started.add(process.toHandle());
+    try {
+      socket.sendText(JSON.createObjectNode().put("id", ids.incrementAndGet())
+          .put("method", "Browser.close").toString(), true).get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // the browser is gone already or does not answer: the processes are ended below
+    }
     socket.abort();
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+    for (ProcessHandle p : started) {
+      p.destroy();
+    }
+    for (ProcessHandle p : started) {
+      try {
+        p.onExit().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        p.destroyForcibly();
+      }
     }
   }
 
