@@ -102,6 +102,19 @@ public final class RunLayout {
       "export_seconds", "broadcast_seconds", "worker_init_seconds", "worker_fit_seconds",
       "round_overhead_seconds", "other_seconds", "resumed_after_epoch", "aggregation_depth",
       "driver_averaging_seconds");
+  /**
+   * The run's report, one self-contained HTML page (pictures inline, no script): status,
+   * accuracy, curves, per-class table, confusion matrix, timing, model, configuration and
+   * environment, from the files above. Rewritten after every epoch (its status line says {@code
+   * running, epoch k of N}), when the training's outputs are written and when the run fails.
+   */
+  public static final String REPORT = "report.html";
+  /**
+   * The curves in one PNG picture, two charts to a row: training loss, test accuracy per epoch
+   * (raw and moving average), learning rate and training examples per second per averaging
+   * round. Written with {@link #REPORT}.
+   */
+  public static final String CURVES = "curves.png";
   /** The trained network with its updater state (DL4J {@code ModelSerializer} format). */
   public static final String MODEL = "model.zip";
   /** The moving average of the parameters as a second model (no updater state). */

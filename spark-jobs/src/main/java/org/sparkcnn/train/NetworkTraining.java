@@ -34,6 +34,7 @@ import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunLayout;
+import org.sparkcnn.report.RunReport;
 
 /**
  * Trains one network with DL4J parameter averaging on Spark and writes its outputs into one
@@ -252,6 +253,7 @@ public final class NetworkTraining {
               average == null ? 0 : average.updates(), workers, in.order().partitions(),
               Map.of()));
     }
+    RunReport.update(dir, RunReport.Status.running(epoch, tc.epochs()));
     listener.epochFinished(m);
   }
 
@@ -276,6 +278,7 @@ public final class NetworkTraining {
         TimeSplit.of(sparkNet.trainingStats(), workers));
     dir.write(RunLayout.TIMING, timing.toCsv());
     dir.write(RunLayout.TIMING_MD, "# Timing\n\n" + timing.toMarkdown());
+    RunReport.update(dir, RunReport.Status.finished(tc.epochs()));
     return new RunResult(dir.path().toString(), eval.accuracy(), eval.topNAccuracy(),
         evalEma == null ? Double.NaN : evalEma.accuracy(),
         evalEma == null ? Double.NaN : evalEma.topNAccuracy(), List.copyOf(epochs), trained);

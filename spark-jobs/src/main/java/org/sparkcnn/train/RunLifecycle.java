@@ -30,6 +30,7 @@ import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunLock;
+import org.sparkcnn.report.RunReport;
 import org.sparkcnn.report.SparkConfReport;
 
 /**
@@ -306,6 +307,8 @@ public final class RunLifecycle {
     dir.write(RunLayout.ACCURACY_MD, "# Test accuracy over " + results.size() + " repeats\n\n"
         + summary.toMarkdown() + "\nstd: sample standard deviation (n - 1). Each repeat's"
         + " outputs are in " + RunLayout.REPEAT_PREFIX + "<i>/.\n");
+    RunReport.update(dir,
+        RunReport.Status.finishedRepeats(results.size(), config.train().epochs()));
   }
 
   /**
@@ -338,6 +341,7 @@ public final class RunLifecycle {
           : e instanceof DivergedException ? e.getMessage() : String.valueOf(e);
       ExportDirectory.delete(dir);
       dir.write(RunLayout.FAILED, why + "\n");
+      RunReport.update(dir, RunReport.Status.failed(why));
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);
     }

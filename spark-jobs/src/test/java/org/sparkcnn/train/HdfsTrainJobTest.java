@@ -76,7 +76,7 @@ class HdfsTrainJobTest {
     String run = hdfs.uri("/runs/two-epochs");
     for (String name : List.of(RunDirectory.SUCCESS, "config.conf", "metrics.csv", "model.zip",
         RunLayout.MODEL_EMA, "timing.csv", "checkpoints/epoch-0002/state.json",
-        "checkpoints/epoch-0002/model.zip")) {
+        "checkpoints/epoch-0002/model.zip", RunLayout.REPORT, RunLayout.CURVES)) {
       assertTrue(hdfs.exists(run + "/" + name), name);
     }
     List<String> left = files(run).stream()

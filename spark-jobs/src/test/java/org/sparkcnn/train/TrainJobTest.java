@@ -221,6 +221,13 @@ class TrainJobTest {
     assertTrue(fit > 0 && fit < trainSeconds, "worker fit " + fit + " of " + trainSeconds);
     assertTrue(Double.parseDouble(timing.get(1).get(12)) > 0, "export time");
 
+    // report.html (the finished run's page) and curves.png, written with the other outputs
+    String report = Files.readString(dir.resolve(RunLayout.REPORT));
+    assertTrue(report.contains("Status: finished, 3 epochs trained."), "report status");
+    assertTrue(report.contains("<td>" + finalAccuracy + "</td>"), "accuracy in the report");
+    var curves = javax.imageio.ImageIO.read(dir.resolve(RunLayout.CURVES).toFile());
+    assertTrue(curves != null && curves.getWidth() > 0, "curves.png is a picture");
+
     // model.zip reloads and predicts exactly what the trained network predicts
     MultiLayerNetwork reloaded = ModelSerializer.restoreMultiLayerNetwork(
         dir.resolve("model.zip").toFile(), true);
@@ -386,6 +393,9 @@ class TrainJobTest {
     for (int i = 1; i <= 2; i++) {
       Path repeat = dir.resolve(RunLayout.REPEAT_PREFIX + i);
       assertTrue(Files.exists(repeat.resolve("model.zip")), repeat.toString());
+      assertTrue(Files.exists(repeat.resolve(RunLayout.REPORT)), repeat.toString());
+      assertTrue(Files.readString(dir.resolve(RunLayout.REPORT))
+          .contains("<a href=\"" + RunLayout.REPEAT_PREFIX + i + "/report.html\">"));
       assertFalse(Files.exists(repeat.resolve(RunLayout.EXPORT)));
       top1[i - 1] = Double.parseDouble(csv(repeat.resolve("accuracy.csv")).get(1).get(5));
     }
@@ -472,6 +482,8 @@ class TrainJobTest {
     assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
     assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.FAILED))
         .startsWith("training diverged in epoch 1: loss "));
+    assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.REPORT))
+        .contains("Status: failed: training diverged in epoch 1: loss "), "report.html");
   }
 
   @Test
