@@ -20,8 +20,9 @@ import org.apache.hadoop.fs.Path;
  * The files of one run directory a {@link RunReport} is made of, each read when first asked for:
  * a file that is not there (yet) or cannot be read is empty, with the reason kept for the page.
  *
- * <p>A repeat's directory ({@code repeat-<i>/}) holds its training's outputs only; the run's
- * {@code config.conf} and {@code environment.json} are read from the directory above it.
+ * <p>A repeat's directory ({@code repeat-<i>/}), like a pruning step's ({@code step-<k>/}), holds
+ * its training's outputs only; the run's {@code config.conf} and {@code environment.json} are
+ * read from the directory above it.
  */
 final class ReportInputs {
   /** The files a repeat shares with the whole run, read from the run's directory. */
@@ -105,7 +106,8 @@ final class ReportInputs {
       Path file = dir.resolve(name);
       Path parent = dir.path().getParent();
       if (!fs.exists(file) && RUN_FILES.contains(name) && parent != null
-          && name().startsWith(RunLayout.REPEAT_PREFIX)) {
+          && (name().startsWith(RunLayout.REPEAT_PREFIX)
+              || name().startsWith(RunLayout.STEP_PREFIX))) {
         file = new Path(parent, name);
       }
       if (!fs.exists(file)) {
