@@ -31,19 +31,25 @@ public record Experiment(ExperimentSpec spec, JobConfig base, List<Variant> vari
    */
   public static Experiment of(ExperimentSpec spec, JobConfig base) {
     List<Variant> variants = new ArrayList<>();
-    for (Map<String, ConfigValue> values : combinations(spec)) {
-      String id = Variant.idOf(values);
+    List<Map<String, ConfigValue>> combinations = combinations(spec);
+    if (!spec.names().isEmpty() && spec.names().size() != combinations.size()) {
+      throw ExperimentSpec.bad(spec.origin(), "names", spec.names().size() + " names for "
+          + combinations.size() + " variants");
+    }
+    for (Map<String, ConfigValue> values : combinations) {
+      String id = spec.names().isEmpty() ? Variant.idOf(values)
+          : spec.names().get(variants.size());
       String problem = RunIds.refused(id).orElse(null);
       if (id.isEmpty() || problem != null) {
-        throw ExperimentSpec.bad(spec.origin(), "vary", "the values " + values.values()
-            + " make no usable directory name '" + id + "'" + (problem == null ? "" : ": "
-                + problem));
+        throw ExperimentSpec.bad(spec.origin(), spec.names().isEmpty() ? "vary" : "names",
+            "'" + id + "' (" + values.values() + ") is no usable directory name"
+                + (problem == null ? "" : ": " + problem));
       }
       if (variants.stream().anyMatch(v -> v.id().equals(id))) {
         throw ExperimentSpec.bad(spec.origin(), "vary", "two variants are both named '" + id
             + "'; make the values differ in more than punctuation");
       }
-      variants.add(new Variant(id, values, configOf(spec, base, values)));
+      variants.add(new Variant(id, values, configOf(spec, base, id, values)));
     }
     for (ExperimentSpec.Reference r : spec.references()) {
       if (variants.stream().noneMatch(v -> v.id().equals(r.variant()))) {
@@ -66,7 +72,7 @@ public record Experiment(ExperimentSpec spec, JobConfig base, List<Variant> vari
         ConfigValueFactory.fromAnyRef(variant.config().run().seed() + repeat - 1)));
   }
 
-  private static JobConfig configOf(ExperimentSpec spec, JobConfig base,
+  private static JobConfig configOf(ExperimentSpec spec, JobConfig base, String id,
       Map<String, ConfigValue> values) {
     Config layer = ConfigFactory.empty();
     for (Map.Entry<String, ConfigValue> e : values.entrySet()) {
@@ -78,7 +84,7 @@ public record Experiment(ExperimentSpec spec, JobConfig base, List<Variant> vari
       return JobConfig.from(loader.resolve());
     } catch (InvalidConfigException e) {
       throw new InvalidConfigException("experiment file " + spec.origin() + ": variant "
-          + Variant.idOf(values) + ": " + e.getMessage(), e);
+          + id + ": " + e.getMessage(), e);
     }
   }
 

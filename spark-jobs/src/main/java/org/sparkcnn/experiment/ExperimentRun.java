@@ -3,6 +3,7 @@ package org.sparkcnn.experiment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -38,8 +39,11 @@ import org.sparkcnn.train.TrainingData;
  * <p>A repeat with {@code _SUCCESS} is complete and skipped; one begun ({@code config.conf} there)
  * continues from its newest checkpoint; the others start. A variant that cannot run (its backend
  * or placement unavailable, bad input, a bad configuration, divergence) has the reason in each
- * repeat's {@code _FAILED} and the table, and the others go on, unless {@code stop-on-failure};
- * any other error fails the experiment, to be resumed.
+ * repeat's {@code _FAILED} and the table, and the others go on, unless {@code stop-on-failure}.
+ * The experiment then ends without {@code _SUCCESS} ({@link VariantsFailedException}, whose cause
+ * is the first failure and gives the exit code), so that running it again retries those variants
+ * only: on a cluster, once per placement the launcher sets. Any other error fails the experiment
+ * at once, to be resumed.
  */
 final class ExperimentRun implements RunLifecycle.Work {
   private static final Logger log = LoggerFactory.getLogger(ExperimentJob.class);
@@ -73,26 +77,38 @@ final class ExperimentRun implements RunLifecycle.Work {
     Map<JobConfig.DataConfig, TrainingData> loaded = new HashMap<>();
     loaded.put(run.config().data(), run.data());
     List<JavaRDD<?>> cached = new ArrayList<>();
+    Map<String, RuntimeException> failed = new LinkedHashMap<>();
     try {
       for (Variant variant : experiment.variants()) {
-        runVariant(run, variant, loaded, cached);
+        RuntimeException failure = runVariant(run, variant, loaded, cached);
+        if (failure != null) {
+          failed.put(variant.id(), failure);
+        }
         report.write("running");
       }
     } finally {
       cached.forEach(rdd -> rdd.unpersist(false));
+    }
+    if (!failed.isEmpty()) {
+      String why = failed.size() + " of " + experiment.variants().size() + " variants could not"
+          + " run (" + String.join(", ", failed.keySet()) + "); their rows say why. Running the"
+          + " experiment again retries them and keeps the complete runs";
+      report.write("incomplete: " + why);
+      throw new VariantsFailedException(why, failed.values().iterator().next());
     }
     ExperimentTable table = report.write("complete");
     return new RunResult(dir.path().toString(), table.bestTop1(), Double.NaN, Double.NaN,
         Double.NaN, List.of(), null);
   }
 
-  private void runVariant(RunLifecycle.Started run, Variant variant,
+  /** Runs {@code variant}'s missing repeats; returns the first failure, or null. */
+  private RuntimeException runVariant(RunLifecycle.Started run, Variant variant,
       Map<JobConfig.DataConfig, TrainingData> loaded, List<JavaRDD<?>> cached) {
     RunDirectory variantDir = run.dir().child(variant.id());
     int repeats = experiment.spec().repeats();
     if (complete(variantDir, repeats)) {
       log.info("variant {}: all {} repeats complete", variant.id(), repeats);
-      return;
+      return null;
     }
     log.info("variant {} ({})", variant.id(), variant.describe());
     JobConfig config = variant.config();
@@ -113,8 +129,9 @@ final class ExperimentRun implements RunLifecycle.Work {
           run.startNanos());
     } catch (RuntimeException e) {
       failAll(variant, variantDir, repeats, e);
-      return;
+      return e;
     }
+    RuntimeException first = null;
     for (int repeat = 1; repeat <= repeats; repeat++) {
       RunDirectory out = variantDir.child(Variant.repeatDir(repeat));
       if (out.exists(RunLayout.SUCCESS)) {
@@ -137,8 +154,10 @@ final class ExperimentRun implements RunLifecycle.Work {
         }
         fail(out, reason(e));
         log.warn("variant {} repeat {} failed: {}", variant.id(), repeat, reason(e));
+        first = first == null ? e : first;
       }
     }
+    return first;
   }
 
   private static boolean complete(RunDirectory variantDir, int repeats) {

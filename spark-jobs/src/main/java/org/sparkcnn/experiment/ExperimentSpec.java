@@ -33,6 +33,8 @@ import org.sparkcnn.config.InvalidConfigException;
  *       "model.activation" = [relu, swish]} (keys in alphabetical order);
  *   <li>{@code mode}: {@code grid} (every combination, the default) or {@code zip} (the i-th
  *       value of every key together; the lists must be of one length);
+ *   <li>{@code names}: optional, one name per variant in their order, in place of the names made
+ *       from the values (see {@link Variant#id()});
  *   <li>{@code repeats}: trainings per variant, with seeds {@code run.seed}, {@code run.seed + 1}
  *       ... (default 1);
  *   <li>{@code reference}: a list of {@code {variant, metric, value, source}}, the source's
@@ -47,13 +49,18 @@ import org.sparkcnn.config.InvalidConfigException;
  * @param vary each varied key and its values, keys in alphabetical order
  */
 public record ExperimentSpec(String text, String origin, String name, String description,
-    List<Object> base, Map<String, List<ConfigValue>> vary, Mode mode, int repeats,
+    List<Object> base, Map<String, List<ConfigValue>> vary, Mode mode, List<String> names,
+    int repeats,
     List<Reference> references, boolean stopOnFailure) {
   /** The keys an experiment file may hold. */
   static final Set<String> KEYS = Set.of("name", "description", "base", "vary", "mode",
-      "repeats", "reference", "stop-on-failure");
-  /** What a reference's {@code metric} may name: a column mean of the experiment's table. */
-  public static final List<String> METRICS = List.of("top1", "top5", "top1-ema", "seconds");
+      "names", "repeats", "reference", "stop-on-failure");
+  /**
+   * What a reference's {@code metric} may name: the mean over a variant's runs of top-1, top-5,
+   * the moving average's top-1, wall seconds, or the moving average's gain (its top-1 - top-1).
+   */
+  public static final List<String> METRICS = List.of("top1", "top5", "top1-ema", "seconds",
+      "ema-gain");
   private static final Set<String> REFERENCE_KEYS = Set.of("variant", "metric", "value",
       "source");
 
@@ -103,8 +110,9 @@ public record ExperimentSpec(String text, String origin, String name, String des
       }
       boolean stop = file.hasPath("stop-on-failure") && file.getBoolean("stop-on-failure");
       Map<String, List<ConfigValue>> vary = vary(origin, file, mode);
+      List<String> names = file.hasPath("names") ? file.getStringList("names") : List.of();
       return new ExperimentSpec(text, origin, name, description, base(origin, file), vary, mode,
-          repeats, references(origin, file), stop);
+          names, repeats, references(origin, file), stop);
     } catch (ConfigException e) {
       throw new InvalidConfigException("experiment file " + e.getMessage(), e);
     }

@@ -135,6 +135,7 @@ public final class ExperimentTable {
       case "top5" -> RepeatOutcome::top5;
       case "top1-ema" -> RepeatOutcome::top1Ema;
       case "seconds" -> RepeatOutcome::seconds;
+      case "ema-gain" -> RepeatOutcome::emaGain;
       default -> RepeatOutcome::top1;
     });
     if (Double.isNaN(mean)) {

@@ -46,6 +46,11 @@ record RepeatOutcome(boolean complete, String failure, double top1, double top5,
         Double.NaN, NONE, NONE, NONE);
   }
 
+  /** The moving average's gain: its top-1 - the parameters' top-1; NaN when none is kept. */
+  double emaGain() {
+    return top1Ema - top1;
+  }
+
   private static Table table(RunDirectory dir, String name) {
     return Table.parse(new String(dir.readBytes(name), StandardCharsets.UTF_8));
   }

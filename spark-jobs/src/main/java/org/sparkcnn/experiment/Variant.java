@@ -11,9 +11,9 @@ import org.sparkcnn.report.RunLayout;
 /**
  * One variant of an experiment: the values of its varied keys over the experiment's base.
  *
- * @param id the variant's name and directory: its values in the order of their keys, each made
- *     safe ({@link RunIds#safe}) and joined by {@code _}, e.g. {@code relu-swish} or {@code
- *     relu_0.01}
+ * @param id the variant's name and directory: the experiment file's {@code names} entry, or its
+ *     values in the order of their keys, each made safe ({@link RunIds#safe}) and joined by
+ *     {@code _}, e.g. {@code relu-swish} or {@code relu_0.01}
  * @param values each varied key and its value here, keys in alphabetical order
  * @param config the base with the values set ({@code run.seed} the first repeat's)
  */

@@ -154,17 +154,23 @@ class ExperimentJobTest {
     assertTrue(Files.exists(run.resolve(RunLayout.SUCCESS)));
     assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
     assertEquals(timingsAside(table), timingsAside(Table.read(run.resolve(RunLayout.EXPERIMENT))));
-    // Complete: a third run has nothing to do.
+    // Complete: the same command again has nothing to do; --resume refuses, as for a run.
     int[] none = {0};
-    assertEquals(ExitCode.OK, execute(m -> none[0]++, "--resume", run.toString()).code());
+    assertEquals(ExitCode.OK, execute(m -> none[0]++, file.toString(), "--set", "run.id=killed")
+        .code());
     assertEquals(0, none[0]);
+    Outcome resumeComplete = execute(EpochListener.NONE, "--resume", run.toString());
+    assertEquals(ExitCode.USAGE, resumeComplete.code(), resumeComplete.err());
+    assertTrue(resumeComplete.err().contains("is complete"), resumeComplete.err());
   }
 
   @Test
   void aVariantWhosePlacementIsUnavailableIsARowSayingWhy() throws Exception {
     Path file = experiment("placement", "\"cluster.placement\" = [cpu, gpu]", "repeats = 1");
     Outcome out = execute(EpochListener.NONE, file.toString(), "--set", "run.id=p");
-    assertEquals(ExitCode.OK, out.code(), out.err());
+    // The cpu variant runs; the experiment ends incomplete, with the gpu variant's exit code.
+    assertEquals(ExitCode.BACKEND, out.code(), out.err());
+    assertTrue(out.err().contains("1 of 2 variants could not run (gpu)"), out.err());
     Path dir = tmp.resolve("runs/p");
     Table table = Table.read(dir.resolve(RunLayout.EXPERIMENT));
     System.out.println(table.toMarkdown());
@@ -176,7 +182,16 @@ class ExperimentJobTest {
         table.cell(1, "status"));
     assertEquals("", table.cell(1, "top1_mean"), "never an estimate");
     assertTrue(Files.exists(dir.resolve("gpu/repeat-1/" + RunLayout.FAILED)));
-    assertTrue(Files.exists(dir.resolve(RunLayout.SUCCESS)));
+    assertTrue(Files.exists(dir.resolve("cpu/repeat-1/" + RunLayout.SUCCESS)));
+    assertFalse(Files.exists(dir.resolve(RunLayout.SUCCESS)));
+    assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
+    assertTrue(Files.readString(dir.resolve(RunLayout.EXPERIMENT_HTML)).contains("incomplete"));
+    // Again: only the gpu variant is tried, and it fails the same way.
+    int[] trained = {0};
+    Outcome again = execute(m -> trained[0]++, file.toString(), "--set", "run.id=p");
+    assertEquals(ExitCode.BACKEND, again.code(), again.err());
+    assertEquals(0, trained[0]);
+    assertEquals(table.rows(), Table.read(dir.resolve(RunLayout.EXPERIMENT)).rows());
   }
 
   @Test
