@@ -3,6 +3,7 @@ package org.sparkcnn.experiment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,7 +16,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.RunIds;
+import org.sparkcnn.report.RunExistsException;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.train.EpochListener;
 import org.sparkcnn.train.ExitCode;
@@ -75,8 +78,15 @@ public final class ExperimentJob {
       parsed.set(parse(args));
       return parsed.get() == null ? null : parsed.get().request();
     }, USAGE_LINE + TrainCommandLine.usage(COMMAND), sparkFactory, err,
-        (request, sc) -> RunLifecycle.execute(request, sc, listener,
-            new ExperimentRun(sc, parsed.get().experiment(), listener)));
+        (request, sc) -> {
+          Experiment experiment = parsed.get().experiment();
+          if (request.resumeDir() == null) {
+            requireSameExperiment(request.config().run(), experiment.spec(),
+                sc.hadoopConfiguration());
+          }
+          return RunLifecycle.execute(request, sc, listener,
+              new ExperimentRun(sc, experiment, listener));
+        });
   }
 
   /** What a command line asks for: the experiment, and the run it is (new or resumed). */
@@ -121,6 +131,27 @@ public final class ExperimentJob {
           + request.config().run().repeats() + ")");
     }
     return new Parsed(Experiment.of(spec, request.config()), request);
+  }
+
+  /**
+   * Refuses a run.id whose directory holds another experiment file, before anything (a complete
+   * experiment would otherwise pass for this one).
+   *
+   * @throws RunExistsException naming the directory
+   */
+  private static void requireSameExperiment(JobConfig.RunConfig run, ExperimentSpec spec,
+      Configuration hadoopConf) {
+    Path saved = new Path(new Path(run.outputRoot(), run.id()), RunLayout.EXPERIMENT_CONF);
+    try {
+      if (saved.getFileSystem(hadoopConf).exists(saved)
+          && !read(saved.toString(), hadoopConf).equals(spec.text())) {
+        throw new RunExistsException("experiment directory " + saved.getParent() + " holds"
+            + " another experiment file (its " + RunLayout.EXPERIMENT_CONF + " differs from "
+            + spec.origin() + "); choose another run.id");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for " + saved, e);
+    }
   }
 
   private static String read(String location, Configuration hadoopConf) {

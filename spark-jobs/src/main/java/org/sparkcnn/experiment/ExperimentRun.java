@@ -23,6 +23,7 @@ import org.sparkcnn.train.DivergedException;
 import org.sparkcnn.train.EpochListener;
 import org.sparkcnn.train.NetworkTraining;
 import org.sparkcnn.train.RunLifecycle;
+import org.sparkcnn.train.RunReports;
 import org.sparkcnn.train.RunResult;
 import org.sparkcnn.train.TrainingData;
 
@@ -144,6 +145,9 @@ final class ExperimentRun implements RunLifecycle.Work {
           repeatConfig.run().seed(), resuming ? ", resuming" : "");
       out.delete(RunLayout.FAILED);
       out.write(RunLayout.CONFIG, repeatConfig.render());
+      // what a training run's report shows beside its own outputs
+      out.write(RunLayout.CLASSES, RunReports.classes(started.sources().classNames()).toCsv());
+      out.write(RunLayout.ENVIRONMENT_JSON, started.environment().toJson(config.cluster()));
       try {
         NetworkTraining.train(sc, started.trainingInputs(repeatConfig, repeatConfig.run().seed(),
             out, null, resuming, System.nanoTime()), listener);

@@ -129,6 +129,12 @@ class ExperimentJobTest {
       }
     }
     assertImagesDecode(dir.resolve(RunLayout.EXPERIMENT_HTML), 1);
+    assertTrue(Files.exists(dir.resolve("relu/repeat-1/" + RunLayout.CLASSES)));
+    // Another experiment file may not take over this directory, even complete.
+    Outcome other = execute(EpochListener.NONE, experiment("other", ACTIVATIONS, "").toString(),
+        "--set", "run.id=whole");
+    assertEquals(ExitCode.RUN_EXISTS, other.code(), other.err());
+    assertTrue(other.err().contains("holds another experiment file"), other.err());
 
     // Killed after the third run's epoch (its checkpoint written), then run again.
     int[] epochs = {0};
