@@ -38,16 +38,20 @@ import org.sparkcnn.train.TrainingData;
  * from the base's gets its own backend probe.
  *
  * <p>A repeat with {@code _SUCCESS} is complete and skipped; one begun ({@code config.conf} there)
- * continues from its newest checkpoint; the others start. A variant that cannot run (its backend
- * or placement unavailable, bad input, a bad configuration, divergence) has the reason in each
- * repeat's {@code _FAILED} and the table, and the others go on, unless {@code stop-on-failure}.
+ * continues from its newest checkpoint; the others start. A variant that fails (its backend or
+ * placement unavailable, bad input, a bad configuration, divergence, a failed Spark job) has the
+ * reason in each failed repeat's {@code _FAILED} and in the table, and the others go on, unless
+ * {@code stop-on-failure}.
  * The experiment then ends without {@code _SUCCESS} ({@link VariantsFailedException}, whose cause
  * is the first failure and gives the exit code), so that running it again retries those variants
- * only: on a cluster, once per placement the launcher sets. Any other error fails the experiment
- * at once, to be resumed.
+ * only: on a cluster, once per placement the launcher sets. What the {@link EpochListener} throws
+ * stops the experiment at once (it fails, to be resumed), as does an out-of-memory error.
  */
 final class ExperimentRun implements RunLifecycle.Work {
   private static final Logger log = LoggerFactory.getLogger(ExperimentJob.class);
+
+  /** The longest reason a row shows; the log has the whole error. */
+  static final int MAX_REASON_CHARS = 400;
 
   private final JavaSparkContext sc;
   private final Experiment experiment;
@@ -56,7 +60,23 @@ final class ExperimentRun implements RunLifecycle.Work {
   ExperimentRun(JavaSparkContext sc, Experiment experiment, EpochListener listener) {
     this.sc = sc;
     this.experiment = experiment;
-    this.listener = listener;
+    // What the listener throws stops the experiment; it is no failure of the variant.
+    this.listener = metrics -> {
+      try {
+        listener.epochFinished(metrics);
+      } catch (RuntimeException e) {
+        throw new Stopped(e);
+      }
+    };
+  }
+
+  /** Carries what the experiment's listener threw past the variants' failure handling. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped(RuntimeException cause) {
+      super(cause);
+    }
   }
 
   @Override
@@ -128,9 +148,10 @@ final class ExperimentRun implements RunLifecycle.Work {
                   found.toJson(config.cluster())));
       started = new RunLifecycle.Started(config, variantDir, sources, data, environment, false,
           run.startNanos());
-    } catch (RuntimeException e) {
-      failAll(variant, variantDir, repeats, e);
-      return e;
+    } catch (Exception e) {
+      RuntimeException failure = stopOrRethrow(e);
+      failAll(variant, variantDir, repeats, failure);
+      return failure;
     }
     RuntimeException first = null;
     for (int repeat = 1; repeat <= repeats; repeat++) {
@@ -152,13 +173,11 @@ final class ExperimentRun implements RunLifecycle.Work {
         NetworkTraining.train(sc, started.trainingInputs(repeatConfig, repeatConfig.run().seed(),
             out, null, resuming, System.nanoTime()), listener);
         out.markSuccess();
-      } catch (RuntimeException e) {
-        if (!variantFailure(e) || experiment.spec().stopOnFailure()) {
-          throw e;
-        }
+      } catch (Exception e) { // SparkException is checked, though Scala declares nothing
+        RuntimeException failure = stopOrRethrow(e);
         fail(out, reason(e));
-        log.warn("variant {} repeat {} failed: {}", variant.id(), repeat, reason(e));
-        first = first == null ? e : first;
+        log.warn("variant {} repeat {} failed: {}", variant.id(), repeat, reason(e), e);
+        first = first == null ? failure : first;
       }
     }
     return first;
@@ -176,9 +195,6 @@ final class ExperimentRun implements RunLifecycle.Work {
   /** Records {@code e} as the failure of every repeat that is not complete. */
   private void failAll(Variant variant, RunDirectory variantDir, int repeats,
       RuntimeException e) {
-    if (!variantFailure(e) || experiment.spec().stopOnFailure()) {
-      throw e;
-    }
     log.warn("variant {} cannot run: {}", variant.id(), reason(e));
     for (int repeat = 1; repeat <= repeats; repeat++) {
       RunDirectory out = variantDir.child(Variant.repeatDir(repeat));
@@ -195,27 +211,36 @@ final class ExperimentRun implements RunLifecycle.Work {
   }
 
   /**
-   * Whether {@code e} says the variant cannot run as configured (so the experiment goes on),
-   * rather than that the experiment was stopped or broke.
+   * {@code e} as the variant's failure, to record; throws instead what the listener threw (the
+   * experiment is stopped), and, with {@code stop-on-failure}, {@code e} itself.
    */
-  static boolean variantFailure(Throwable e) {
-    if (BadInputException.findIn(e) != null) {
-      return true;
-    }
+  private RuntimeException stopOrRethrow(Exception e) {
     for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
-      if (c instanceof BackendUnavailableException || c instanceof DivergedException
-          || c instanceof InvalidConfigException) {
-        return true;
+      if (c instanceof Stopped stopped) {
+        throw (RuntimeException) stopped.getCause();
       }
     }
-    return false;
+    RuntimeException failure = e instanceof RuntimeException r ? r
+        : new IllegalStateException(e.getMessage(), e);
+    if (experiment.spec().stopOnFailure()) {
+      throw failure;
+    }
+    return failure;
   }
 
-  private static String reason(Throwable e) {
+  /**
+   * One line for {@code _FAILED} and the table: the kind of failure and the first line of its
+   * message (a Spark job's names the task's error; the log has the whole stack).
+   */
+  static String reason(Throwable e) {
     BadInputException bad = BadInputException.findIn(e);
     String message = bad != null ? bad.getMessage() : e.getMessage();
     String kind = e instanceof BackendUnavailableException ? "backend unavailable"
-        : e instanceof DivergedException ? "diverged" : e.getClass().getSimpleName();
-    return kind + ": " + (message == null ? e.toString() : message.replace('\n', ' '));
+        : e instanceof DivergedException ? "diverged"
+            : e instanceof InvalidConfigException ? "configuration"
+                : bad != null ? "bad input" : e.getClass().getSimpleName();
+    String line = message == null ? e.toString() : message.strip().split("\n", 2)[0];
+    return kind + ": " + (line.length() > MAX_REASON_CHARS
+        ? line.substring(0, MAX_REASON_CHARS) + " ..." : line);
   }
 }

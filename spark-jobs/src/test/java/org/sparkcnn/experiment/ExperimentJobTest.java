@@ -171,12 +171,14 @@ class ExperimentJobTest {
   }
 
   @Test
-  void aVariantWhosePlacementIsUnavailableIsARowSayingWhy() throws Exception {
-    Path file = experiment("placement", "\"cluster.placement\" = [cpu, gpu]", "repeats = 1");
+  void variantsThatCannotRunAreRowsSayingWhyAndTheOthersRun() throws Exception {
+    Path file = experiment("placement", "\"cluster.placement\" = [cpu, gpu, cpu]\n"
+        + "\"train.learning-rate\" = [0.01, 0.01, 1e6]", "repeats = 1\nmode = zip\n"
+        + "names = [cpu, gpu, diverging]");
     Outcome out = execute(EpochListener.NONE, file.toString(), "--set", "run.id=p");
     // The cpu variant runs; the experiment ends incomplete, with the gpu variant's exit code.
     assertEquals(ExitCode.BACKEND, out.code(), out.err());
-    assertTrue(out.err().contains("1 of 2 variants could not run (gpu)"), out.err());
+    assertTrue(out.err().contains("2 of 3 variants could not run (gpu, diverging)"), out.err());
     Path dir = tmp.resolve("runs/p");
     Table table = Table.read(dir.resolve(RunLayout.EXPERIMENT));
     System.out.println(table.toMarkdown());
@@ -187,16 +189,20 @@ class ExperimentJobTest {
     assertTrue(table.cell(1, "status").startsWith("failed: backend unavailable"),
         table.cell(1, "status"));
     assertEquals("", table.cell(1, "top1_mean"), "never an estimate");
+    assertEquals("diverging", table.cell(2, "variant"));
+    assertTrue(table.cell(2, "status").startsWith("failed: diverged: training diverged in epoch"
+        + " 1"), table.cell(2, "status"));
     assertTrue(Files.exists(dir.resolve("gpu/repeat-1/" + RunLayout.FAILED)));
     assertTrue(Files.exists(dir.resolve("cpu/repeat-1/" + RunLayout.SUCCESS)));
     assertFalse(Files.exists(dir.resolve(RunLayout.SUCCESS)));
     assertTrue(Files.exists(dir.resolve(RunLayout.FAILED)));
     assertTrue(Files.readString(dir.resolve(RunLayout.EXPERIMENT_HTML)).contains("incomplete"));
-    // Again: only the gpu variant is tried, and it fails the same way.
+    // Again: only the failed variants are tried, and they fail the same way.
     int[] trained = {0};
     Outcome again = execute(m -> trained[0]++, file.toString(), "--set", "run.id=p");
     assertEquals(ExitCode.BACKEND, again.code(), again.err());
     assertEquals(0, trained[0]);
+    assertTrue(Files.exists(dir.resolve("cpu/repeat-1/" + RunLayout.SUCCESS)));
     assertEquals(table.rows(), Table.read(dir.resolve(RunLayout.EXPERIMENT)).rows());
   }
 
