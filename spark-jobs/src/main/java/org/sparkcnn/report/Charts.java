@@ -137,7 +137,8 @@ public final class Charts {
     JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
         PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
-    DeviationRenderer renderer = new DeviationRenderer(true, false);
+    // points too: a one-epoch run is a point, not a line
+    DeviationRenderer renderer = new DeviationRenderer(true, true);
     for (int i = 0; i < bands.size(); i++) {
       Color colour = PALETTE[i % PALETTE.length];
       renderer.setSeriesPaint(i, colour);
