@@ -152,7 +152,8 @@ class ExperimentJobTest {
     long doneBefore = Files.getLastModifiedTime(
         run.resolve("relu/repeat-1/" + RunLayout.ACCURACY)).toMillis();
     int[] trained = {0};
-    Outcome again = execute(m -> trained[0]++, file.toString(), "--set", "run.id=killed");
+    Outcome again = execute(m -> trained[0]++, "--resume", run.toString(),
+        "--set", "cluster.placement=cpu");
     assertEquals(ExitCode.OK, again.code(), again.err());
     assertEquals(1, trained[0], "only the missing run trains; the killed one resumes at its end");
     assertEquals(doneBefore, Files.getLastModifiedTime(
