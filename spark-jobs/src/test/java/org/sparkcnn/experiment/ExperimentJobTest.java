@@ -208,6 +208,22 @@ class ExperimentJobTest {
   }
 
   @Test
+  void aVariantOfOtherDataLoadsItsOwnAndTheOthersShareTheExperiments() throws Exception {
+    Path file = experiment("data", "\"data.train-limit\" = [128, 256]", "repeats = 1");
+    Outcome out = execute(EpochListener.NONE, file.toString(), "--set", "run.id=d");
+    assertEquals(ExitCode.OK, out.code(), out.err());
+    Path dir = tmp.resolve("runs/d");
+    // The base (256 images) was loaded for the experiment; 128 images are the first variant's.
+    assertTrue(Files.exists(dir.resolve(RunLayout.DATASET_STATS)));
+    assertTrue(Files.exists(dir.resolve("128/" + RunLayout.DATASET_STATS)));
+    assertFalse(Files.exists(dir.resolve("256/" + RunLayout.DATASET_STATS)));
+    assertEquals("128", Table.read(dir.resolve("128/repeat-1/" + RunLayout.METRICS))
+        .cell(0, "examples"));
+    assertEquals("256", Table.read(dir.resolve("256/repeat-1/" + RunLayout.METRICS))
+        .cell(0, "examples"));
+  }
+
+  @Test
   void badExperimentFilesFailNamingTheKey() throws Exception {
     assertFails("unknown configuration key 'model.activaton'",
         experiment("a", "\"model.activaton\" = [relu]", ""));
