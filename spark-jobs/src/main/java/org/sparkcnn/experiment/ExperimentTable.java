@@ -19,8 +19,8 @@ import org.sparkcnn.report.Table;
  * repeats), status ({@code ok}, {@code failed: <why>}, {@code k of n failed: <why>}, {@code
  * incomplete}), top-1 mean and sample standard deviation (n - 1; empty below 2 runs), top-5 mean,
  * moving average top-1 mean, wall seconds mean and sample std, training examples per second
- * mean, then the reference's metric, value and source, and the difference mean - value.
- * Accuracies are fractions with 4 decimals.
+ * mean, then the reference's metric, value (as the file gives it) and source, and the difference
+ * mean - value. Accuracies are fractions with 4 decimals, seconds have 1.
  */
 public final class ExperimentTable {
   /** The columns of {@link RunLayout#EXPERIMENT}. */
@@ -86,7 +86,7 @@ public final class ExperimentTable {
           seconds(mean(done, RepeatOutcome::seconds)), seconds(std(done, RepeatOutcome::seconds)),
           seconds(mean(done, RepeatOutcome::examplesPerSec)),
           ref.map(ExperimentSpec.Reference::metric).orElse(""),
-          ref.map(r -> format(r.metric(), r.value())).orElse(""),
+          ref.map(r -> Double.toString(r.value())).orElse(""), // as the source gives it
           ref.map(r -> difference(r, done)).orElse(""),
           ref.map(ExperimentSpec.Reference::source).orElse(""));
     }
@@ -144,10 +144,6 @@ public final class ExperimentTable {
     double d = mean - r.value();
     return r.metric().equals("seconds") ? String.format(Locale.ROOT, "%+.1f", d)
         : String.format(Locale.ROOT, "%+.4f", d);
-  }
-
-  private static String format(String metric, double value) {
-    return metric.equals("seconds") ? seconds(value) : accuracy(value);
   }
 
   static double mean(List<RepeatOutcome> runs, ToDoubleFunction<RepeatOutcome> metric) {

@@ -121,7 +121,7 @@ class ExperimentJobTest {
       assertFalse(table.cell(row, "seconds_mean").isEmpty());
       if (variant.equals("relu")) {
         assertEquals("a paper, table 1", table.cell(row, "reference_source"));
-        assertEquals("0.9000", table.cell(row, "reference_value"));
+        assertEquals("0.9", table.cell(row, "reference_value"));
         assertEquals(String.format(Locale.ROOT, "%+.4f", mean - 0.9),
             table.cell(row, "difference"));
       } else {
