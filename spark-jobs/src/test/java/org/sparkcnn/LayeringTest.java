@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages' layering, lowest first: {@code activations} and {@code models} (the other
  * modules), {@code augment}, {@code config}, {@code data}, {@code backend}, {@code report} (the
- * run directory), {@code train}, then the jobs built on training, {@code prune} and {@code
- * bench}, which do not use each other. A package may use those below it, never one above, and no
- * packages depend on each other in a cycle.
+ * run directory), {@code train}, then the jobs built on training, {@code prune}, {@code
+ * experiment} and {@code bench}, which do not use each other. A package may use those below it,
+ * never one above, and no packages depend on each other in a cycle.
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -42,20 +42,23 @@ class LayeringTest {
         .layer("report").definedBy("org.sparkcnn.report..")
         .layer("train").definedBy("org.sparkcnn.train..")
         .layer("prune").definedBy("org.sparkcnn.prune..")
+        .layer("experiment").definedBy("org.sparkcnn.experiment..")
         .layer("bench").definedBy("org.sparkcnn.bench..")
         .whereLayer("bench").mayNotBeAccessedByAnyLayer()
         .whereLayer("prune").mayNotBeAccessedByAnyLayer()
-        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "bench")
-        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "bench")
-        .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "prune", "bench")
+        .whereLayer("experiment").mayNotBeAccessedByAnyLayer()
+        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "experiment", "bench")
+        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "experiment", "bench")
+        .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "prune",
+            "experiment", "bench")
         .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "prune",
-            "bench")
+            "experiment", "bench")
         .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
-            "prune", "bench")
+            "prune", "experiment", "bench")
         .whereLayer("augment").mayOnlyBeAccessedByLayers("config", "data", "backend", "report",
-            "train", "prune", "bench")
+            "train", "prune", "experiment", "bench")
         .whereLayer("models").mayOnlyBeAccessedByLayers("augment", "config", "data", "backend",
-            "report", "train", "prune", "bench")
+            "report", "train", "prune", "experiment", "bench")
         .check(classes);
   }
 }

@@ -36,6 +36,8 @@ public final class Models {
   static {
     add("lenet5", Map.of(), MNIST, (o, p) -> new LeNet5(o));
     add("lenet-caffe", Map.of(), MNIST, (o, p) -> new CaffeLeNet(o));
+    add("small-cnn", Map.of("filters", Integer.toString(SmallCnn.PAPER_FILTERS)), MNIST,
+        (o, p) -> new SmallCnn(o, integer(p, "filters")));
     add("tf-cifar10", Map.of(), new ImageShape(3, 24, 24), (o, p) -> new TfCifar10Tutorial(o));
     add("alexnet", Map.of(), new ImageShape(3, 227, 227),
         (o, p) -> new AlexNet(o, AlexNet.Form.IMAGENET));
@@ -79,6 +81,15 @@ public final class Models {
       return Double.parseDouble(params.get(key));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a number, got " + params.get(key), e);
+    }
+  }
+
+  private static int integer(Map<String, String> params, String key) {
+    try {
+      return Integer.parseInt(params.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got " + params.get(key),
+          e);
     }
   }
 

@@ -25,15 +25,15 @@ class ModelsTest {
         () -> Models.builder("lenet6", options(1, 28, 10)));
     assertEquals("unknown model 'lenet6'; known: alexnet, alexnet-cifar, lenet-caffe, lenet5,"
         + " mobilenet-v1(alpha=1.0, unit=standard), mobilenet-v1-cifar(alpha=1.0, unit=standard),"
-        + " resnet18, resnet20, resnet34, tf-cifar10, vgg11(batch-norm=false),"
-        + " vgg16(batch-norm=false)", e.getMessage());
+        + " resnet18, resnet20, resnet34, small-cnn(filters=10), tf-cifar10,"
+        + " vgg11(batch-norm=false), vgg16(batch-norm=false)", e.getMessage());
   }
 
   @Test
   void everyModelBuildsAtItsNaturalInputAndItsConfigurationRoundTripsThroughJson() {
     for (String name : List.of("lenet5", "lenet-caffe", "tf-cifar10", "alexnet", "alexnet-cifar",
         "vgg11", "vgg16(batch-norm=true)", "mobilenet-v1", "mobilenet-v1-cifar(unit=rhs)",
-        "resnet18", "resnet34", "resnet20")) {
+        "resnet18", "resnet34", "resnet20", "small-cnn")) {
       ImageShape input = Models.naturalInput(name);
       ModelBuilder model = Models.create(name, ZooFixtures.options(input, 10, "relu"));
       if (model instanceof NetworkBuilder network) {

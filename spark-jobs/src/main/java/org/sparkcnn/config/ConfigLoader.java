@@ -78,6 +78,16 @@ public final class ConfigLoader {
   }
 
   /**
+   * Adds {@code layer} (an experiment's inline base or one variant's values, say), each key
+   * checked as a file's are; the error names a key's origin as {@code layer} records it.
+   */
+  public ConfigLoader layer(Config layer) {
+    checkKnown(layer);
+    layers = layer.withFallback(layers);
+    return this;
+  }
+
+  /**
    * Adds one {@code key=value} override. The value is taken literally where the key holds a
    * string (so paths such as {@code hdfs://nn/x} need no quoting), and parsed as HOCON otherwise
    * (numbers, booleans, lists like {@code [a, b]}).

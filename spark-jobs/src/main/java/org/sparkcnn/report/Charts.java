@@ -16,9 +16,12 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * Charts of a run drawn by JFreeChart and encoded as PNG: line charts of curves, a bar chart, and
@@ -33,6 +36,10 @@ public final class Charts {
   public static final int HEIGHT = 400;
   /** The smallest y range of a line chart, as a fraction of its largest value. */
   private static final double RELATIVE_MINIMUM_RANGE = 0.1;
+  /** Colours told apart by colour-blind readers too (Paul Tol's bright scheme). */
+  private static final Color[] PALETTE = {new Color(0x4477aa), new Color(0xee6677),
+      new Color(0x228833), new Color(0xccbb44), new Color(0x66ccee), new Color(0xaa3377),
+      new Color(0xbbbbbb), new Color(0x000000)};
 
   static {
     if (System.getProperty("java.awt.headless") == null) {
@@ -95,6 +102,54 @@ public final class Charts {
     if (integerX) {
       plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     }
+    return styled(chart);
+  }
+
+  /**
+   * One line with a band around it: {@code mean[i]} at {@code x[i]}, shaded from {@code low[i]}
+   * to {@code high[i]} (say the mean over repeats between the lowest and the highest repeat).
+   *
+   * @throws IllegalArgumentException when the arrays differ in length
+   */
+  public record Band(String name, double[] x, double[] mean, double[] low, double[] high) {
+    public Band {
+      if (x.length != mean.length || x.length != low.length || x.length != high.length) {
+        throw new IllegalArgumentException("band " + name + " has arrays of different lengths");
+      }
+    }
+  }
+
+  /**
+   * A line chart of {@code bands}, each line in its own colour with its band shaded in a light
+   * shade of it ({@link DeviationRenderer}), with a legend.
+   */
+  public static JFreeChart bands(String title, String xLabel, String yLabel, List<Band> bands) {
+    YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+    for (Band b : bands) {
+      YIntervalSeries series = new YIntervalSeries(b.name(), false, true);
+      for (int i = 0; i < b.x().length; i++) {
+        if (!Double.isNaN(b.mean()[i])) {
+          series.add(b.x()[i], b.mean()[i], b.low()[i], b.high()[i]);
+        }
+      }
+      data.addSeries(series);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    // points too: a one-epoch run is a point, not a line
+    DeviationRenderer renderer = new DeviationRenderer(true, true);
+    for (int i = 0; i < bands.size(); i++) {
+      Color colour = PALETTE[i % PALETTE.length];
+      renderer.setSeriesPaint(i, colour);
+      renderer.setSeriesFillPaint(i, colour);
+    }
+    renderer.setAlpha(0.2f);
+    plot.setRenderer(renderer);
+    NumberAxis range = (NumberAxis) plot.getRangeAxis();
+    range.setAutoRangeIncludesZero(false);
+    range.setAutoRangeMinimumSize(1e-3);
+    plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     return styled(chart);
   }
 

@@ -131,6 +131,22 @@ public final class RunLayout {
   public static final String CHECKPOINT_STATE = "state.json";
   /** Where DL4J exports each epoch's minibatches while training; deleted at the end. */
   public static final String EXPORT = "_export";
+  /**
+   * An experiment's file as given (HOCON: base, vary, mode, repeats, reference), which a re-run
+   * and {@code --resume} read back; the experiment directory's {@link #CONFIG} is its base.
+   */
+  public static final String EXPERIMENT_CONF = "experiment.conf";
+  /** An experiment's table: one row per variant over its repeats, the source's figure beside. */
+  public static final String EXPERIMENT = "experiment.csv";
+  /** The Markdown twin of {@link #EXPERIMENT}. */
+  public static final String EXPERIMENT_MD = "experiment.md";
+  /** An experiment's report: its table and the variants' curves overlaid, self-contained. */
+  public static final String EXPERIMENT_HTML = "experiment.html";
+  /**
+   * The variants' curves in one picture: test accuracy and training loss per epoch, the mean
+   * over repeats with a band from the lowest to the highest repeat.
+   */
+  public static final String EXPERIMENT_CURVES = "experiment-curves.png";
   /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
   public static final String REPEAT_PREFIX = "repeat-";
   /**

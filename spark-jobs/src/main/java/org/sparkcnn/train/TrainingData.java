@@ -55,7 +55,7 @@ public record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> te
    * @throws org.sparkcnn.config.InvalidConfigException when the pipelines or class names do not
    *     fit the data
    */
-  static Sources open(JobConfig config, Configuration hadoopConf) {
+  public static Sources open(JobConfig config, Configuration hadoopConf) {
     JobConfig.DataConfig data = config.data();
     long seed0 = config.run().seed();
     ImageDataset trainSet = Datasets.open(data, Datasets.Split.TRAIN, seed0, hadoopConf);
@@ -78,7 +78,7 @@ public record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> te
    *     caller to unpersist whatever happens
    * @throws BadInputException when a split skipped more than {@code data.max-skipped-fraction}
    */
-  static TrainingData load(JobConfig config, Sources sources, JavaSparkContext sc,
+  public static TrainingData load(JobConfig config, Sources sources, JavaSparkContext sc,
       RunDirectory dir, List<JavaRDD<?>> cached) {
     JobConfig.DataConfig data = config.data();
     int partitions = data.partitions() > 0 ? data.partitions() : sc.defaultParallelism();

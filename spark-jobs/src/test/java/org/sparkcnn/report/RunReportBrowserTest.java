@@ -23,7 +23,8 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * {@code report.html} from disk with no network; the page must load with no console error and no
  * exception, every picture must have loaded (natural width > 0), and the tables must hold the
  * run's numbers. A screenshot of the whole page is saved as {@code
- * target/report-browser/report.png}.
+ * target/report-browser/report.png}. An experiment's page ({@link ExperimentPage}) is checked
+ * the same way ({@code experiment.png}).
  *
  * <p>Skipped with a message when no Chromium is installed ({@code $CHROMIUM}, or {@code chromium}
  * on the PATH), except under CI ({@code CI} set), where it must run: {@code .ci/run} installs it.
@@ -41,8 +42,8 @@ class RunReportBrowserTest {
   @TempDir
   Path temp;
 
-  @Test
-  void theReportLoadsFromDiskWithEveryPictureAndTheRunsNumbers() throws Exception {
+  /** Chromium's path; aborts the test when there is none, fails it under CI. */
+  private static Path chromium() {
     Optional<Path> chromium = HeadlessChromium.find();
     if (chromium.isEmpty()) {
       if (System.getenv("CI") != null) {
@@ -51,6 +52,60 @@ class RunReportBrowserTest {
       Assumptions.abort("chromium is not installed (apt-get install chromium, or set"
           + " CHROMIUM to its path): the report is not checked in a browser");
     }
+    return chromium.get();
+  }
+
+  @Test
+  void anExperimentsPageLoadsFromDiskWithItsCurvesAndTable() throws Exception {
+    Path chromium = chromium();
+    double[] epochs = {1, 2, 3};
+    List<Charts.Band> bands = List.of(new Charts.Band("relu", epochs,
+        new double[] {0.70, 0.80, 0.85}, new double[] {0.68, 0.78, 0.84},
+        new double[] {0.72, 0.82, 0.86}), new Charts.Band("swish", epochs,
+        new double[] {0.72, 0.81, 0.86}, new double[] {0.71, 0.80, 0.85},
+        new double[] {0.73, 0.83, 0.87}));
+    byte[] curves = Charts.grid(List.of(Charts.bands("Test accuracy", "epoch", "accuracy", bands),
+        Charts.bands("Training loss", "epoch", "loss", bands)), 2);
+    Table table = new Table("variant", "runs", "status", "top1_mean", "reference_source")
+        .add("relu", "2", "ok", "0.8512", "a paper, table 1")
+        .add("gpu", "0", "failed: backend unavailable", "", "");
+    Path page = temp.resolve("experiment.html");
+    Files.writeString(page, ExperimentPage.render("acts", "a test", "complete: 2 of 4 runs",
+        table, List.of("notes"), curves, List.of(java.util.Map.entry("relu/repeat-1",
+            "relu/repeat-1/report.html"))));
+    try (HeadlessChromium browser = HeadlessChromium.start(chromium, temp.resolve("b"))) {
+      JsonNode facts = load(browser, page);
+      screenshot(browser, facts.path("height").asInt(), "experiment.png");
+      assertEquals(List.of(), errors(browser.events()), "console errors");
+      assertEquals(1, facts.path("images").size(), "the curves");
+      JsonNode image = facts.path("images").get(0);
+      assertEquals(2 * Charts.WIDTH, image.path("width").asInt(), "two charts wide: " + image);
+      assertEquals(Charts.HEIGHT, image.path("height").asInt());
+      List<String> cells = new ArrayList<>();
+      facts.path("cells").forEach(c -> cells.add(c.asText()));
+      assertTrue(cells.containsAll(List.of("0.8512", "a paper, table 1",
+          "failed: backend unavailable")), cells.toString());
+      assertEquals("complete: 2 of 4 runs", facts.path("status").asText());
+    }
+  }
+
+  /** Opens {@code page} from disk and returns {@link #PAGE_FACTS} once it has loaded. */
+  private static JsonNode load(HeadlessChromium browser, Path page) throws Exception {
+    browser.send("Page.enable", null);
+    browser.send("Runtime.enable", null);
+    browser.send("Log.enable", null);
+    JsonNode navigated = browser.send("Page.navigate",
+        HeadlessChromium.params().put("url", page.toUri().toString()));
+    assertFalse(navigated.has("errorText"), "the page did not load: " + navigated);
+    browser.await("Page.loadEventFired");
+    JsonNode evaluated = browser.send("Runtime.evaluate", HeadlessChromium.params()
+        .put("expression", PAGE_FACTS).put("returnByValue", true));
+    return JSON.readTree(evaluated.path("result").path("value").asText());
+  }
+
+  @Test
+  void theReportLoadsFromDiskWithEveryPictureAndTheRunsNumbers() throws Exception {
+    Path chromium = chromium();
     Path dir = RunReportTest.finishedRun(temp.resolve("lenet5-run"));
     RunReport.write(RunReportTest.open(dir), RunReport.Status.finished(6));
     Path report = dir.resolve(RunLayout.REPORT);
@@ -58,18 +113,9 @@ class RunReportBrowserTest {
     Files.copy(dir.resolve(RunLayout.CURVES), out.resolve(RunLayout.CURVES),
         StandardCopyOption.REPLACE_EXISTING);
 
-    try (HeadlessChromium browser = HeadlessChromium.start(chromium.get(), temp.resolve("b"))) {
-      browser.send("Page.enable", null);
-      browser.send("Runtime.enable", null);
-      browser.send("Log.enable", null);
-      JsonNode navigated = browser.send("Page.navigate",
-          HeadlessChromium.params().put("url", report.toUri().toString()));
-      assertFalse(navigated.has("errorText"), "the page did not load: " + navigated);
-      browser.await("Page.loadEventFired");
-      JsonNode evaluated = browser.send("Runtime.evaluate", HeadlessChromium.params()
-          .put("expression", PAGE_FACTS).put("returnByValue", true));
-      JsonNode facts = JSON.readTree(evaluated.path("result").path("value").asText());
-      screenshot(browser, facts.path("height").asInt());
+    try (HeadlessChromium browser = HeadlessChromium.start(chromium, temp.resolve("b"))) {
+      JsonNode facts = load(browser, report);
+      screenshot(browser, facts.path("height").asInt(), "report.png");
 
       assertEquals(List.of(), errors(browser.events()), "console errors");
       assertEquals(2, facts.path("images").size(), "the curves and the timing bar");
@@ -111,14 +157,16 @@ class RunReportBrowserTest {
     return errors;
   }
 
-  /** The whole page as {@code target/report-browser/report.png}. */
-  private static void screenshot(HeadlessChromium browser, int pageHeight) throws Exception {
+  /** The whole page as {@code target/report-browser/<name>}. */
+  private static void screenshot(HeadlessChromium browser, int pageHeight, String name)
+      throws Exception {
     assertTrue(pageHeight > 0);
     var params = HeadlessChromium.params().put("format", "png").put("captureBeyondViewport", true);
     params.putObject("clip").put("x", 0).put("y", 0).put("width", 1300).put("height", pageHeight)
         .put("scale", 1);
     JsonNode shot = browser.send("Page.captureScreenshot", params);
     Path out = Path.of("target", "report-browser");
-    Files.write(out.resolve("report.png"), Base64.getDecoder().decode(shot.path("data").asText()));
+    Files.createDirectories(out);
+    Files.write(out.resolve(name), Base64.getDecoder().decode(shot.path("data").asText()));
   }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the experiment job (ExperimentJob: every variant of an experiment file, each repeat a
+# training run of its own, in one Spark application; experiment.csv / .md / .html beside the
+# source's figures) through a submit script, as TrainJob runs: the same exit codes, environment
+# and cluster managers. Running the same command again resumes the experiment.
+#
+# Usage: submit/experiment.sh [--dry-run] [SCRIPT [LAUNCHER OPTIONS]] EXPERIMENT_FILE [--conf FILE]... [--set key=value]...
+#        submit/experiment.sh [--dry-run] [SCRIPT [LAUNCHER OPTIONS]] --resume EXPERIMENT_DIR
+#   SCRIPT           local.sh (the default), standalone.sh, yarn.sh, k8s.sh or submit.sh MASTER
+#                    (found in submit/ unless given as a path), with its launcher options
+#   EXPERIMENT_FILE  an experiment file, e.g. conf/experiments/relu-swish-fashion-mnist.conf
+#   --dry-run        print the command instead of running it
+#   e.g.  submit/experiment.sh conf/experiments/relu-swish-fashion-mnist.conf
+#         submit/experiment.sh conf/experiments/relu-swish-fashion-mnist.conf --set train.epochs=1
+# The file format, directory layout and table: docs/experiments.md.
+#
+# Environment: that of SCRIPT; SPARK_CNN_MAIN_CLASS is set to org.sparkcnn.experiment.ExperimentJob.
+set -euo pipefail
+
+HERE=$(dirname "${BASH_SOURCE[0]}")
+DRY=()
+if [[ "${1:-}" == --dry-run ]]; then
+  DRY=(--dry-run)
+  shift
+fi
+SCRIPT=local.sh
+if [[ "${1:-}" == *.sh ]]; then
+  SCRIPT=$1
+  shift
+fi
+if [[ "$SCRIPT" != */* ]]; then
+  SCRIPT=$HERE/$SCRIPT
+fi
+if [[ ! -x "$SCRIPT" ]]; then
+  echo "error: no submit script $SCRIPT (or it is not executable)" >&2
+  exit 2
+fi
+export SPARK_CNN_MAIN_CLASS=org.sparkcnn.experiment.ExperimentJob
+exec "$SCRIPT" "${DRY[@]}" "$@"
