@@ -245,6 +245,22 @@ class PruneJobTest {
         "prune.model=" + model, "prune.schedule=[{layer=unit13-pw, filter=8}]"));
   }
 
+  @Test
+  void badScheduleEntriesFailWithExitCode2NotAStackTraceOrARoundedCount() {
+    Path runs = tmp.resolve("runs");
+    String model = "prune.model=" + tmp.resolve("never-read.zip");
+    assertFails(ExitCode.USAGE, "prune.schedule[0] must be {layer = unit<n>-pw, filters = <n>},"
+        + " got \"unit13-pw\"", args(runs, "x", model, "prune.schedule=[unit13-pw]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[1] must be {layer = unit<n>-pw, filters = <n>},"
+        + " got 8", args(runs, "x", model, "prune.schedule=[{layer=unit13-pw, filters=8}, 8]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[0].filters must be a whole number, got 2.5",
+        args(runs, "x", model, "prune.schedule=[{layer=unit13-pw, filters=2.5}]"));
+    assertFails(ExitCode.USAGE, "prune.rule.first-exponent must be a whole number, got 4.5",
+        args(runs, "x", model, "prune.rule.first-exponent=4.5"));
+    assertFails(ExitCode.USAGE, "prune.retrain-epochs must be a whole number, got 0.5",
+        args(runs, "x", model, "prune.retrain-epochs=0.5"));
+  }
+
   private void assertFails(ExitCode code, String message, List<String> args) {
     Outcome out = execute(args, EpochListener.NONE);
     assertEquals(code, out.code(), out.err());
