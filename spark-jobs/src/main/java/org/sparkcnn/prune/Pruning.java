@@ -63,6 +63,7 @@ final class Pruning implements RunLifecycle.Work {
     JobConfig config = run.config();
     List<PruningTable.Row> rows = run.resuming() ? completeSteps(dir) : new ArrayList<>();
     ImageShape input = run.sources().networkInput();
+    ArchitectureCheck.requireInput(source.network(), config, input);
     int batch = config.train().evalBatchSize();
     if (rows.isEmpty()) {
       rows.add(row(0, null, rows, source.network(), input,

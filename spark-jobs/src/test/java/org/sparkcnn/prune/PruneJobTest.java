@@ -261,6 +261,43 @@ class PruneJobTest {
         args(runs, "x", model, "prune.retrain-epochs=0.5"));
   }
 
+  @Test
+  void aModelSectionThatDoesNotDescribeTheModelFileIsRefused() throws Exception {
+    Path model = savedModel(tmp);
+    Path runs = tmp.resolve("runs");
+    String suggestion = "; it is mobilenet-v1-cifar(alpha=0.25, unit=rhs): set model.name ="
+        + " \"mobilenet-v1-cifar(alpha=0.25, unit=rhs)\"";
+    // The default model.name (lenet5) would label the MobileNet's reports LeNet-5.
+    assertFails(ExitCode.USAGE, "prune.model: " + model + " is not the network model.name ="
+        + " lenet5 describes" + suggestion, args(runs, "x", "prune.model=" + model,
+            "model.name=lenet5", "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.5, unit=rhs) describes"
+        + suggestion, args(runs, "x", "prune.model=" + model,
+            "model.name=mobilenet-v1-cifar(alpha=0.5, unit=rhs)", "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.25) describes"
+        + suggestion, args(runs, "x", "prune.model=" + model,
+            "model.name=mobilenet-v1-cifar(alpha=0.25)", "prune.retrain-epochs=0"));
+  }
+
+  @Test
+  void aModelForOtherImagesFailsNamingTheData() throws Exception {
+    // A MobileNet for 3-channel 32x32 images (CIFAR), pruned on 1-channel Fashion-MNIST.
+    Path model = tmp.resolve("cifar.zip");
+    ModelSerializer.writeModel(Models.builder(MODEL, new NetworkOptions(
+        new ImageShape(3, 32, 32), 10, "relu-h-swish",
+        org.deeplearning4j.nn.weights.WeightInit.RELU, 5e-4, new Nesterovs(0.05, 0.9), 42,
+        org.sparkcnn.models.ConvolutionEngine.NATIVE))
+        .init(), model.toFile(), true);
+    Outcome out = execute(args(tmp.resolve("runs"), "x", "prune.model=" + model,
+        "prune.retrain-epochs=0", "prune.schedule=[{layer=unit13-pw, filters=8}]"),
+        EpochListener.NONE);
+    assertEquals(ExitCode.USAGE, out.code(), out.err());
+    assertTrue(out.err().contains("data: the network to prune takes images of 3 channels but"
+        + " the data gives it [1, 28, 28] images"), out.err());
+    assertFalse(Files.exists(tmp.resolve("runs/x").resolve(RunLayout.SUCCESS)));
+    assertFalse(Files.exists(tmp.resolve("runs/x").resolve(RunLayout.PRUNING)));
+  }
+
   private void assertFails(ExitCode code, String message, List<String> args) {
     Outcome out = execute(args, EpochListener.NONE);
     assertEquals(code, out.code(), out.err());
