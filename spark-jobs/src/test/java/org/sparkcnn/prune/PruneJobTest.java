@@ -298,6 +298,19 @@ class PruneJobTest {
     assertFalse(Files.exists(tmp.resolve("runs/x").resolve(RunLayout.PRUNING)));
   }
 
+  @Test
+  void aRelativeSourceIsSavedAbsoluteSoAResumeElsewhereFindsIt() throws Exception {
+    Path model = savedModel(tmp);
+    Path relative = Path.of("").toAbsolutePath().relativize(model);
+    assertFalse(relative.isAbsolute());
+    org.sparkcnn.train.RunRequest request = PruneJob.parse(args(tmp.resolve("runs"), "x",
+        "prune.model=" + relative).toArray(String[]::new));
+    org.sparkcnn.config.PruneConfig prune = org.sparkcnn.config.PruneConfig.from(
+        request.config().resolved());
+    assertEquals(model.toUri().getPath(), new java.net.URI(prune.model()).getPath());
+    assertEquals("file", new java.net.URI(prune.model()).getScheme());
+  }
+
   private void assertFails(ExitCode code, String message, List<String> args) {
     Outcome out = execute(args, EpochListener.NONE);
     assertEquals(code, out.code(), out.err());
