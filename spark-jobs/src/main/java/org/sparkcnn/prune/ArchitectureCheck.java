@@ -20,6 +20,7 @@ import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.models.NetworkBuilder;
 import org.sparkcnn.models.NetworkOptions;
+import org.sparkcnn.models.ParameterCounts;
 
 /**
  * Checks that the configuration's {@code model} section describes the network a pruning run
@@ -75,6 +76,15 @@ final class ArchitectureCheck {
           + stemChannels(net) + " channels but the data gives it " + input + " images (give"
           + " the data the network was trained on)");
     }
+  }
+
+  /**
+   * Trainable parameters of the unpruned network {@code model.name} describes for {@code input}
+   * images: a source network with fewer was pruned before.
+   */
+  static long unprunedParameters(JobConfig config, ImageShape input) {
+    return ParameterCounts.trainableParams(build(config, config.model().name(), input,
+        "model.name: "));
   }
 
   /** {@code name}'s configuration for {@code input}; null, or a failure prefixed, when none. */

@@ -49,6 +49,8 @@ final class Pruning implements RunLifecycle.Work {
   private final PruningSource source;
   private final PruneConfig prune;
   private final EpochListener listener;
+  /** Trainable parameters of model.name unpruned; more than step 0's: pruned before. */
+  private long unprunedParameters;
 
   Pruning(JavaSparkContext sc, PruningSource source, PruneConfig prune, EpochListener listener) {
     this.sc = sc;
@@ -64,6 +66,7 @@ final class Pruning implements RunLifecycle.Work {
     List<PruningTable.Row> rows = run.resuming() ? completeSteps(dir) : new ArrayList<>();
     ImageShape input = run.sources().networkInput();
     ArchitectureCheck.requireInput(source.network(), config, input);
+    unprunedParameters = ArchitectureCheck.unprunedParameters(config, input);
     int batch = config.train().evalBatchSize();
     if (rows.isEmpty()) {
       rows.add(row(0, null, rows, source.network(), input,
@@ -183,7 +186,7 @@ final class Pruning implements RunLifecycle.Work {
   private void write(RunDirectory dir, JobConfig config, List<PruningTable.Row> rows) {
     dir.write(RunLayout.PRUNING, PruningTable.csv(rows).toCsv());
     dir.write(RunLayout.PRUNING_MD, PruningTable.markdown(rows, config.model().name(),
-        config.data().name(), prune.norm().name(), prune.maxTop1Drop()));
+        config.data().name(), prune.norm().name(), prune.maxTop1Drop(), unprunedParameters));
   }
 
   private static MultiLayerNetwork readStep(RunDirectory dir, int step) {

@@ -311,6 +311,29 @@ class PruneJobTest {
     assertEquals("file", new java.net.URI(prune.model()).getScheme());
   }
 
+  @Test
+  void aNetworkPrunedBeforeIsNotCalledUnpruned() throws Exception {
+    MultiLayerNetwork unpruned = network();
+    MultiLayerNetwork once = PointwisePruning.pruneSmallest(unpruned, "unit13-pw", 64,
+        FilterNorm.L1);
+    Path model = tmp.resolve("pruned-once.zip");
+    ModelSerializer.writeModel(once, model.toFile(), true);
+    Outcome out = execute(args(tmp.resolve("runs"), "again", "prune.model=" + model,
+        "prune.retrain-epochs=0", "prune.schedule=[{layer=unit13-pw, filters=32}]"),
+        EpochListener.NONE);
+    assertEquals(ExitCode.OK, out.code(), out.err());
+    Path run = tmp.resolve("runs/again");
+    Table table = Table.read(run.resolve(RunLayout.PRUNING));
+    assertEquals(Long.toString(PointwisePruning.trainableParameters(once)),
+        table.cell(0, "trainable_parameters"));
+    assertEquals("160", table.cell(1, "layer_filters"));
+    String md = Files.readString(run.resolve(RunLayout.PRUNING_MD));
+    assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| 0 | pruned before: %,d of %s's"
+        + " %,d parameters |", PointwisePruning.trainableParameters(once), MODEL,
+        PointwisePruning.trainableParameters(unpruned))), md);
+    assertFalse(md.contains("unpruned |"), md);
+  }
+
   private void assertFails(ExitCode code, String message, List<String> args) {
     Outcome out = execute(args, EpochListener.NONE);
     assertEquals(code, out.code(), out.err());
