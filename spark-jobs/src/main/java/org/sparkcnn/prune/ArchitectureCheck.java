@@ -54,12 +54,13 @@ final class ArchitectureCheck {
     ImageShape natural = Models.naturalInput(name);
     ImageShape input = new ImageShape(stemChannels(net), natural.height(), natural.width());
     MultiLayerConfiguration named = build(config, name, input, null);
-    if (named == null || !signature(named).equals(signature(net.getLayerWiseConfigurations()))) {
+    MultiLayerConfiguration have = net.getLayerWiseConfigurations();
+    if (named == null || !signature(named, true).equals(signature(have, true))) {
       String match = matching(net, config, input);
       throw new InvalidConfigException(key + ": " + location + " is not the network model.name = "
-          + name + " describes" + (match == null ? "" : "; it is " + match + ": set model.name = \""
-          + match + "\"") + " (with prune.model, give the model section the network was"
-          + " trained with)");
+          + name + " and model.activation = " + config.model().activation() + " describe"
+          + (match == null ? "" : "; it is " + match) + " (with prune.model, give the model"
+          + " section the network was trained with)");
     }
   }
 
@@ -104,24 +105,43 @@ final class ArchitectureCheck {
     }
   }
 
-  /** The MobileNet V1 name {@code net} matches, with its width from the stem; null if none. */
+  /**
+   * What to set for the MobileNet V1 {@code net} is, its width from the stem: {@code model.name}
+   * and, when its activation layers differ from {@code model.activation}'s, what they hold;
+   * null when no form matches.
+   */
   private static String matching(MultiLayerNetwork net, JobConfig config, ImageShape input) {
     double alpha = (double) stemMaps(net) / STEM_MAPS;
-    List<String> want = signature(net.getLayerWiseConfigurations());
+    MultiLayerConfiguration have = net.getLayerWiseConfigurations();
     for (String form : NAMES) {
       String name = String.format(Locale.ROOT, form, Double.toString(alpha));
       ImageShape natural = Models.naturalInput(name);
       MultiLayerConfiguration c = build(config, name, new ImageShape(input.channels(),
           natural.height(), natural.width()), null);
-      if (c != null && signature(c).equals(want)) {
-        return name;
+      if (c != null && signature(c, false).equals(signature(have, false))) {
+        return name + ": set model.name = \"" + name + "\"" + (signature(c, true).equals(
+            signature(have, true)) ? "" : " and model.activation to the network's (its"
+                + " activation layers hold " + activation(have) + ")");
       }
     }
     return null;
   }
 
-  /** Per layer: name, kind, strides, bias and activation; and the stem's maps in and out. */
-  private static List<String> signature(MultiLayerConfiguration conf) {
+  /** The activation function of the first activation layer in {@code conf}. */
+  private static String activation(MultiLayerConfiguration conf) {
+    for (int i = 0; i < conf.getConfs().size(); i++) {
+      if (conf.getConf(i).getLayer() instanceof ActivationLayer a) {
+        return String.valueOf(a.getActivationFn());
+      }
+    }
+    return "none";
+  }
+
+  /**
+   * Per layer: name, kind, strides, bias and, {@code withActivations}, activation; and the
+   * stem's maps in and out.
+   */
+  private static List<String> signature(MultiLayerConfiguration conf, boolean withActivations) {
     List<String> layers = new ArrayList<>();
     for (int i = 0; i < conf.getConfs().size(); i++) {
       Layer layer = conf.getConf(i).getLayer();
@@ -134,7 +154,7 @@ final class ArchitectureCheck {
       } else if (layer instanceof BatchNormalization) {
         kind = "batch normalisation";
       } else if (layer instanceof ActivationLayer a) {
-        kind = "activation " + a.getActivationFn();
+        kind = "activation" + (withActivations ? " " + a.getActivationFn() : "");
       }
       layers.add(layer.getLayerName() + ": " + kind);
     }

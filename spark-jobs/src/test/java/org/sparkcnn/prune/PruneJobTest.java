@@ -269,14 +269,20 @@ class PruneJobTest {
         + " \"mobilenet-v1-cifar(alpha=0.25, unit=rhs)\"";
     // The default model.name (lenet5) would label the MobileNet's reports LeNet-5.
     assertFails(ExitCode.USAGE, "prune.model: " + model + " is not the network model.name ="
-        + " lenet5 describes" + suggestion, args(runs, "x", "prune.model=" + model,
-            "model.name=lenet5", "prune.retrain-epochs=0"));
-    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.5, unit=rhs) describes"
-        + suggestion, args(runs, "x", "prune.model=" + model,
-            "model.name=mobilenet-v1-cifar(alpha=0.5, unit=rhs)", "prune.retrain-epochs=0"));
-    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.25) describes"
-        + suggestion, args(runs, "x", "prune.model=" + model,
-            "model.name=mobilenet-v1-cifar(alpha=0.25)", "prune.retrain-epochs=0"));
+        + " lenet5 and model.activation = relu-h-swish describe" + suggestion + " (with",
+        args(runs, "x", "prune.model=" + model, "model.name=lenet5", "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.5, unit=rhs) and"
+        + " model.activation = relu-h-swish describe" + suggestion, args(runs, "x",
+            "prune.model=" + model, "model.name=mobilenet-v1-cifar(alpha=0.5, unit=rhs)",
+            "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.25) and"
+        + " model.activation = relu-h-swish describe" + suggestion, args(runs, "x",
+            "prune.model=" + model, "model.name=mobilenet-v1-cifar(alpha=0.25)",
+            "prune.retrain-epochs=0"));
+    // Both left at their defaults (lenet5, relu), as a user giving only prune.model would.
+    assertFails(ExitCode.USAGE, suggestion + " and model.activation to the network's (its"
+        + " activation layers hold ", args(runs, "x", "prune.model=" + model,
+            "model.name=lenet5", "model.activation=relu", "prune.retrain-epochs=0"));
   }
 
   @Test
