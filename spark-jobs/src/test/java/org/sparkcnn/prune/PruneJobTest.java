@@ -159,10 +159,15 @@ class PruneJobTest {
     assertTrue(Files.exists(run.resolve(RunLayout.modelAfterStep(1))));
     assertFalse(Files.exists(run.resolve(RunLayout.modelAfterStep(2))));
     assertTrue(Files.isDirectory(run.resolve("step-2/checkpoints/epoch-0001")));
+    // The stopped run's table must not look complete.
+    assertTrue(Files.readString(run.resolve(RunLayout.PRUNING_MD))
+        .contains("**Not finished: 1 of 2 steps done.**"));
     Outcome resumed = execute(List.of("--resume", run.toString()), EpochListener.NONE);
     assertEquals(ExitCode.OK, resumed.code(), resumed.err());
     assertTrue(Files.exists(run.resolve(RunLayout.SUCCESS)));
     assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
+    String md = Files.readString(run.resolve(RunLayout.PRUNING_MD));
+    assertTrue(md.contains("\n\n2 of 2 steps done.\n\n") && !md.contains("Not finished"), md);
     assertEquals(measuredAside(Table.read(runs.resolve("whole").resolve(RunLayout.PRUNING))),
         measuredAside(Table.read(run.resolve(RunLayout.PRUNING))));
     assertEquals(
@@ -338,6 +343,18 @@ class PruneJobTest {
         + " %,d parameters |", PointwisePruning.trainableParameters(once), MODEL,
         PointwisePruning.trainableParameters(unpruned))), md);
     assertFalse(md.contains("unpruned |"), md);
+  }
+
+  @Test
+  void pruningMdSaysHowFarTheRunGot() {
+    PruningTable.Row row = new PruningTable.Row(0, "-", 0, 0, 0, 100, 10, 0.5, 0.9, 0.5, 0.9,
+        0, 1, true);
+    List<PruningTable.Row> two = List.of(row, row);
+    assertEquals("**Not finished: 1 of 3 steps done.** The run is in progress, stopped or"
+        + " failed (see _FAILED); --resume continues it.", PruningTable.status(two, 3, false));
+    assertEquals("Stopped after step 1 of 3: its top-1 fell more than prune.max-top1-drop"
+        + " below step 0's; steps 2 to 3 were not taken.", PruningTable.status(two, 3, true));
+    assertEquals("1 of 1 steps done.", PruningTable.status(two, 1, true));
   }
 
   private void assertFails(ExitCode code, String message, List<String> args) {
