@@ -4,6 +4,9 @@ import static org.sparkcnn.config.InvalidConfigException.check;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,25 +85,44 @@ public record PruneConfig(String from, String model, FilterNorm norm, List<Step>
   /** Reads section {@code prune}. */
   public static PruneConfig from(Config c) {
     List<Step> schedule = new ArrayList<>();
-    List<? extends Config> steps = c.getConfigList("prune.schedule");
+    List<? extends ConfigValue> steps = c.getList("prune.schedule");
     for (int i = 0; i < steps.size(); i++) {
       String key = "prune.schedule[" + i + "]";
-      Config step = steps.get(i);
+      check(steps.get(i) instanceof ConfigObject, key, "must be {layer = unit<n>-pw, filters ="
+          + " <n>}", steps.get(i).render(ConfigRenderOptions.concise()));
+      Config step = ((ConfigObject) steps.get(i)).toConfig();
       try {
         for (String k : step.root().keySet()) {
           check(k.equals("layer") || k.equals("filters"), key, "holds layer and filters only",
               k);
         }
-        schedule.add(new Step(step.getString("layer"), step.getInt("filters"), key));
+        schedule.add(new Step(step.getString("layer"), whole(step, "filters", key + ".filters"),
+            key));
       } catch (ConfigException e) {
         throw new InvalidConfigException(key + " must be {layer = unit<n>-pw, filters = <n>}: "
             + e.getMessage(), e);
       }
     }
     return new PruneConfig(c.getString("prune.from"), c.getString("prune.model"),
-        norm(c.getString("prune.norm")),
-        schedule, new Rule(c.getInt("prune.rule.first-unit"),
-            c.getInt("prune.rule.first-exponent"), c.getInt("prune.rule.last-unit")),
-        c.getDouble("prune.max-top1-drop"), c.getInt("prune.retrain-epochs"));
+        norm(c.getString("prune.norm")), schedule,
+        new Rule(whole(c, "prune.rule.first-unit"), whole(c, "prune.rule.first-exponent"),
+            whole(c, "prune.rule.last-unit")),
+        c.getDouble("prune.max-top1-drop"), whole(c, "prune.retrain-epochs"));
+  }
+
+  private static int whole(Config c, String path) {
+    return whole(c, path, path);
+  }
+
+  /**
+   * The whole number at {@code path}; HOCON's {@code getInt} would cut 2.5 to 2 silently.
+   *
+   * @throws InvalidConfigException naming {@code key} for a number with a fraction
+   */
+  private static int whole(Config c, String path, String key) {
+    double value = c.getDouble(path);
+    check(value == Math.rint(value), key, "must be a whole number", c.getValue(path)
+        .render(ConfigRenderOptions.concise()));
+    return c.getInt(path);
   }
 }

@@ -3,6 +3,7 @@ package org.sparkcnn.prune;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -103,6 +104,9 @@ public final class PruneJob {
     if (options.resuming()) {
       return request;
     }
+    options = absolute(options, prune);
+    request = TrainJob.request(options, loader -> { });
+    prune = PruneConfig.from(request.config().resolved());
     Consumer<ConfigLoader> base = loader -> { };
     if (!prune.from().isEmpty()) {
       Path saved = new Path(PruningSource.runOf(prune.from(), new Configuration()),
@@ -127,5 +131,28 @@ public final class PruneJob {
     }
     String id = "prune-" + RunLifecycle.runId(request.config());
     return TrainJob.request(options, base.andThen(loader -> loader.set("run.id=" + id)));
+  }
+
+  /**
+   * {@code options} with a relative {@code prune.from} or {@code prune.model} made absolute (a
+   * fully qualified URI), so the saved {@code config.conf} names the same source for a {@code
+   * --resume} started in another working directory.
+   */
+  static TrainCommandLine.Options absolute(TrainCommandLine.Options options, PruneConfig prune) {
+    String key = prune.from().isEmpty() ? "prune.model" : "prune.from";
+    Path path = new Path(prune.from().isEmpty() ? prune.model() : prune.from());
+    if (path.isAbsolute()) {
+      return options;
+    }
+    String qualified;
+    try {
+      qualified = path.getFileSystem(new Configuration()).makeQualified(path).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + key + " " + path, e);
+    }
+    List<TrainCommandLine.Source> sources = new ArrayList<>(options.sources());
+    sources.add(new TrainCommandLine.Source(TrainCommandLine.Source.Kind.SET,
+        key + "=" + qualified));
+    return new TrainCommandLine.Options(sources, options.resumeDir());
   }
 }

@@ -49,6 +49,8 @@ final class Pruning implements RunLifecycle.Work {
   private final PruningSource source;
   private final PruneConfig prune;
   private final EpochListener listener;
+  /** Trainable parameters of model.name unpruned; more than step 0's: pruned before. */
+  private long unprunedParameters;
 
   Pruning(JavaSparkContext sc, PruningSource source, PruneConfig prune, EpochListener listener) {
     this.sc = sc;
@@ -63,11 +65,13 @@ final class Pruning implements RunLifecycle.Work {
     JobConfig config = run.config();
     List<PruningTable.Row> rows = run.resuming() ? completeSteps(dir) : new ArrayList<>();
     ImageShape input = run.sources().networkInput();
+    ArchitectureCheck.requireInput(source.network(), config, input);
+    unprunedParameters = ArchitectureCheck.unprunedParameters(config, input);
     int batch = config.train().evalBatchSize();
     if (rows.isEmpty()) {
       rows.add(row(0, null, rows, source.network(), input,
           Accuracy.of(evaluate(run, source.network(), source.average())), 0, batch));
-      write(dir, config, rows);
+      write(dir, config, rows, false);
     } else {
       log.info("resuming after step {} of {}", rows.size() - 1, source.steps().size());
     }
@@ -97,8 +101,9 @@ final class Pruning implements RunLifecycle.Work {
       MultiLayerNetwork trained = net;
       dir.write(RunLayout.modelAfterStep(step),
           out -> ModelSerializer.writeModel(trained, out, true));
-      write(dir, config, rows);
+      write(dir, config, rows, false);
     }
+    write(dir, config, rows, true);
     return finish(dir, rows);
   }
 
@@ -179,10 +184,16 @@ final class Pruning implements RunLifecycle.Work {
     }
   }
 
-  private void write(RunDirectory dir, JobConfig config, List<PruningTable.Row> rows) {
+  /**
+   * Writes {@code pruning.csv} and {@code pruning.md}; until {@code finished}, {@code pruning.md}
+   * says how many steps are done, so a stopped run's table does not look complete.
+   */
+  private void write(RunDirectory dir, JobConfig config, List<PruningTable.Row> rows,
+      boolean finished) {
     dir.write(RunLayout.PRUNING, PruningTable.csv(rows).toCsv());
     dir.write(RunLayout.PRUNING_MD, PruningTable.markdown(rows, config.model().name(),
-        config.data().name(), prune.norm().name(), prune.maxTop1Drop()));
+        config.data().name(), prune.norm().name(), prune.maxTop1Drop(), unprunedParameters,
+        PruningTable.status(rows, source.steps().size(), finished)));
   }
 
   private static MultiLayerNetwork readStep(RunDirectory dir, int step) {

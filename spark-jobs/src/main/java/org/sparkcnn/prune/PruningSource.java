@@ -47,8 +47,9 @@ public record PruningSource(MultiLayerNetwork network, MultiLayerNetwork average
    * @throws BadInputException when the model or run directory is missing or unreadable, or the
    *     run is not finished
    * @throws InvalidConfigException when the network is not a MobileNet V1 for {@code
-   *     data.num-classes} classes, or a step names an unknown layer, goes out of order, or removes
-   *     as many filters as the layer has or more (naming the step's key)
+   *     data.num-classes} classes or not the one {@code model.name} describes, or a step names
+   *     an unknown layer, goes out of order, or removes as many filters as the layer has or more
+   *     (naming the step's key)
    */
   public static PruningSource open(JobConfig config, PruneConfig prune, Configuration conf) {
     String key = prune.from().isEmpty() ? "prune.model" : "prune.from";
@@ -83,6 +84,7 @@ public record PruningSource(MultiLayerNetwork network, MultiLayerNetwork average
       throw new InvalidConfigException(key + ": " + model + " classifies " + classes
           + " classes but data.num-classes is " + config.data().numClasses());
     }
+    ArchitectureCheck.requireNamed(key, model.toString(), net, config);
     return new PruningSource(net, average, model.toString(), check(prune.steps(), net));
   }
 

@@ -97,17 +97,24 @@ final class PruningTable {
     return rows;
   }
 
-  /** {@code pruning.md}: the table, the paper's table beside it, and how to read them. */
+  /**
+   * {@code pruning.md}: the table, the paper's table beside it, and how to read them.
+   *
+   * @param unprunedParameters trainable parameters of {@code model} unpruned: a step 0 with
+   *     fewer is labelled as pruned before, not as unpruned
+   * @param status what {@link #status} says, under the title
+   */
   static String markdown(List<Row> rows, String model, String dataset, String norm,
-      double maxTop1Drop) {
+      double maxTop1Drop, long unprunedParameters, String status) {
     Row base = rows.get(0);
     Table ours = new Table("step", "pruned", "filters removed (total)", "parameters",
         "removed", "multiply-adds", "top-1", "top-5", "top-1 / top-5 change", "moving average"
             + " top-1", "retrain s", "inference images/s");
     for (Row r : rows) {
       long removed = base.trainableParameters() - r.trainableParameters();
-      ours.add(r.step(), r.step() == 0 ? "unpruned" : r.layer() + " (" + r.layerFilters()
-          + " left)" + (r.withinLimit() ? "" : " over the limit"),
+      ours.add(r.step(), r.step() == 0 ? start(r, model, unprunedParameters)
+          : r.layer() + " (" + r.layerFilters() + " left)"
+              + (r.withinLimit() ? "" : " over the limit"),
           r.filtersRemoved() + " (" + r.filtersRemovedTotal() + ")",
           String.format(Locale.ROOT, "%,d", r.trainableParameters()),
           String.format(Locale.ROOT, "%,d (%.2f%%)", removed,
@@ -127,7 +134,8 @@ final class PruningTable {
               + (Double.isNaN(p.top5Change()) ? "" : String.format(Locale.ROOT, " / %+.2f",
                   p.top5Change())));
     }
-    return "# Pruning: " + model + " on " + dataset + "\n\n" + ours.toMarkdown()
+    return "# Pruning: " + model + " on " + dataset + "\n\n" + status + "\n\n"
+        + ours.toMarkdown()
         + "\nFilters ranked by their " + norm + " norm, the smallest removed. Parameters: trainable"
         + " parameters (batch normalisation's running statistics are not counted, as in the"
         + " paper). Multiply-adds: per image. Changes: percentage points from step 0 (raw"
@@ -141,6 +149,34 @@ final class PruningTable {
         + "\nThe paper's schedule removes 256, 128, 64, 32 and 16 filters of unit13-pw down to"
         + " unit9-pw (prune.rule's default); its figures come from a full CIFAR-100 training"
         + " (conf/prune-cifar100-mobilenet-rhs.conf), not from this run.\n";
+  }
+
+  /**
+   * How far the run got, of {@code planned} steps: not finished (in progress, stopped or
+   * failed), stopped by {@code prune.max-top1-drop}, or all steps done.
+   */
+  static String status(List<Row> rows, int planned, boolean finished) {
+    int done = rows.size() - 1;
+    if (!finished) {
+      return String.format(Locale.ROOT, "**Not finished: %d of %d steps done.** The run is in"
+          + " progress, stopped or failed (see _FAILED); --resume continues it.", done, planned);
+    }
+    if (done < planned) {
+      return String.format(Locale.ROOT, "Stopped after step %d of %d: its top-1 fell more than"
+          + " prune.max-top1-drop below step 0's; steps %d to %d were not taken.", done,
+          planned, done + 1, planned);
+    }
+    return String.format(Locale.ROOT, "%d of %d steps done.", done, planned);
+  }
+
+  /**
+   * What step 0 is: the unpruned network, or one pruned before (a pruning run's model) with
+   * fewer parameters than {@code model} unpruned.
+   */
+  private static String start(Row r, String model, long unprunedParameters) {
+    return r.trainableParameters() >= unprunedParameters ? "unpruned" : String.format(
+        Locale.ROOT, "pruned before: %,d of %s's %,d parameters", r.trainableParameters(), model,
+        unprunedParameters);
   }
 
   /** The paper's row after {@code step}, when the run so far is the paper's; else null. */

@@ -159,10 +159,15 @@ class PruneJobTest {
     assertTrue(Files.exists(run.resolve(RunLayout.modelAfterStep(1))));
     assertFalse(Files.exists(run.resolve(RunLayout.modelAfterStep(2))));
     assertTrue(Files.isDirectory(run.resolve("step-2/checkpoints/epoch-0001")));
+    // The stopped run's table must not look complete.
+    assertTrue(Files.readString(run.resolve(RunLayout.PRUNING_MD))
+        .contains("**Not finished: 1 of 2 steps done.**"));
     Outcome resumed = execute(List.of("--resume", run.toString()), EpochListener.NONE);
     assertEquals(ExitCode.OK, resumed.code(), resumed.err());
     assertTrue(Files.exists(run.resolve(RunLayout.SUCCESS)));
     assertFalse(Files.exists(run.resolve(RunLayout.FAILED)));
+    String md = Files.readString(run.resolve(RunLayout.PRUNING_MD));
+    assertTrue(md.contains("\n\n2 of 2 steps done.\n\n") && !md.contains("Not finished"), md);
     assertEquals(measuredAside(Table.read(runs.resolve("whole").resolve(RunLayout.PRUNING))),
         measuredAside(Table.read(run.resolve(RunLayout.PRUNING))));
     assertEquals(
@@ -253,6 +258,113 @@ class PruneJobTest {
         "prune.model=" + model, "prune.retrain-epoch=2"));
     assertFails(ExitCode.USAGE, "prune.schedule[0] holds layer and filters only", args(runs, "x",
         "prune.model=" + model, "prune.schedule=[{layer=unit13-pw, filter=8}]"));
+  }
+
+  @Test
+  void badScheduleEntriesFailWithExitCode2NotAStackTraceOrARoundedCount() {
+    Path runs = tmp.resolve("runs");
+    String model = "prune.model=" + tmp.resolve("never-read.zip");
+    assertFails(ExitCode.USAGE, "prune.schedule[0] must be {layer = unit<n>-pw, filters = <n>},"
+        + " got \"unit13-pw\"", args(runs, "x", model, "prune.schedule=[unit13-pw]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[1] must be {layer = unit<n>-pw, filters = <n>},"
+        + " got 8", args(runs, "x", model, "prune.schedule=[{layer=unit13-pw, filters=8}, 8]"));
+    assertFails(ExitCode.USAGE, "prune.schedule[0].filters must be a whole number, got 2.5",
+        args(runs, "x", model, "prune.schedule=[{layer=unit13-pw, filters=2.5}]"));
+    assertFails(ExitCode.USAGE, "prune.rule.first-exponent must be a whole number, got 4.5",
+        args(runs, "x", model, "prune.rule.first-exponent=4.5"));
+    assertFails(ExitCode.USAGE, "prune.retrain-epochs must be a whole number, got 0.5",
+        args(runs, "x", model, "prune.retrain-epochs=0.5"));
+  }
+
+  @Test
+  void aModelSectionThatDoesNotDescribeTheModelFileIsRefused() throws Exception {
+    Path model = savedModel(tmp);
+    Path runs = tmp.resolve("runs");
+    String suggestion = "; it is mobilenet-v1-cifar(alpha=0.25, unit=rhs): set model.name ="
+        + " \"mobilenet-v1-cifar(alpha=0.25, unit=rhs)\"";
+    // The default model.name (lenet5) would label the MobileNet's reports LeNet-5.
+    assertFails(ExitCode.USAGE, "prune.model: " + model + " is not the network model.name ="
+        + " lenet5 and model.activation = relu-h-swish describe" + suggestion + " (with",
+        args(runs, "x", "prune.model=" + model, "model.name=lenet5", "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.5, unit=rhs) and"
+        + " model.activation = relu-h-swish describe" + suggestion, args(runs, "x",
+            "prune.model=" + model, "model.name=mobilenet-v1-cifar(alpha=0.5, unit=rhs)",
+            "prune.retrain-epochs=0"));
+    assertFails(ExitCode.USAGE, "model.name = mobilenet-v1-cifar(alpha=0.25) and"
+        + " model.activation = relu-h-swish describe" + suggestion, args(runs, "x",
+            "prune.model=" + model, "model.name=mobilenet-v1-cifar(alpha=0.25)",
+            "prune.retrain-epochs=0"));
+    // Both left at their defaults (lenet5, relu), as a user giving only prune.model would.
+    assertFails(ExitCode.USAGE, suggestion + " and model.activation to the network's (its"
+        + " activation layers hold ", args(runs, "x", "prune.model=" + model,
+            "model.name=lenet5", "model.activation=relu", "prune.retrain-epochs=0"));
+  }
+
+  @Test
+  void aModelForOtherImagesFailsNamingTheData() throws Exception {
+    // A MobileNet for 3-channel 32x32 images (CIFAR), pruned on 1-channel Fashion-MNIST.
+    Path model = tmp.resolve("cifar.zip");
+    ModelSerializer.writeModel(Models.builder(MODEL, new NetworkOptions(
+        new ImageShape(3, 32, 32), 10, "relu-h-swish",
+        org.deeplearning4j.nn.weights.WeightInit.RELU, 5e-4, new Nesterovs(0.05, 0.9), 42,
+        org.sparkcnn.models.ConvolutionEngine.NATIVE))
+        .init(), model.toFile(), true);
+    Outcome out = execute(args(tmp.resolve("runs"), "x", "prune.model=" + model,
+        "prune.retrain-epochs=0", "prune.schedule=[{layer=unit13-pw, filters=8}]"),
+        EpochListener.NONE);
+    assertEquals(ExitCode.USAGE, out.code(), out.err());
+    assertTrue(out.err().contains("data: the network to prune takes images of 3 channels but"
+        + " the data gives it [1, 28, 28] images"), out.err());
+    assertFalse(Files.exists(tmp.resolve("runs/x").resolve(RunLayout.SUCCESS)));
+    assertFalse(Files.exists(tmp.resolve("runs/x").resolve(RunLayout.PRUNING)));
+  }
+
+  @Test
+  void aRelativeSourceIsSavedAbsoluteSoAResumeElsewhereFindsIt() throws Exception {
+    Path model = savedModel(tmp);
+    Path relative = Path.of("").toAbsolutePath().relativize(model);
+    assertFalse(relative.isAbsolute());
+    org.sparkcnn.train.RunRequest request = PruneJob.parse(args(tmp.resolve("runs"), "x",
+        "prune.model=" + relative).toArray(String[]::new));
+    org.sparkcnn.config.PruneConfig prune = org.sparkcnn.config.PruneConfig.from(
+        request.config().resolved());
+    assertEquals(model.toUri().getPath(), new java.net.URI(prune.model()).getPath());
+    assertEquals("file", new java.net.URI(prune.model()).getScheme());
+  }
+
+  @Test
+  void aNetworkPrunedBeforeIsNotCalledUnpruned() throws Exception {
+    MultiLayerNetwork unpruned = network();
+    MultiLayerNetwork once = PointwisePruning.pruneSmallest(unpruned, "unit13-pw", 64,
+        FilterNorm.L1);
+    Path model = tmp.resolve("pruned-once.zip");
+    ModelSerializer.writeModel(once, model.toFile(), true);
+    Outcome out = execute(args(tmp.resolve("runs"), "again", "prune.model=" + model,
+        "prune.retrain-epochs=0", "prune.schedule=[{layer=unit13-pw, filters=32}]"),
+        EpochListener.NONE);
+    assertEquals(ExitCode.OK, out.code(), out.err());
+    Path run = tmp.resolve("runs/again");
+    Table table = Table.read(run.resolve(RunLayout.PRUNING));
+    assertEquals(Long.toString(PointwisePruning.trainableParameters(once)),
+        table.cell(0, "trainable_parameters"));
+    assertEquals("160", table.cell(1, "layer_filters"));
+    String md = Files.readString(run.resolve(RunLayout.PRUNING_MD));
+    assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| 0 | pruned before: %,d of %s's"
+        + " %,d parameters |", PointwisePruning.trainableParameters(once), MODEL,
+        PointwisePruning.trainableParameters(unpruned))), md);
+    assertFalse(md.contains("unpruned |"), md);
+  }
+
+  @Test
+  void pruningMdSaysHowFarTheRunGot() {
+    PruningTable.Row row = new PruningTable.Row(0, "-", 0, 0, 0, 100, 10, 0.5, 0.9, 0.5, 0.9,
+        0, 1, true);
+    List<PruningTable.Row> two = List.of(row, row);
+    assertEquals("**Not finished: 1 of 3 steps done.** The run is in progress, stopped or"
+        + " failed (see _FAILED); --resume continues it.", PruningTable.status(two, 3, false));
+    assertEquals("Stopped after step 1 of 3: its top-1 fell more than prune.max-top1-drop"
+        + " below step 0's; steps 2 to 3 were not taken.", PruningTable.status(two, 3, true));
+    assertEquals("1 of 1 steps done.", PruningTable.status(two, 1, true));
   }
 
   private void assertFails(ExitCode code, String message, List<String> args) {

@@ -65,7 +65,9 @@ class PruningTableTest {
 
   @Test
   void markdownHoldsBothTables() {
-    String md = PruningTable.markdown(paperRows("unit12-pw"), "m", "d", "L1", 2.0);
+    List<PruningTable.Row> rows = paperRows("unit12-pw");
+    String md = PruningTable.markdown(rows, "m", "d", "L1", 2.0, 3_315_428,
+        PruningTable.status(rows, 5, true));
     assertTrue(md.contains("| 1 | unit13-pw (768 left) | 256 (256) | 3,026,916 | 288,512 (8.70%)"),
         md);
     assertTrue(md.contains("| 5 | unit9-pw (1008 left) over the limit |"), md);
