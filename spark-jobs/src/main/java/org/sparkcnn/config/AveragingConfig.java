@@ -1,5 +1,6 @@
 package org.sparkcnn.config;
 
+import static org.sparkcnn.config.ConfigNumbers.wholeInt;
 import static org.sparkcnn.config.InvalidConfigException.check;
 
 import com.typesafe.config.Config;
@@ -27,8 +28,9 @@ public record AveragingConfig(int batchSizePerWorker, int workers, int averaging
    * train.aggregation-depth}.
    */
   public static AveragingConfig from(Config c) {
-    return new AveragingConfig(c.getInt("train.batch-size-per-worker"), c.getInt("train.workers"),
-        c.getInt("train.averaging-frequency"), c.getInt("train.prefetch-batches"),
-        c.getInt("train.aggregation-depth"));
+    return new AveragingConfig(wholeInt(c, "train.batch-size-per-worker"),
+        wholeInt(c, "train.workers"),
+        wholeInt(c, "train.averaging-frequency"), wholeInt(c, "train.prefetch-batches"),
+        wholeInt(c, "train.aggregation-depth"));
   }
 }

@@ -1,5 +1,6 @@
 package org.sparkcnn.config;
 
+import static org.sparkcnn.config.ConfigNumbers.wholeInt;
 import static org.sparkcnn.config.InvalidConfigException.check;
 
 import com.typesafe.config.Config;
@@ -25,8 +26,8 @@ public record FolderConfig(String train, String test, int channels, int height, 
   /** Reads {@code data.folder.*}. */
   public static FolderConfig from(Config c) {
     return new FolderConfig(c.getString("data.folder.train"), c.getString("data.folder.test"),
-        c.getInt("data.folder.channels"), c.getInt("data.folder.height"),
-        c.getInt("data.folder.width"),
+        wholeInt(c, "data.folder.channels"), wholeInt(c, "data.folder.height"),
+        wholeInt(c, "data.folder.width"),
         SizePolicy.parse(c.getString("data.folder.on-size-mismatch")),
         ChannelPolicy.parse(c.getString("data.folder.on-channel-mismatch")));
   }

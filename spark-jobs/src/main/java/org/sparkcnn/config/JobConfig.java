@@ -9,6 +9,8 @@ import java.util.Objects;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.sparkcnn.augment.Pipeline;
 
+import static org.sparkcnn.config.ConfigNumbers.wholeInt;
+import static org.sparkcnn.config.ConfigNumbers.wholeLong;
 import static org.sparkcnn.config.InvalidConfigException.check;
 
 /**
@@ -91,9 +93,9 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     /** Reads {@code run.*}. */
     public static RunConfig from(Config c) {
       return new RunConfig(c.getString("run.output-root"), c.getString("run.id"),
-          c.getLong("run.seed"), c.getInt("run.repeats"), c.getString("run.if-exists"),
-          c.getLong("run.lock-stale-seconds"), c.getString("run.latest-pointer"),
-          c.getInt("run.keep"));
+          wholeLong(c, "run.seed"), wholeInt(c, "run.repeats"), c.getString("run.if-exists"),
+          wholeLong(c, "run.lock-stale-seconds"), c.getString("run.latest-pointer"),
+          wholeInt(c, "run.keep"));
     }
 
     /** Age beyond which another driver's lock on a run directory is taken for a dead one's. */
@@ -139,10 +141,10 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     public static DataConfig from(Config c) {
       return new DataConfig(c.getString("data.name"), DataFormat.parse(c.getString("data.format")),
           IdxConfig.from(c), CifarConfig.from(c), FolderConfig.from(c),
-          c.getDouble("data.max-skipped-fraction"), c.getLong("data.max-image-pixels"),
-          c.getInt("data.num-classes"), c.getStringList("data.class-names"),
-          c.getLong("data.train-limit"), c.getLong("data.test-limit"),
-          c.getInt("data.partitions"));
+          c.getDouble("data.max-skipped-fraction"), wholeLong(c, "data.max-image-pixels"),
+          wholeInt(c, "data.num-classes"), c.getStringList("data.class-names"),
+          wholeLong(c, "data.train-limit"), wholeLong(c, "data.test-limit"),
+          wholeInt(c, "data.partitions"));
     }
 
     /** Name of class {@code index}: its configured name, or the index itself. */
@@ -189,10 +191,10 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
     /** Reads {@code train.*}. */
     public static TrainConfig from(Config c) {
-      return new TrainConfig(c.getInt("train.epochs"), AveragingConfig.from(c),
-          OptimiserConfig.from(c), c.getInt("train.eval-batch-size"),
-          c.getDouble("train.ema-decay"), c.getInt("train.checkpoint-every"),
-          c.getInt("train.checkpoints-kept"), pipeline(c, "train.augment", false),
+      return new TrainConfig(wholeInt(c, "train.epochs"), AveragingConfig.from(c),
+          OptimiserConfig.from(c), wholeInt(c, "train.eval-batch-size"),
+          c.getDouble("train.ema-decay"), wholeInt(c, "train.checkpoint-every"),
+          wholeInt(c, "train.checkpoints-kept"), pipeline(c, "train.augment", false),
           pipeline(c, "train.eval-augment", true));
     }
 

@@ -111,18 +111,10 @@ public record PruneConfig(String from, String model, FilterNorm norm, List<Step>
   }
 
   private static int whole(Config c, String path) {
-    return whole(c, path, path);
+    return ConfigNumbers.wholeInt(c, path);
   }
 
-  /**
-   * The whole number at {@code path}; HOCON's {@code getInt} would cut 2.5 to 2 silently.
-   *
-   * @throws InvalidConfigException naming {@code key} for a number with a fraction
-   */
   private static int whole(Config c, String path, String key) {
-    double value = c.getDouble(path);
-    check(value == Math.rint(value), key, "must be a whole number", c.getValue(path)
-        .render(ConfigRenderOptions.concise()));
-    return c.getInt(path);
+    return ConfigNumbers.wholeInt(c, path, key);
   }
 }

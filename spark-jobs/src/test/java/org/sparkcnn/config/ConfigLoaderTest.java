@@ -20,6 +20,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCountWithAFractionIsAnErrorNotCutDown() throws Exception {
+    var e = assertThrows(InvalidConfigException.class,
+        () -> JobConfig.from(new ConfigLoader().set("train.epochs=1.5").resolve()));
+    assertEquals("train.epochs must be a whole number, got 1.5", e.getMessage());
+    Path file = file("job.conf", "train {\n  batch-size-per-worker = 32.5\n}\n");
+    e = assertThrows(InvalidConfigException.class, () -> JobConfig.from(new ConfigLoader()
+        .file(file.toString(), HADOOP).resolve()));
+    assertEquals("train.batch-size-per-worker must be a whole number, got 32.5",
+        e.getMessage());
+    // A whole number written with a point is that number; fractional keys take fractions.
+    assertEquals(2, JobConfig.from(new ConfigLoader().set("train.epochs=2.0")
+        .set("train.warmup-epochs=0.5").resolve()).train().epochs());
+  }
+
+  @Test
   void defaultsAloneMakeAValidJob() {
     JobConfig c = JobConfig.from(new ConfigLoader().resolve());
     assertEquals("lenet5", c.model().name());
