@@ -9,12 +9,15 @@ import org.sparkcnn.models.ImageShape;
 /**
  * Inference speed of a network on the driver: images per second of {@code output()} (inference
  * mode) over minibatches of random images (speed does not depend on the values), the median of
- * {@value #PASSES} timed passes after {@value #WARM_UP} untimed ones. One JVM, as many threads as
- * its ND4J has (the submit scripts set {@code OMP_NUM_THREADS=1} for the driver in local mode).
+ * {@value #PASSES} timed passes after an untimed warm-up of at least {@value #WARM_UP} passes and
+ * {@value #WARM_UP_SECONDS} seconds (the JIT and oneDNN's primitive cache settle in it). One JVM,
+ * as many threads as its ND4J has (the submit scripts set {@code OMP_NUM_THREADS=1} for the
+ * driver in local mode).
  */
 final class InferenceSpeed {
   static final int WARM_UP = 5;
-  static final int PASSES = 5;
+  static final double WARM_UP_SECONDS = 3;
+  static final int PASSES = 9;
 
   private InferenceSpeed() {}
 
@@ -25,7 +28,8 @@ final class InferenceSpeed {
   static double imagesPerSecond(MultiLayerNetwork net, ImageShape input, int batch) {
     INDArray images = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(1),
         batch, input.channels(), input.height(), input.width());
-    for (int i = 0; i < WARM_UP; i++) {
+    long start = System.nanoTime();
+    for (int i = 0; i < WARM_UP || System.nanoTime() - start < WARM_UP_SECONDS * 1e9; i++) {
       net.output(images, false).close();
     }
     double[] rates = new double[PASSES];

@@ -143,7 +143,7 @@ final class PruningTable {
         + (maxTop1Drop > 0 ? String.format(Locale.ROOT, " Limit: top-1 at most %.2f points"
             + " below step 0 (prune.max-top1-drop).", maxTop1Drop) : "")
         + " Inference: images/s of the network's forward pass on the driver (median of "
-        + InferenceSpeed.PASSES + " passes).\n\n"
+        + InferenceSpeed.PASSES + " passes after a warm-up).\n\n"
         + "## The 2022 paper (CIFAR-100, MobileNet-rhs, 3,315,428 parameters, top-1 70.10%,"
         + " top-5 88.62%)\n\n" + paper.toMarkdown()
         + "\nThe paper's schedule removes 256, 128, 64, 32 and 16 filters of unit13-pw down to"
