@@ -22,9 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * slopes {@code a} broadcast over the minibatch and the shared axes, with whole-array ops instead
  * of libnd4j's {@code prelu} / {@code prelu_bp}.
  *
- * <p>Backprop: {@code dL/dx = dL/df * (x > 0 ? 1 : a)} (slope {@code a} at {@code x = 0}, as
- * libnd4j's {@code prelu_bp}) and {@code dL/da = sum of dL/df * min(0, x)} over the minibatch and
- * the shared axes.
+ * <p>Backprop: {@code dL/dx = dL/df * (x > 0 ? 1 : a)} (at {@code x = 0}, where {@code f} has no
+ * derivative, the slope {@code a}, as DL4J's ReLU takes 0 there) and {@code dL/da = sum of dL/df *
+ * min(0, x)} over the minibatch and the shared axes.
  */
 public class PReLU extends org.deeplearning4j.nn.layers.feedforward.PReLU {
   private static final long serialVersionUID = 1L;
@@ -49,10 +49,9 @@ public class PReLU extends org.deeplearning4j.nn.layers.feedforward.PReLU {
       LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
     INDArray slopes = slopes();
-    INDArray slopeGradient = negativePart(null).muli(epsilon)
-        .sum(true, broadcastAxes(slopes))
-        .reshape(gradientViews.get(PReLUParamInitializer.WEIGHT_KEY).shape());
-    gradientViews.get(PReLUParamInitializer.WEIGHT_KEY).assign(slopeGradient);
+    INDArray slopeGradient = gradientViews.get(PReLUParamInitializer.WEIGHT_KEY);
+    slopeGradient.assign(negativePart(null).muli(epsilon).sum(true, broadcastAxes(slopes))
+        .reshape(slopeGradient.shape()));
 
     INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD,
         input.dataType(), input.shape(), input.ordering());
@@ -63,8 +62,7 @@ public class PReLU extends org.deeplearning4j.nn.layers.feedforward.PReLU {
     delta = backpropDropOutIfPresent(delta);
 
     Gradient gradient = new DefaultGradient();
-    gradient.setGradientFor(PReLUParamInitializer.WEIGHT_KEY,
-        gradientViews.get(PReLUParamInitializer.WEIGHT_KEY));
+    gradient.setGradientFor(PReLUParamInitializer.WEIGHT_KEY, slopeGradient);
     return new Pair<>(gradient, delta);
   }
 
