@@ -9,10 +9,10 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sparkcnn.models.layers.PReLULayer;
 
 /** Layer and configuration pieces the model builders share. */
 final class Layers {
@@ -95,17 +95,18 @@ final class Layers {
 
   /**
    * A PReLU layer for {@code channels} maps ({@code spatial}: one slope per map, shared over
-   * height and width) or units. DL4J reads only the shape of the slopes from {@code inputShape},
-   * so the maps' height and width need not be known here.
+   * height and width) or units: the project's {@link PReLULayer}, as DL4J's own cannot be
+   * trained. DL4J reads only the shape of the slopes from {@code inputShape}, so the maps' height
+   * and width need not be known here.
    */
   static PReLULayer prelu(String name, long channels, boolean spatial) {
-    PReLULayer.Builder builder = new PReLULayer.Builder().name(name);
+    var builder = new org.deeplearning4j.nn.conf.layers.PReLULayer.Builder().name(name);
     if (spatial) {
       builder.inputShape(channels, 1, 1).sharedAxes(2, 3);
     } else {
       builder.inputShape(channels);
     }
-    return builder.build();
+    return new PReLULayer(builder.build());
   }
 
   /** 2x2 max pooling with stride 2. */

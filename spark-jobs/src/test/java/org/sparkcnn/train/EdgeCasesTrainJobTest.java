@@ -20,11 +20,14 @@ import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
 import org.sparkcnn.LogCapture;
+import org.sparkcnn.models.layers.PReLU;
 import org.sparkcnn.report.RunDirectory;
 
 /** The whole job in Spark local[2] on small data and odd settings a new user tries first. */
@@ -50,6 +53,26 @@ class EdgeCasesTrainJobTest {
     List<List<String>> metrics = TrainJobTest.csv(dir.resolve("metrics.csv"));
     assertEquals(List.of("2", "2"), metrics.subList(1, metrics.size()).stream()
         .map(row -> row.get(metrics.get(0).indexOf("averaging_rounds"))).toList());
+  }
+
+  /** PReLU, whose DL4J layer cannot backpropagate a convolutional minibatch, trains on Spark. */
+  @Test
+  void preluTrainsToTheEndWithAFiniteLoss() throws Exception {
+    var outcome = TrainJobTest.execute(args("prelu", "--set", "model.activation=prelu",
+        "--set", "data.train-limit=640", "--set", "data.test-limit=200",
+        "--set", "train.epochs=1"));
+    assertEquals(ExitCode.OK, outcome.code(), outcome.err());
+    Path dir = runs.resolve("prelu");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    List<List<String>> rounds = TrainJobTest.csv(dir.resolve("rounds.csv"));
+    int loss = rounds.get(0).indexOf("loss");
+    assertTrue(rounds.size() > 1, "rounds " + rounds);
+    for (List<String> round : rounds.subList(1, rounds.size())) {
+      assertTrue(Double.isFinite(Double.parseDouble(round.get(loss))), "round " + round);
+    }
+    MultiLayerNetwork reloaded =
+        ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile());
+    assertEquals(PReLU.class, reloaded.getLayer(1).getClass(), "c1-prelu");
   }
 
   /** More partitions than images, and other shapes of the same fault: each trains to the end. */
