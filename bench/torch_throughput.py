@@ -69,6 +69,21 @@ class LeNet5(nn.Module):
         return self.classifier(self.features(x))
 
 
+class SmallCnn(nn.Module):
+    """models/SmallCnn.java: the 2020 paper's small CNN, conv FILTERS@5x5 (no padding), 2x2 max
+    pooling, dense output."""
+
+    def __init__(self, shape, classes, filters):
+        super().__init__()
+        c, h, w = shape
+        self.features = nn.Sequential(
+            nn.Conv2d(c, filters, 5), nn.ReLU(inplace=True), nn.MaxPool2d(2), nn.Flatten())
+        self.classifier = nn.Linear(flat_size(self.features, shape), classes)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
 class CaffeLeNet(nn.Module):
     """models/CaffeLeNet.java: conv 20@5x5, pool, conv 50@5x5, pool (no activation after the
     convolutions), dense 500, output."""
@@ -283,6 +298,7 @@ MOBILENET = {"alpha": "1.0", "unit": "standard"}
 REGISTRY = {
     "lenet5": ({}, MNIST, lambda s, c, p: LeNet5(s, c)),
     "lenet-caffe": ({}, MNIST, lambda s, c, p: CaffeLeNet(s, c)),
+    "small-cnn": ({"filters": "10"}, MNIST, lambda s, c, p: SmallCnn(s, c, int(p["filters"]))),
     "tf-cifar10": ({}, (3, 24, 24), lambda s, c, p: TfCifar10(s, c)),
     "alexnet": ({}, (3, 227, 227), lambda s, c, p: AlexNet(s, c, True)),
     "alexnet-cifar": ({}, CIFAR, lambda s, c, p: AlexNet(s, c, False)),

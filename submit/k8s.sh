@@ -27,6 +27,7 @@
 #                              (required then)
 #   SPARK_CNN_K8S_GPU_DISCOVERY_SCRIPT  conf/gpu-discovery.sh inside the image
 #                                       (default: /opt/spark-cnn/conf/gpu-discovery.sh)
+#   SPARK_CNN_MAIN_CLASS       the job (default: TrainJob; prune.sh, experiment.sh set it)
 #   SPARK_CNN_PLACEMENT        cpu, gpu or hybrid, when --placement is not given   (default: cpu)
 #   SPARK_CNN_DRIVER_MEMORY    driver heap; in cluster mode overhead follows       (default: 4g)
 #   SPARK_CNN_EXECUTOR_MEMORY  executor heap; off-heap and overhead follow         (default: 8g)

@@ -15,6 +15,7 @@
 #   SPARK_HOME               when set, launch through $SPARK_HOME/bin/spark-submit; otherwise
 #                            plain java with the Spark jars Maven resolved (no install needed)
 #   SPARK_CNN_LOG_CONFIG     log4j2 configuration                        (default: conf/log4j2.properties)
+#   SPARK_CNN_MAIN_CLASS     the job (default: TrainJob; prune.sh, experiment.sh set it)
 #   SPARK_CNN_PLACEMENT      placement when --placement is not given     (default: cpu)
 #   SPARK_CNN_CUDA_JARS      CUDA backend jars for --placement gpu       (default: spark-jobs/target/cuda-jars)
 #   MVN, OMP_NUM_THREADS     see submit/common.sh

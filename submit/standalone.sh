@@ -15,6 +15,7 @@
 # Environment (defaults and the memory rule in submit/common.sh):
 #   SPARK_HOME                 Spark 3.5 installation (Scala 2.12)                 (required)
 #   SPARK_CNN_MASTER           spark://host:port, when --master is not given       (required)
+#   SPARK_CNN_MAIN_CLASS       the job (default: TrainJob; prune.sh, experiment.sh set it)
 #   SPARK_CNN_PLACEMENT        cpu, gpu or hybrid, when --placement is not given   (default: cpu)
 #   SPARK_CNN_DRIVER_MEMORY    driver heap                                         (default: 4g)
 #   SPARK_CNN_EXECUTOR_MEMORY  executor heap; off-heap and overhead follow         (default: 8g)

@@ -14,6 +14,7 @@
 # Environment (defaults and the memory rule in submit/common.sh):
 #   SPARK_HOME                 Spark 3.5 installation (Scala 2.12)                 (required)
 #   HADOOP_CONF_DIR            read by spark-submit: the cluster's configuration   (required)
+#   SPARK_CNN_MAIN_CLASS       the job (default: TrainJob; prune.sh, experiment.sh set it)
 #   SPARK_CNN_PLACEMENT        cpu, gpu or hybrid, when --placement is not given   (default: cpu)
 #   SPARK_CNN_DRIVER_MEMORY    driver heap; in cluster mode overhead follows       (default: 4g)
 #   SPARK_CNN_EXECUTOR_MEMORY  executor heap; off-heap and overhead follow         (default: 8g)

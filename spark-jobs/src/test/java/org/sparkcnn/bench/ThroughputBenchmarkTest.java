@@ -88,12 +88,13 @@ class ThroughputBenchmarkTest {
   @Test
   void everyRegistryNameGetsItsNaturalInputAndBatchUnlessOverridden() {
     Map<String, ImageShape> natural = Map.of("lenet5", new ImageShape(1, 28, 28),
-        "lenet-caffe", new ImageShape(1, 28, 28), "tf-cifar10", new ImageShape(3, 24, 24),
+        "lenet-caffe", new ImageShape(1, 28, 28), "small-cnn", new ImageShape(1, 28, 28),
+        "tf-cifar10", new ImageShape(3, 24, 24),
         "alexnet", new ImageShape(3, 227, 227), "mobilenet-v1", new ImageShape(3, 224, 224),
         "resnet18", new ImageShape(3, 224, 224), "resnet34", new ImageShape(3, 224, 224));
     Map<String, Integer> earlierBatch = Map.of("lenet5", 64, "lenet-caffe", 64, "tf-cifar10", 128);
     List<String> names = Models.names();
-    assertEquals(12, names.size(), names.toString());
+    assertEquals(13, names.size(), names.toString());
     List<ThroughputBenchmark.Case> cases = ThroughputBenchmark.cases(
         parse("--mode", "single", "--models", String.join(";", names)));
     assertEquals(names.size(), cases.size());

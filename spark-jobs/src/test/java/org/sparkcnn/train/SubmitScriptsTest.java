@@ -556,8 +556,8 @@ class SubmitScriptsTest {
   void noExampleOrScriptPutsASecretOnACommandLine() throws Exception {
     List<Path> files = new ArrayList<>(List.of(HOME.resolve("README.md")));
     for (String dir : List.of("submit", "conf", "docs")) {
-      try (Stream<Path> all = Files.list(HOME.resolve(dir))) {
-        all.forEach(files::add);
+      try (Stream<Path> all = Files.walk(HOME.resolve(dir))) {
+        all.filter(Files::isRegularFile).forEach(files::add);
       }
     }
     Pattern setting =
