@@ -1,5 +1,6 @@
 package org.sparkcnn.activations;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,6 +36,35 @@ class ActivationRandomizedReLUTest {
     shared.getActivation(input(2, 20), true);
     assertThrows(IllegalStateException.class,
         () -> shared.backprop(big.dup(), Nd4j.onesLike(big)));
+  }
+
+  @Test
+  void dl4jsRReLUHasTheIdentitysGradientAndClampsAtInference() {
+    INDArray x = Nd4j.createFromArray(-2.0f, -0.5f, 0.1f, 1.5f);
+    IActivation dl4j = new ActivationRReLU(LOWER, UPPER);
+    dl4j.getActivation(x.dup(), true);
+    assertEquals(Nd4j.onesLike(x), dl4j.backprop(x.dup(), Nd4j.onesLike(x)).getFirst());
+    // max(x, (lower + upper) / 2), not a slope of 0.2
+    assertEquals(Nd4j.createFromArray(0.2f, 0.2f, 0.2f, 1.5f), dl4j.getActivation(x.dup(), false));
+  }
+
+  /** No activation of the registry keeps state from a forward pass to its backprop. */
+  @Test
+  void everyRegisteredActivationsBackpropIgnoresOtherForwardPasses() {
+    INDArray x = input(1, 32);
+    INDArray epsilon = Nd4j.rand(DataType.FLOAT, x.shape());
+    for (String known : Activations.knownNames()) {
+      String name = known.replaceAll("\\(.*", "");
+      IActivation alone = Activations.parse(name);
+      alone.getActivation(x.dup(), true);
+      INDArray expected = alone.backprop(x.dup(), epsilon.dup()).getFirst();
+      IActivation shared = Activations.parse(name);
+      shared.getActivation(x.dup(), true);
+      shared.getActivation(input(2, 20), true);
+      INDArray gradient = assertDoesNotThrow(
+          () -> shared.backprop(x.dup(), epsilon.dup()).getFirst(), name);
+      assertEquals(expected, gradient, name);
+    }
   }
 
   @Test
