@@ -12,7 +12,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationRReLU;
 
 /**
  * Activation functions by name, as model builders and job configurations take them: every
@@ -40,8 +39,10 @@ public final class Activations {
         p -> new ActivationELU(p.get("alpha")));
     add("leakyrelu", Map.of("alpha", ActivationLReLU.DEFAULT_ALPHA),
         p -> new ActivationLReLU(p.get("alpha")));
-    add("rrelu", Map.of("lower", ActivationRReLU.DEFAULT_L, "upper", ActivationRReLU.DEFAULT_U),
-        p -> new ActivationRReLU(p.get("lower"), p.get("upper")));
+    // Not DL4J's ActivationRReLU: its slopes live in the object from forward pass to backprop.
+    add(ActivationRandomizedReLU.NAME, Map.of("lower", ActivationRandomizedReLU.DEFAULT_LOWER,
+        "upper", ActivationRandomizedReLU.DEFAULT_UPPER),
+        p -> new ActivationRandomizedReLU(p.get("lower"), p.get("upper")));
     // beta = 1 (the default) is DL4J's built-in swish; another beta, the fixed-beta form.
     add("swish", Map.of("beta", ActivationSwishBeta.DEFAULT_BETA),
         p -> p.get("beta") == ActivationSwishBeta.DEFAULT_BETA

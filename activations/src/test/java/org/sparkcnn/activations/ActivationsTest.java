@@ -45,9 +45,9 @@ class ActivationsTest {
         Activations.parse("elu(alpha=0.5)"));
     assertEquals(new org.nd4j.linalg.activations.impl.ActivationELU(1.0), Activations.parse("elu"));
     assertEquals(new ActivationLReLU(0.1), Activations.parse("leaky-relu(alpha=0.1)"));
-    assertEquals(new org.nd4j.linalg.activations.impl.ActivationRReLU(0.1, 0.3),
+    assertEquals(new ActivationRandomizedReLU(0.1, 0.3),
         Activations.parse("rrelu(lower=0.1, upper=0.3)"));
-    assertEquals(new org.nd4j.linalg.activations.impl.ActivationRReLU(0.1, 1.0 / 3),
+    assertEquals(new ActivationRandomizedReLU(0.1, 1.0 / 3),
         Activations.parse("rrelu(lower=0.1)"));
     for (String name : List.of("sigmoid", "tanh", "relu", "relu6", "softplus", "softsign",
         "hard-sigmoid", "gelu", "mish", "elu", "leakyrelu", "rrelu", "swish", "hard-swish",

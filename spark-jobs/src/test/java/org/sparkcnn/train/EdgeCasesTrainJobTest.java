@@ -75,6 +75,28 @@ class EdgeCasesTrainJobTest {
     assertEquals(PReLU.class, reloaded.getLayer(1).getClass(), "c1-prelu");
   }
 
+  /**
+   * RReLU, whose DL4J activation kept its slopes from forward pass to backprop in an object the two
+   * workers of local[2] share, trains on Spark: 250 images a partition make minibatches of 32 and
+   * a last one of 26.
+   */
+  @Test
+  void rreluTrainsToTheEndWithAFiniteLoss() throws Exception {
+    var outcome = TrainJobTest.execute(args("rrelu", "--set", "model.activation=rrelu",
+        "--set", "data.train-limit=500", "--set", "data.partitions=2",
+        "--set", "train.batch-size-per-worker=32", "--set", "data.test-limit=200",
+        "--set", "train.epochs=1"));
+    assertEquals(ExitCode.OK, outcome.code(), outcome.err());
+    Path dir = runs.resolve("rrelu");
+    assertTrue(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+    List<List<String>> rounds = TrainJobTest.csv(dir.resolve("rounds.csv"));
+    int loss = rounds.get(0).indexOf("loss");
+    assertTrue(rounds.size() > 1, "rounds " + rounds);
+    for (List<String> round : rounds.subList(1, rounds.size())) {
+      assertTrue(Double.isFinite(Double.parseDouble(round.get(loss))), "round " + round);
+    }
+  }
+
   /** More partitions than images, and other shapes of the same fault: each trains to the end. */
   @Test
   void partitionsHoldingLessThanAMinibatchTrainToTheEnd() throws Exception {
