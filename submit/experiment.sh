@@ -16,24 +16,6 @@
 #
 # Environment: that of SCRIPT; SPARK_CNN_MAIN_CLASS is set to org.sparkcnn.experiment.ExperimentJob.
 set -euo pipefail
-
-HERE=$(dirname "${BASH_SOURCE[0]}")
-DRY=()
-if [[ "${1:-}" == --dry-run ]]; then
-  DRY=(--dry-run)
-  shift
-fi
-SCRIPT=local.sh
-if [[ "${1:-}" == *.sh ]]; then
-  SCRIPT=$1
-  shift
-fi
-if [[ "$SCRIPT" != */* ]]; then
-  SCRIPT=$HERE/$SCRIPT
-fi
-if [[ ! -x "$SCRIPT" ]]; then
-  echo "error: no submit script $SCRIPT (or it is not executable)" >&2
-  exit 2
-fi
-export SPARK_CNN_MAIN_CLASS=org.sparkcnn.experiment.ExperimentJob
-exec "$SCRIPT" "${DRY[@]}" "$@"
+# shellcheck source-path=SCRIPTDIR source=other-job.sh
+source "$(dirname "${BASH_SOURCE[0]}")/other-job.sh"
+run_job org.sparkcnn.experiment.ExperimentJob "$@"
