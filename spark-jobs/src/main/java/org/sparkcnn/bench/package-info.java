@@ -3,8 +3,7 @@
  * of the model zoo ({@link org.sparkcnn.bench.ThroughputBenchmark}) and its side-by-side table
  * with the PyTorch peers ({@link org.sparkcnn.bench.SideBySide}), augmentation throughput ({@link
  * org.sparkcnn.bench.AugmentationBenchmark}), per-layer times ({@link
- * org.sparkcnn.bench.LayerProfile}) and training time by backend placement ({@link
- * org.sparkcnn.bench.PlacementBenchmark}), with the machine's gemm rate ({@link
+ * org.sparkcnn.bench.LayerProfile}), with the machine's gemm rate ({@link
  * org.sparkcnn.bench.PeakFlops}) and batch normalisation's ways ({@link
  * org.sparkcnn.bench.BatchNormBenchmark}). Their command lines go through picocli ({@code Cli}:
  * generated {@code --help}, exit code 2 for a bad argument); result files they append to through

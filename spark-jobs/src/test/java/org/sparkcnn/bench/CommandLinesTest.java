@@ -24,8 +24,6 @@ class CommandLinesTest {
       new ThroughputCommand(), List.of("--mode", "--models", "--model", "--input", "--classes",
           "--batch", "--engines", "--iterations", "--warmup", "--min-seconds", "--workers",
           "--averaging-frequency", "--stats", "--run-id", "--output", "--help"),
-      new PlacementBenchmark.Command(), List.of("--conf", "--set", "--placements", "--repeats",
-          "--out", "--launcher", "--help"),
       new LayerProfile.Command(), List.of("--model", "--engine", "--iterations", "--warmup",
           "--input", "--classes", "--batch", "--help", "[MODEL] [ENGINE] [ITERATIONS]"),
       new SideBySide.Command(), List.of("--run-id", "--cores", "--project", "--torch", "--help"),
@@ -46,14 +44,13 @@ class CommandLinesTest {
       usage.lines().forEach(l -> assertTrue(l.length() <= 100, l));
     });
     assertTrue(Cli.usage(new ThroughputCommand()).contains("(default: native,dl4j)"));
-    assertTrue(Cli.usage(new PlacementBenchmark.Command()).contains("(default: cpu,gpu,hybrid)"));
     assertTrue(Cli.usage(new SideBySide.Command()).contains("(default: runs/throughput.csv)"));
   }
 
   @Test
   void helpIsNullOptionsAndUnknownOptionsAreRefusedNamingThem() {
     List<Function<String[], Object>> parsers = List.of(ThroughputBenchmark::parse,
-        a -> PlacementBenchmark.parse(a, null), LayerProfile::parse, SideBySide::parse,
+        LayerProfile::parse, SideBySide::parse,
         AugmentationBenchmark::parse);
     for (Function<String[], Object> parse : parsers) {
       assertNull(parse.apply(new String[] {"--help"}));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -636,6 +637,69 @@ class SubmitScriptsTest {
     assertTrue(commands.get(0).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(0));
     assertTrue(commands.get(0).endsWith(
         " org.sparkcnn.bench.AugmentationBenchmark --workers 4 --seconds 3"), commands.get(0));
+  }
+
+  // --- prune.sh, experiment.sh ------------------------------------------------------------------
+
+  @ParameterizedTest
+  @CsvSource({"prune.sh, org.sparkcnn.prune.PruneJob",
+      "experiment.sh, org.sparkcnn.experiment.ExperimentJob"})
+  void otherJobsRunTheirMainClassThroughTheLaunchScript(String script, String mainClass)
+      throws Exception {
+    Result r = bash(Map.of(), "submit/" + script, "--dry-run", "my job.conf", "--set",
+        "train.epochs=1");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.cmd().endsWith(" " + mainClass + " my\\ job.conf --set train.epochs=1"
+        + " --set cluster.placement=cpu"), r.cmd());
+    Result missing = bash(Map.of(), "submit/" + script, "no-such-script.sh", "x.conf");
+    assertEquals(2, missing.exit);
+    assertContains(missing.err, "no submit script", "no-such-script.sh");
+  }
+
+  /** A launch script that prints its main class and arguments and exits as {@code codes} say. */
+  Path fakeLauncher(String cpu, String gpu, String hybrid) throws IOException {
+    Path script = tmp.resolve("fake-launcher.sh");
+    Files.writeString(script, "#!/usr/bin/env bash\necho \"$SPARK_CNN_MAIN_CLASS $*\"\n"
+        + "case \"$*\" in *'--placement cpu'*) exit " + cpu + ";; *'--placement gpu'*) exit "
+        + gpu + ";; *) exit " + hybrid + ";; esac\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  @Test
+  void experimentRunsOneApplicationPerPlacementUntilNothingIsLeft() throws Exception {
+    String job = "org.sparkcnn.experiment.ExperimentJob";
+    Result r = bash(Map.of(), "submit/experiment.sh", fakeLauncher("5", "5", "0").toString(),
+        "--placements", "cpu,gpu,hybrid", "--deploy-mode", "client", "p.conf");
+    assertEquals(0, r.exit, r.err);
+    assertEquals(List.of(job + " --placement cpu --deploy-mode client p.conf",
+        job + " --placement gpu --deploy-mode client p.conf",
+        job + " --placement hybrid --deploy-mode client p.conf"), r.out.lines().toList());
+    // Complete after the first application: nothing left for the others.
+    Result done = bash(Map.of(), "submit/experiment.sh", fakeLauncher("0", "5", "5").toString(),
+        "--placements", "cpu,gpu", "p.conf");
+    assertEquals(0, done.exit, done.err);
+    assertEquals(List.of(job + " --placement cpu p.conf"), done.out.lines().toList());
+    // Still incomplete after the last one: its exit code.
+    Result incomplete = bash(Map.of(), "submit/experiment.sh",
+        fakeLauncher("5", "5", "5").toString(), "--placements", "cpu,gpu", "p.conf");
+    assertEquals(5, incomplete.exit, incomplete.err);
+    assertEquals(2, incomplete.out.lines().count());
+  }
+
+  @Test
+  void experimentPlacementsStopAtAFailureOtherThanAMissingBackend() throws Exception {
+    Result r = bash(Map.of(), "submit/experiment.sh", fakeLauncher("3", "0", "0").toString(),
+        "--placements", "cpu,gpu", "p.conf");
+    assertEquals(3, r.exit, r.err);
+    assertEquals(1, r.out.lines().count(), r.out);
+    for (String list : List.of("cpu,tpu", "")) {
+      Result bad = bash(Map.of(), "submit/experiment.sh", fakeLauncher("0", "0", "0").toString(),
+          "--placements", list, "p.conf");
+      assertEquals(2, bad.exit, list);
+      assertEquals("", bad.out, "nothing runs for --placements '" + list + "'");
+      assertContains(bad.err, "--placements");
+    }
   }
 
   @Test
