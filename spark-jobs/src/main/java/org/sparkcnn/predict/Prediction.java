@@ -53,6 +53,10 @@ import org.sparkcnn.train.RunResult;
  * ({@link Scorer}), and the predictions, evaluation tables (labelled input) and {@code _SUCCESS}
  * written; on failure {@code _FAILED} with the reason.
  *
+ * <p>An existing run directory is refused ({@link org.sparkcnn.report.RunExistsException}),
+ * whatever {@code run.if-exists} says: a prediction is not resumed but run again under another
+ * {@code run.id}.
+ *
  * <p>What is scored: the images of {@code predict.input}, decoded to the run's image shape with
  * its size and channel policies and {@code data.max-image-pixels}; or, when it is empty, the
  * {@code predict.split} split of the {@code data} section's dataset (by default the model's run's
@@ -88,8 +92,10 @@ public final class Prediction {
         model.numClasses(), model.inputShape(), model.evalAugmenter().pipeline(),
         model.networkInput());
     Input input = open(config, predict, model, hadoopConf);
+    String runId = config.run().id().isEmpty() ? "predict-" + RunLifecycle.runId(config)
+        : config.run().id();
     RunLock lock = RunLock.acquire(
-        RunDirectory.create(config.run().outputRoot(), config.run().id(), hadoopConf),
+        RunDirectory.create(config.run().outputRoot(), runId, hadoopConf),
         hadoopConf, config.run().lockStale(), sc.sc().applicationId(),
         dir -> dir.write(RunLayout.CONFIG, config.render()));
     RunDirectory dir = lock.directory();
