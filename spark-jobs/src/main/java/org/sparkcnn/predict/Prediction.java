@@ -41,6 +41,7 @@ import org.sparkcnn.report.RunLock;
 import org.sparkcnn.report.RunReport;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.Evaluator;
+import org.sparkcnn.train.ExitCode;
 import org.sparkcnn.train.RunLifecycle;
 import org.sparkcnn.train.RunReports;
 import org.sparkcnn.train.RunResult;
@@ -108,6 +109,10 @@ public final class Prediction {
       return result;
     } catch (Exception | OutOfMemoryError e) { // rethrown as is: SparkException is checked
       RunLifecycle.recordFailure(dir, e);
+      if (!dir.exists(RunLayout.SUCCESS)) { // the prediction's page, not the training's
+        RunReport.updatePrediction(dir, RunReport.Status.failed(String.valueOf(
+            ExitCode.message(e))));
+      }
       throw e;
     } finally {
       lock.release();

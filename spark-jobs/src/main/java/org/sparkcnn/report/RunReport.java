@@ -118,15 +118,17 @@ public final class RunReport {
     HtmlPage page = new HtmlPage("Prediction " + in.name());
     page.heading(1, "Prediction " + in.name());
     page.paragraph("Status: " + status.text() + ".", "status");
-    page.paragraph("Predictions of every image: " + RunLayout.PREDICTIONS_CSV + " and "
-        + RunLayout.PREDICTIONS_PARQUET + " in this directory.", null);
+    if (in.exists(RunLayout.PREDICTIONS_CSV)) {
+      page.paragraph("Predictions of every image: " + RunLayout.PREDICTIONS_CSV + " and "
+          + RunLayout.PREDICTIONS_PARQUET + " in this directory.", null);
+    }
     if (in.table(RunLayout.ACCURACY).isPresent()) {
       page.heading(2, "Accuracy");
       in.table(RunLayout.ACCURACY).ifPresent(t -> page.table(t, nonEmpty(t, t.columns().stream()
           .filter(c -> !c.startsWith(CLASS_COLUMNS)).toList())));
       tableSection(page, in, "Per class", RunLayout.PER_CLASS);
       confusion(page, in);
-    } else {
+    } else if (in.exists(RunLayout.PREDICTIONS_CSV)) {
       page.paragraph("The images had no labels: no accuracy.", "missing");
     }
     if (in.table(RunLayout.SKIPPED).isPresent()) {

@@ -228,6 +228,9 @@ class PredictJobTest {
     assertFalse(Files.exists(failed.resolve(RunLayout.SUCCESS)));
     assertTrue(Files.exists(failed.resolve(RunLayout.FAILED)));
     assertTrue(Files.exists(failed.resolve(RunLayout.SKIPPED)));
+    String report = Files.readString(failed.resolve(RunLayout.REPORT));
+    assertTrue(report.contains("Status: failed: 1 of the 5 images")
+        && report.contains("Skipped images") && !report.contains("Curves"), report);
   }
 
   @Test
