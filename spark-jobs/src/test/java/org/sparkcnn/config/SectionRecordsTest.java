@@ -113,8 +113,11 @@ class SectionRecordsTest {
 
   @Test
   void aBadChoiceIsNamedByKeyWithTheValuesAllowed() {
-    assertEquals("data.format must be one of [idx, cifar10, cifar100, image-folder], got"
-        + " 'tfrecord'", ConfigLoaderTest.invalid("data.format=tfrecord"));
+    assertEquals("data.format must be one of [idx, cifar10, cifar100, image-folder,"
+        + " spark-image, binary-file, parquet], got 'tfrecord'",
+        ConfigLoaderTest.invalid("data.format=tfrecord"));
+    assertEquals("data.dataframe.label-from must be one of [parent-folder, column], got 'name'",
+        ConfigLoaderTest.invalid("data.dataframe.label-from=name"));
     assertEquals("data.cifar.label must be fine or coarse, got 'medium'",
         ConfigLoaderTest.invalid("data.cifar.label=medium"));
     assertEquals("data.folder.on-size-mismatch must be one of [resize, resize-crop, reject], got"
