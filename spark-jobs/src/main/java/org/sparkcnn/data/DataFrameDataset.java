@@ -58,9 +58,11 @@ import scala.Tuple2;
  * image folder's file is, and {@link #loadCached} lists it. The examples are cut into contiguous
  * ranges of the index order, as an image folder's are.
  *
- * <p>The row names and labels are held on the driver and broadcast (some tens of bytes per row).
- * {@code spark-image} decodes each image twice (Spark's source, then {@link ImageRows}) and reads
- * it again at {@link #load}; {@code binary-file} of the same folder reads each file once.
+ * <p>The row names and labels are held on the driver and broadcast (some tens of bytes per row);
+ * listing them reads no image ({@code spark-image} and {@code binary-file} take the path from
+ * Spark's {@code _metadata} column, which needs no decoding). At {@link #load}, {@code
+ * spark-image}'s source decodes each file into B, G, R bytes that {@link ImageRows} reorders;
+ * {@code binary-file} hands the encoded bytes to {@link ImageDecoder}.
  */
 public final class DataFrameDataset implements ImageDataset {
   private static final long serialVersionUID = 1L;

@@ -102,6 +102,26 @@ class DataFrameDatasetSparkTest extends SparkTest {
   }
 
   @Test
+  void aTableOfImageStructsGivesTheImageSourcesExamples() {
+    SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    String table = dir.resolve("structs").toString();
+    spark.read().format("image").option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", DataFrameDataset.IMAGE_GLOB)
+        .load(ImageFolderFixtures.folder().toString())
+        .select(col("image.origin").as("path"), col("image"))
+        .write().parquet(table);
+    DataFrameDataset structs = open(DataFormat.PARQUET, table, FOLDER_COLUMNS, 0);
+    DataFrameDataset source = open(DataFormat.SPARK_IMAGE,
+        ImageFolderFixtures.folder().toString(), FOLDER_COLUMNS, 0);
+    assertEquals(List.of("ant", "bee", "cat"), structs.classNames());
+    assertEquals(source.rows().stream().map(ImageFile::index).toList(),
+        structs.rows().stream().map(ImageFile::index).toList());
+    List<Object> fromTable = read(structs, 2);
+    assertEquals(read(source, 2).get(0), fromTable.get(0));
+    assertEquals(1, ((List<?>) fromTable.get(1)).size());
+  }
+
+  @Test
   void aTableWithoutPathsNamesItsRowsByFileAndRowNumber() {
     SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     String table = dir.resolve("table").toString();
