@@ -62,7 +62,9 @@ import scala.Tuple2;
  * listing them reads no image ({@code spark-image} and {@code binary-file} take the path from
  * Spark's {@code _metadata} column, which needs no decoding). At {@link #load}, {@code
  * spark-image}'s source decodes each file into B, G, R bytes that {@link ImageRows} reorders;
- * {@code binary-file} hands the encoded bytes to {@link ImageDecoder}.
+ * {@code binary-file} reads each listed file's bytes (what its {@code content} column holds)
+ * through {@link HadoopFiles#openFile}, which also opens local names holding ':' that Spark's
+ * reader fails on, and decodes them with {@link ImageDecoder}.
  */
 public final class DataFrameDataset implements ImageDataset {
   private static final long serialVersionUID = 1L;
@@ -87,14 +89,16 @@ public final class DataFrameDataset implements ImageDataset {
   private final boolean namedClasses;
   private final ImageColumn imageKind;
   private final boolean keyIsFileUri;
+  /** Whether the executors read each row's file (binary-file) rather than an image column. */
+  private final boolean readFiles;
   private final List<ImageFile> rows;
   /** Columns {@link #KEY} (string) and {@link #IMAGE}; driver only. */
   private final transient Dataset<Row> frame;
 
   private DataFrameDataset(String location, ImageShape shape, SizePolicy onSizeMismatch,
       ChannelPolicy onChannelMismatch, long maxPixels, List<String> classNames,
-      boolean namedClasses, ImageColumn imageKind, boolean keyIsFileUri, List<ImageFile> rows,
-      Dataset<Row> frame) {
+      boolean namedClasses, ImageColumn imageKind, boolean keyIsFileUri, boolean readFiles,
+      List<ImageFile> rows, Dataset<Row> frame) {
     this.location = location;
     this.shape = shape;
     this.onSizeMismatch = onSizeMismatch;
@@ -104,6 +108,7 @@ public final class DataFrameDataset implements ImageDataset {
     this.namedClasses = namedClasses;
     this.imageKind = imageKind;
     this.keyIsFileUri = keyIsFileUri;
+    this.readFiles = readFiles;
     this.rows = rows;
     this.frame = frame;
   }
@@ -139,6 +144,9 @@ public final class DataFrameDataset implements ImageDataset {
     ImageColumn imageKind =
         ImageRows.imageColumn(source.schema(), imageColumn, "data.dataframe.image-column");
     boolean keyIsFileUri = format != DataFormat.PARQUET;
+    // binaryFile's content is the file's bytes as Spark's reader opens it, which fails on a local
+    // file whose name holds ':' (HadoopFiles#openFile): the executors read the same bytes instead.
+    boolean readFiles = format == DataFormat.BINARY_FILE;
     Column key;
     if (keyIsFileUri) {
       key = col("_metadata.file_path");
@@ -160,7 +168,8 @@ public final class DataFrameDataset implements ImageDataset {
       integerLabels = type != DataTypes.StringType;
       label = col(config.labelColumn()).cast(DataTypes.StringType);
     }
-    Dataset<Row> frame = source.select(key.as(KEY), label.as(LABEL), col(imageColumn).as(IMAGE));
+    Column image = readFiles ? lit(null).cast(DataTypes.BinaryType) : col(imageColumn);
+    Dataset<Row> frame = source.select(key.as(KEY), label.as(LABEL), image.as(IMAGE));
     List<Row> listed = frame.select(KEY, LABEL).collectAsList();
     if (listed.isEmpty()) {
       throw new BadInputException(format == DataFormat.PARQUET
@@ -215,7 +224,7 @@ public final class DataFrameDataset implements ImageDataset {
     log.info("{} {}: {} classes, {} rows{}", format, location, classes.size(), indexed.size(),
         used.size() < indexed.size() ? " (using a random sample of " + used.size() + ")" : "");
     return new DataFrameDataset(location, shape, onSizeMismatch, onChannelMismatch, maxPixels,
-        classes, !integerLabels, imageKind, keyIsFileUri, List.copyOf(used), frame);
+        classes, !integerLabels, imageKind, keyIsFileUri, readFiles, List.copyOf(used), frame);
   }
 
   private static Dataset<Row> read(SparkSession spark, DataFormat format, String location) {
@@ -336,6 +345,8 @@ public final class DataFrameDataset implements ImageDataset {
     long maxPixels = this.maxPixels;
     boolean struct = imageKind == ImageColumn.IMAGE_STRUCT;
     boolean keyIsFileUri = this.keyIsFileUri;
+    boolean readFiles = this.readFiles;
+    HadoopFiles.SerializableConf conf = new HadoopFiles.SerializableConf(sc.hadoopConfiguration());
     JavaPairRDD<Integer, LabeledImage> decoded = frame.select(KEY, IMAGE).javaRDD()
         .flatMapToPair(row -> {
           String name = keyIsFileUri ? fromUri(row.getString(0)) : row.getString(0);
@@ -348,7 +359,8 @@ public final class DataFrameDataset implements ImageDataset {
               file.label(), maxPixels, skipped, () -> struct
                   ? ImageRows.fromImageStruct(row.getStruct(1), shape, onSize, onChannels,
                       maxPixels)
-                  : ImageRows.fromEncoded(row.isNullAt(1) ? null : (byte[]) row.get(1), shape,
+                  : ImageRows.fromEncoded(readFiles ? ImageFolderDataset.readBytes(name,
+                      conf.get()) : row.isNullAt(1) ? null : (byte[]) row.get(1), shape,
                       onSize, onChannels, maxPixels));
           return example.hasNext() ? List.of(new Tuple2<>(position, example.next())).iterator()
               : List.<Tuple2<Integer, LabeledImage>>of().iterator();

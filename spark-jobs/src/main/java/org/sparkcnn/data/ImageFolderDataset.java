@@ -283,7 +283,12 @@ public final class ImageFolderDataset implements ImageDataset {
             onChannelMismatch, maxPixels));
   }
 
-  private static byte[] readBytes(String path, Configuration conf) {
+  /**
+   * The bytes of file {@code path}.
+   *
+   * @throws BadInputException naming the file when it cannot be read
+   */
+  static byte[] readBytes(String path, Configuration conf) {
     Path file = new Path(path);
     try (InputStream in = HadoopFiles.openFile(file.getFileSystem(conf), file)) {
       return in.readAllBytes();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkcnn.data.ImageFolderDatasetSparkTest.RGB;
 import static org.sparkcnn.data.ImageFolderDatasetSparkTest.sorted;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,21 @@ class DataFrameDatasetSparkTest extends SparkTest {
     assertEquals(1, ((List<?>) expected.get(1)).size());
     assertEquals(expected, read(frame, 2));
     assertEquals(expected, read(frame, 3));
+  }
+
+  @Test
+  void binaryFileReadsNamesHoldingColons() throws Exception {
+    byte[] png = Files.readAllBytes(ImageFolderFixtures.folder().resolve("ant/a-rgb.png"));
+    ImageFolderFixtures.write(dir.resolve("shots/ant/x:1.png"), png);
+    ImageFolderFixtures.write(dir.resolve("shots/bee/shot 2024-05-01 12:30:01.png"), png);
+    DataFrameDataset frame =
+        open(DataFormat.BINARY_FILE, dir.resolve("shots").toString(), FOLDER_COLUMNS, 0);
+    assertTrue(frame.rows().get(1).path().endsWith("/shots/bee/shot 2024-05-01 12:30:01.png"),
+        frame.rows().toString());
+    List<Object> read = read(frame, 2);
+    assertEquals(List.of(), read.get(1));
+    assertEquals(List.of(new LabeledImage(0, ImageFolderFixtures.rgb(0), 0),
+        new LabeledImage(1, ImageFolderFixtures.rgb(0), 1)), read.get(0));
   }
 
   @Test
