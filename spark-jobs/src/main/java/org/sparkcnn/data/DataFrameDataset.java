@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -139,7 +142,8 @@ public final class DataFrameDataset implements ImageDataset {
       throw new IllegalArgumentException("bad shape " + shape + ", maxPixels " + maxPixels
           + " or limit " + limit);
     }
-    Dataset<Row> source = read(SparkSession.builder().getOrCreate(), format, location);
+    SparkSession spark = SparkSession.builder().getOrCreate();
+    Dataset<Row> source = read(spark, format, location);
     String imageColumn = config.imageColumn(format);
     ImageColumn imageKind =
         ImageRows.imageColumn(source.schema(), imageColumn, "data.dataframe.image-column");
@@ -192,6 +196,7 @@ public final class DataFrameDataset implements ImageDataset {
       }
       keyed.add(new String[] {name, labelValue});
     }
+
     List<String> classes = integerLabels ? indices(numClasses)
         : List.copyOf(new TreeSet<>(keyed.stream().map(k -> k[1]).toList()));
     Map<String, Integer> labelOf = new HashMap<>();
@@ -209,6 +214,10 @@ public final class DataFrameDataset implements ImageDataset {
       all.add(new ImageFile(k[0], labelIndex, 0));
     }
     all.sort(Comparator.comparingInt(ImageFile::label).thenComparing(ImageFile::path));
+    if (format == DataFormat.SPARK_IMAGE) {
+      requireOpenableBySpark(all.stream().map(ImageFile::path).toList(),
+          spark.sparkContext().hadoopConfiguration());
+    }
     List<ImageFile> indexed = new ArrayList<>(all.size());
     for (int i = 0; i < all.size(); i++) {
       ImageFile row = all.get(i);
@@ -246,6 +255,33 @@ public final class DataFrameDataset implements ImageDataset {
             + analysis.getMessage(), e);
       }
       throw new IllegalStateException("reading " + location + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * Fails on a local file whose name holds ':', which Spark's readers cannot open (the checksum
+   * layer's side-file name parses as a URI; see {@link HadoopFiles#openFile}): the image source's
+   * task would fail with "Relative path in absolute URI", naming no input. {@code binary-file}
+   * reads such files.
+   *
+   * @throws BadInputException naming the first such file (in {@code paths}' order) and the format
+   *     that reads it
+   */
+  static void requireOpenableBySpark(List<String> paths, Configuration conf) {
+    for (String path : paths) {
+      Path file = new Path(path);
+      if (file.getName().indexOf(':') < 0) {
+        continue;
+      }
+      try {
+        if (file.getFileSystem(conf) instanceof ChecksumFileSystem) {
+          throw new BadInputException(path + ": Spark's image source cannot open a local file"
+              + " whose name holds ':'; rename it, or read the folder with data.format ="
+              + " binary-file (the same pixels for 8-bit PNGs, see docs/data.md)");
+        }
+      } catch (IOException e) {
+        throw new BadInputException("cannot read " + path + ": " + e.getMessage(), e);
+      }
     }
   }
 

@@ -80,6 +80,12 @@ class DataFrameDatasetSparkTest extends SparkTest {
     assertEquals(List.of(), read.get(1));
     assertEquals(List.of(new LabeledImage(0, ImageFolderFixtures.rgb(0), 0),
         new LabeledImage(1, ImageFolderFixtures.rgb(0), 1)), read.get(0));
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> open(DataFormat.SPARK_IMAGE, dir.resolve("shots").toString(), FOLDER_COLUMNS, 0));
+    assertEquals("file:" + dir.resolve("shots/ant/x:1.png") + ": Spark's image source cannot"
+        + " open a local file whose name holds ':'; rename it, or read the folder with"
+        + " data.format = binary-file (the same pixels for 8-bit PNGs, see docs/data.md)",
+        e.getMessage());
   }
 
   @Test
