@@ -2,6 +2,7 @@ package org.sparkcnn.data;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +165,38 @@ class DataFrameDatasetSparkTest extends SparkTest {
     assertEquals(1, skipped.size());
     assertTrue(((SkippedInput) skipped.get(0)).path().matches(".*\\.parquet row \\d"),
         skipped.toString());
+  }
+
+  @Test
+  void emptyTablesDuplicatePathsAndNullImagesAreNamed() {
+    SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    Dataset<Row> files = spark.read()
+        .format("binaryFile").load(ImageFolderFixtures.folder().resolve("ant").toString())
+        .where(col("path").endsWith(".png"))
+        .select(col("path"), col("content").as("image"), lit("ant").as("label"));
+    String empty = dir.resolve("empty").toString();
+    files.limit(0).write().parquet(empty);
+    DataFrameConfig labelColumn =
+        new DataFrameConfig("unused", "unused", "", LabelSource.COLUMN, "label", "path");
+    assertEquals("the Parquet table " + empty + " holds no rows", assertThrows(
+        BadInputException.class, () -> open(DataFormat.PARQUET, empty, labelColumn, 0))
+        .getMessage());
+    String twice = dir.resolve("twice").toString();
+    files.union(files).write().parquet(twice);
+    String message = assertThrows(BadInputException.class,
+        () -> open(DataFormat.PARQUET, twice, labelColumn, 0)).getMessage();
+    assertTrue(message.matches(twice + " holds file:.*/ant/a-rgb.png in more than one row"
+        + " \\(column path, data.dataframe.path-column\\): a row's path must be unique"), message);
+    String nulls = dir.resolve("nulls").toString();
+    files.withColumn("image",
+        when(col("path").endsWith("b-rgb.png"), lit(null)).otherwise(col("image"))).write().parquet(nulls);
+    List<Object> read = read(open(DataFormat.PARQUET, nulls, labelColumn, 0), 2);
+    List<?> skipped = (List<?>) read.get(1);
+    assertEquals(1, skipped.size());
+    SkippedInput nullImage = (SkippedInput) skipped.get(0);
+    assertTrue(nullImage.path().endsWith("/ant/b-rgb.png"), nullImage.path());
+    assertEquals("cannot decode: the image bytes are null", nullImage.reason());
+    assertEquals(1, ((List<?>) read.get(0)).size());
   }
 
   @Test
