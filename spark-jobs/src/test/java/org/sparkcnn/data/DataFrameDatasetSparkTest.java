@@ -189,7 +189,8 @@ class DataFrameDatasetSparkTest extends SparkTest {
         + " \\(column path, data.dataframe.path-column\\): a row's path must be unique"), message);
     String nulls = dir.resolve("nulls").toString();
     files.withColumn("image",
-        when(col("path").endsWith("b-rgb.png"), lit(null)).otherwise(col("image"))).write().parquet(nulls);
+        when(col("path").endsWith("b-rgb.png"), lit(null)).otherwise(col("image")))
+        .write().parquet(nulls);
     List<Object> read = read(open(DataFormat.PARQUET, nulls, labelColumn, 0), 2);
     List<?> skipped = (List<?>) read.get(1);
     assertEquals(1, skipped.size());
