@@ -106,11 +106,13 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
 
   /**
    * Section {@code data}: the dataset's name and format, the sub-section of that format ({@code
-   * idx}, {@code cifar} or {@code folder}) and what holds for every format.
+   * idx}, {@code cifar}, {@code folder}, or {@code dataframe} with {@code folder}'s shape) and what
+   * holds for every format.
    */
   public record DataConfig(String name, DataFormat format, IdxConfig idx, CifarConfig cifar,
-      FolderConfig folder, double maxSkippedFraction, long maxImagePixels, int numClasses,
-      List<String> classNames, long trainLimit, long testLimit, int partitions) {
+      FolderConfig folder, DataFrameConfig dataframe, double maxSkippedFraction,
+      long maxImagePixels, int numClasses, List<String> classNames, long trainLimit,
+      long testLimit, int partitions) {
     public DataConfig {
       classNames = List.copyOf(classNames);
       check(!name.isBlank(), "data.name", "must not be empty", "''");
@@ -126,6 +128,10 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
           "must be " + formatClasses + " for data.format = " + format
               + (format == DataFormat.CIFAR100 ? " with data.cifar.label = " + cifar.label() : ""),
           numClasses);
+      check(format == DataFormat.PARQUET || dataframe.labelFrom() == LabelSource.PARENT_FOLDER,
+          "data.dataframe.label-from", "must be parent-folder for data.format = " + format
+              + " (a folder of files has no label column; column is for parquet)",
+          dataframe.labelFrom());
       check(maxSkippedFraction >= 0 && maxSkippedFraction <= 1, "data.max-skipped-fraction",
           "must be in [0, 1]", maxSkippedFraction);
       check(maxImagePixels > 0, "data.max-image-pixels", "must be > 0", maxImagePixels);
@@ -140,7 +146,7 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     /** Reads {@code data.*}, its sub-sections by their records. */
     public static DataConfig from(Config c) {
       return new DataConfig(c.getString("data.name"), DataFormat.parse(c.getString("data.format")),
-          IdxConfig.from(c), CifarConfig.from(c), FolderConfig.from(c),
+          IdxConfig.from(c), CifarConfig.from(c), FolderConfig.from(c), DataFrameConfig.from(c),
           c.getDouble("data.max-skipped-fraction"), wholeLong(c, "data.max-image-pixels"),
           wholeInt(c, "data.num-classes"), c.getStringList("data.class-names"),
           wholeLong(c, "data.train-limit"), wholeLong(c, "data.test-limit"),

@@ -17,7 +17,9 @@ public final class Datasets {
   /**
    * Opens {@code split} of the dataset, checking what can be checked on the driver (paths, sizes,
    * headers). {@code data.train-limit} and {@code data.test-limit} take the first records of IDX
-   * and CIFAR files, and a random sample seeded by {@code seed} of an image folder's files.
+   * and CIFAR files, and a random sample seeded by {@code seed} of an image folder's files or a
+   * DataFrame's rows. DataFrame formats read the rows' paths and labels with the running Spark
+   * context.
    *
    * @param seed selects the sample of a limited image folder ({@code run.seed})
    * @throws BadInputException naming the file at fault
@@ -39,6 +41,11 @@ public final class Datasets {
           train ? data.folder().train() : data.folder().test(), data.folder().shape(),
           data.folder().onSizeMismatch(), data.folder().onChannelMismatch(),
           data.maxImagePixels(), limit, Seeds.mix(seed, split.ordinal()), conf);
+      case SPARK_IMAGE, BINARY_FILE, PARQUET -> DataFrameDataset.open(data.format(),
+          train ? data.dataframe().train() : data.dataframe().test(), data.dataframe(),
+          data.folder().shape(), data.folder().onSizeMismatch(),
+          data.folder().onChannelMismatch(), data.maxImagePixels(), data.numClasses(), limit,
+          Seeds.mix(seed, split.ordinal()));
     };
   }
 }

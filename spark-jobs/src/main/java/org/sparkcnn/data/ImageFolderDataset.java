@@ -5,22 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -262,21 +258,7 @@ public final class ImageFolderDataset implements ImageDataset {
    * @throws BadInputException naming both folders and the classes only one of them has
    */
   public void requireSameClasses(ImageFolderDataset other) {
-    if (classNames.equals(other.classNames)) {
-      return;
-    }
-    List<String> missing = classNames.stream().filter(c -> !other.classNames.contains(c)).toList();
-    List<String> extra = other.classNames.stream().filter(c -> !classNames.contains(c)).toList();
-    List<String> differences = new ArrayList<>();
-    if (!missing.isEmpty()) {
-      differences.add("it lacks " + missing);
-    }
-    if (!extra.isEmpty()) {
-      differences.add("it has " + extra + " that " + root + " lacks");
-    }
-    throw new BadInputException(String.format(
-        "%s must have the same class folders as %s, but %s", other.root, root,
-        String.join(" and ", differences)));
+    ClassNames.requireSame("class folders", classNames, root, other.classNames, other.root);
   }
 
   @Override
@@ -328,30 +310,11 @@ public final class ImageFolderDataset implements ImageDataset {
 
   /**
    * Decodes every image into the executors' memory and counts them, listing the files skipped
-   * (sorted by path, each with its reason), gathered by an accumulator of this load.
+   * (sorted by path, each with its reason).
    */
   @Override
   public Loaded loadCached(JavaSparkContext sc, int partitions) {
-    CollectionAccumulator<SkippedInput> skipped =
-        sc.sc().collectionAccumulator("images skipped in " + root);
-    JavaRDD<LabeledImage> examples =
-        load(sc, partitions, skipped).persist(StorageLevel.MEMORY_ONLY());
-    try {
-      long count = examples.count();
-      return new Loaded(examples, count, byPath(skipped.value()));
-    } catch (RuntimeException e) {
-      examples.unpersist(false);
-      throw e;
-    }
-  }
-
-  /** One entry per path, sorted by path: a task run twice (retry, speculation) adds twice. */
-  static List<SkippedInput> byPath(Collection<SkippedInput> skipped) {
-    TreeMap<String, SkippedInput> byPath = new TreeMap<>();
-    for (SkippedInput input : skipped) {
-      byPath.putIfAbsent(input.path(), input);
-    }
-    return List.copyOf(byPath.values());
+    return SkippingDecoder.loadCached(sc, root, skipped -> load(sc, partitions, skipped));
   }
 
   private JavaRDD<LabeledImage> load(
@@ -382,43 +345,17 @@ public final class ImageFolderDataset implements ImageDataset {
   static Iterator<LabeledImage> read(ImageFile file, Configuration conf, ImageShape shape,
       SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch, long maxPixels,
       CollectionAccumulator<SkippedInput> skipped) {
-    try {
-      byte[] encoded = readBytes(file.path(), conf);
-      byte[] pixels =
-          ImageDecoder.decode(encoded, shape, onSizeMismatch, onChannelMismatch, maxPixels);
-      return List.of(new LabeledImage(file.index(), pixels, file.label())).iterator();
-    } catch (UnusableImageException e) {
-      log.warn("skipped {}: {}", file.path(), e.getMessage());
-      if (skipped != null) {
-        skipped.add(new SkippedInput(file.path(), e.getMessage()));
-      }
-      return Collections.emptyIterator();
-    } catch (OutOfMemoryError e) {
-      throw outOfMemory(file.path(), maxPixels, e);
-    } catch (BadInputException e) {
-      throw e;
-    } catch (RuntimeException | LinkageError | StackOverflowError e) {
-      throw new IllegalStateException("decoding " + file.path() + " failed: " + e, e);
-    }
+    return SkippingDecoder.example(file.path(), file.index(), file.label(), maxPixels, skipped,
+        () -> ImageDecoder.decode(readBytes(file.path(), conf), shape, onSizeMismatch,
+            onChannelMismatch, maxPixels));
   }
 
   /**
-   * The error to end a task with when reading {@code path} ran out of memory: still an {@link
-   * OutOfMemoryError}, so Spark still treats it as fatal, but one that names the file and says
-   * what to change. Logged here too, since the executor may die before its report reaches the
-   * driver.
+   * The bytes of file {@code path}.
+   *
+   * @throws BadInputException naming the file when it cannot be read
    */
-  static OutOfMemoryError outOfMemory(String path, long maxPixels, OutOfMemoryError e) {
-    OutOfMemoryError named = new OutOfMemoryError(String.format(Locale.ROOT,
-        "%s while reading %s (data.max-image-pixels = %,d): give the executors more memory"
-            + " (spark.executor.memory; spark.driver.memory in local mode) or lower"
-            + " data.max-image-pixels", e.getMessage(), path, maxPixels));
-    named.initCause(e);
-    log.error(named.getMessage());
-    return named;
-  }
-
-  private static byte[] readBytes(String path, Configuration conf) {
+  static byte[] readBytes(String path, Configuration conf) {
     Path file = new Path(path);
     try (InputStream in = HadoopFiles.openFile(file.getFileSystem(conf), file)) {
       return in.readAllBytes();

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
+import org.sparkcnn.data.DataFrameDataset;
 import org.sparkcnn.data.ImageDataset;
 import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.data.LabeledImage;
@@ -116,26 +117,36 @@ final class DataChecks {
     }
   }
 
-  /** Class names for the reports: the image folders', else {@code data.class-names} or indices. */
+  /**
+   * Class names for the reports: the image folders', a DataFrame's folder or label names, else
+   * {@code data.class-names} or indices.
+   */
   static List<String> classNames(JobConfig.DataConfig data, ImageDataset trainSet,
       ImageDataset testSet) {
-    if (!(trainSet instanceof ImageFolderDataset trainFolder
-        && testSet instanceof ImageFolderDataset testFolder)) {
+    String what;
+    if (trainSet instanceof ImageFolderDataset trainFolder
+        && testSet instanceof ImageFolderDataset testFolder) {
+      trainFolder.requireSameClasses(testFolder);
+      what = "class folders";
+    } else if (trainSet instanceof DataFrameDataset trainFrame && trainFrame.namedClasses()
+        && testSet instanceof DataFrameDataset testFrame) {
+      trainFrame.requireSameClasses(testFrame);
+      what = "classes";
+    } else {
       return IntStream.range(0, data.numClasses()).mapToObj(data::className).toList();
     }
-    trainFolder.requireSameClasses(testFolder);
-    List<String> folders = trainSet.classNames();
-    if (folders.size() != data.numClasses()) {
+    List<String> named = trainSet.classNames();
+    if (named.size() != data.numClasses()) {
       throw new InvalidConfigException("data.num-classes is " + data.numClasses() + " but "
-          + trainSet.location() + " holds " + folders.size() + " class folders " + folders
-          + "; set data.num-classes = " + folders.size());
+          + trainSet.location() + " holds " + named.size() + " " + what + " " + named
+          + "; set data.num-classes = " + named.size());
     }
-    if (!data.classNames().isEmpty() && !data.classNames().equals(folders)) {
+    if (!data.classNames().isEmpty() && !data.classNames().equals(named)) {
       throw new InvalidConfigException("data.class-names " + data.classNames()
-          + " differ from the class folders " + folders + " of " + trainSet.location()
-          + "; leave data.class-names empty for image folders");
+          + " differ from the " + what + " " + named + " of " + trainSet.location()
+          + "; leave data.class-names empty for image folders and named labels");
     }
-    return folders;
+    return named;
   }
 
   /**

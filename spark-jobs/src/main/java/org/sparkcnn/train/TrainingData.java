@@ -106,7 +106,7 @@ public record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> te
     EpochOrder order = EpochOrder.of(train, config.run().seed());
     PartitionLabels labels = order.labels(train, data.numClasses(), 1);
     DataChecks.logPartitionLabels(labels);
-    boolean sampled = data.format() == DataFormat.IMAGE_FOLDER;
+    boolean sampled = data.format() == DataFormat.IMAGE_FOLDER || data.format().isDataFrame();
     DataChecks.warnMissingClasses("training", "data.train-limit", data.trainLimit(), sampled,
         labels.whole());
     DataChecks.warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,

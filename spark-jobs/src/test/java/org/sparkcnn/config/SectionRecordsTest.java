@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.sparkcnn.models.ImageShape;
@@ -46,6 +48,24 @@ class SectionRecordsTest {
     assertEquals(new ImageShape(1, 28, 20), folder.shape());
     assertEquals(SizePolicy.RESIZE_CROP, folder.onSizeMismatch());
     assertEquals(ChannelPolicy.REJECT, folder.onChannelMismatch());
+  }
+
+  @Test
+  void dataFrameSectionReadsItsKeysAndTheExampleJobFileLoads() {
+    assertEquals(new DataFrameConfig("tr", "te", "", LabelSource.COLUMN, "class", "file"),
+        DataFrameConfig.from(parse("data.dataframe { train = tr, test = te, image-column = \"\","
+            + " label-from = column, label-column = class, path-column = file }")));
+    DataFrameConfig defaults = DataFrameConfig.from(ConfigLoader.reference());
+    assertEquals(LabelSource.PARENT_FOLDER, defaults.labelFrom());
+    assertEquals("content", defaults.imageColumn(DataFormat.BINARY_FILE));
+    assertEquals("image", defaults.imageColumn(DataFormat.SPARK_IMAGE));
+    assertEquals("image", defaults.imageColumn(DataFormat.PARQUET));
+    JobConfig job = JobConfig.from(new ConfigLoader().file(Path.of("..").toAbsolutePath()
+        .normalize().resolve("conf/fashion-mnist-lenet5-parquet.conf").toString(),
+        new Configuration()).resolve());
+    assertEquals(DataFormat.PARQUET, job.data().format());
+    assertEquals(LabelSource.COLUMN, job.data().dataframe().labelFrom());
+    assertEquals(new ImageShape(1, 28, 28), job.data().folder().shape());
   }
 
   @Test
@@ -113,8 +133,11 @@ class SectionRecordsTest {
 
   @Test
   void aBadChoiceIsNamedByKeyWithTheValuesAllowed() {
-    assertEquals("data.format must be one of [idx, cifar10, cifar100, image-folder], got"
-        + " 'tfrecord'", ConfigLoaderTest.invalid("data.format=tfrecord"));
+    assertEquals("data.format must be one of [idx, cifar10, cifar100, image-folder,"
+        + " spark-image, binary-file, parquet], got 'tfrecord'",
+        ConfigLoaderTest.invalid("data.format=tfrecord"));
+    assertEquals("data.dataframe.label-from must be one of [parent-folder, column], got 'name'",
+        ConfigLoaderTest.invalid("data.dataframe.label-from=name"));
     assertEquals("data.cifar.label must be fine or coarse, got 'medium'",
         ConfigLoaderTest.invalid("data.cifar.label=medium"));
     assertEquals("data.folder.on-size-mismatch must be one of [resize, resize-crop, reject], got"

@@ -197,7 +197,7 @@ class ImageDecoderTest {
 
   @Test
   void runningOutOfMemoryNamesTheFileAndWhatToChange() {
-    OutOfMemoryError named = ImageFolderDataset.outOfMemory("file:/data/a/huge.png", 89_478_485,
+    OutOfMemoryError named = SkippingDecoder.outOfMemory("file:/data/a/huge.png", 89_478_485,
         new OutOfMemoryError("Java heap space"));
     assertEquals("Java heap space while reading file:/data/a/huge.png (data.max-image-pixels ="
         + " 89,478,485): give the executors more memory (spark.executor.memory;"

@@ -313,7 +313,7 @@ class ImageFolderDatasetTest {
   @Test
   void skippedInputsAreListedOncePerPathSortedByPath() {
     assertEquals(List.of(new SkippedInput("a", "x"), new SkippedInput("b", "y")),
-        ImageFolderDataset.byPath(List.of(new SkippedInput("b", "y"), new SkippedInput("a", "x"),
+        SkippingDecoder.byPath(List.of(new SkippedInput("b", "y"), new SkippedInput("a", "x"),
             new SkippedInput("b", "y"))));
   }
 
