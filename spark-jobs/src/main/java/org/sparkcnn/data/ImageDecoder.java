@@ -267,12 +267,38 @@ public final class ImageDecoder {
    */
   public static byte[] toShape(BufferedImage image, ImageShape shape, SizePolicy onSizeMismatch,
       ChannelPolicy onChannelMismatch) throws UnusableImageException {
-    if (shape.channels() != 1 && shape.channels() != 3) {
-      throw new IllegalArgumentException("images have 1 or 3 channels; shape " + shape);
-    }
     int height = image.getHeight();
     int width = image.getWidth();
     int channels = channels(image);
+    checkPolicies(channels, height, width, shape, onSizeMismatch, onChannelMismatch);
+    return resizeAndConvert(channelMajor(image), channels, height, width, shape, onSizeMismatch);
+  }
+
+  /**
+   * Pixels already decoded, channel-major [channels, height, width] in 1 or 3 channels (as {@link
+   * #channelMajor} gives them), brought to {@code shape} as {@link #toShape(BufferedImage,
+   * ImageShape, SizePolicy, ChannelPolicy)} brings an image: the same checks, resizing and
+   * conversion, so the same pixels give the same result whatever they were decoded from.
+   *
+   * @throws UnusableImageException when a policy rejects the image
+   */
+  public static byte[] toShape(byte[] pixels, int channels, int height, int width,
+      ImageShape shape, SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch)
+      throws UnusableImageException {
+    if (channels != 1 && channels != 3 || pixels.length != (long) channels * height * width) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "expected %d x %d x %d = %d channel-major pixels of 1 or 3 channels, got %d bytes",
+          channels, height, width, channels * height * width, pixels.length));
+    }
+    checkPolicies(channels, height, width, shape, onSizeMismatch, onChannelMismatch);
+    return resizeAndConvert(pixels, channels, height, width, shape, onSizeMismatch);
+  }
+
+  private static void checkPolicies(int channels, int height, int width, ImageShape shape,
+      SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch) throws UnusableImageException {
+    if (shape.channels() != 1 && shape.channels() != 3) {
+      throw new IllegalArgumentException("images have 1 or 3 channels; shape " + shape);
+    }
     boolean sizeDiffers = height != shape.height() || width != shape.width();
     if (sizeDiffers && onSizeMismatch == SizePolicy.REJECT) {
       throw new UnusableImageException(String.format(Locale.ROOT,
@@ -284,8 +310,12 @@ public final class ImageDecoder {
           "%d channel%s, expected %d (data.folder.on-channel-mismatch = %s)",
           channels, channels == 1 ? "" : "s", shape.channels(), onChannelMismatch.configValue()));
     }
-    byte[] pixels = channelMajor(image);
-    if (sizeDiffers) {
+  }
+
+  /** Resizes and converts pixels that the policies accept. */
+  private static byte[] resizeAndConvert(byte[] pixels, int channels, int height, int width,
+      ImageShape shape, SizePolicy onSizeMismatch) {
+    if (height != shape.height() || width != shape.width()) {
       pixels = onSizeMismatch == SizePolicy.RESIZE_CROP
           ? resizeCrop(pixels, channels, height, width, shape.height(), shape.width())
           : resize(pixels, channels, height, width, shape.height(), shape.width());
