@@ -43,22 +43,25 @@ class LayeringTest {
         .layer("train").definedBy("org.sparkcnn.train..")
         .layer("prune").definedBy("org.sparkcnn.prune..")
         .layer("experiment").definedBy("org.sparkcnn.experiment..")
+        .layer("predict").definedBy("org.sparkcnn.predict..")
         .layer("bench").definedBy("org.sparkcnn.bench..")
         .whereLayer("bench").mayNotBeAccessedByAnyLayer()
         .whereLayer("prune").mayNotBeAccessedByAnyLayer()
         .whereLayer("experiment").mayNotBeAccessedByAnyLayer()
-        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "experiment", "bench")
-        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "experiment", "bench")
+        .whereLayer("predict").mayOnlyBeAccessedByLayers("bench")
+        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "experiment", "predict", "bench")
+        .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "experiment",
+            "predict", "bench")
         .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "prune",
-            "experiment", "bench")
+            "experiment", "predict", "bench")
         .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "prune",
-            "experiment", "bench")
+            "experiment", "predict", "bench")
         .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
-            "prune", "experiment", "bench")
+            "prune", "experiment", "predict", "bench")
         .whereLayer("augment").mayOnlyBeAccessedByLayers("config", "data", "backend", "report",
-            "train", "prune", "experiment", "bench")
+            "train", "prune", "experiment", "predict", "bench")
         .whereLayer("models").mayOnlyBeAccessedByLayers("augment", "config", "data", "backend",
-            "report", "train", "prune", "experiment", "bench")
+            "report", "train", "prune", "experiment", "predict", "bench")
         .check(classes);
   }
 }

@@ -1,7 +1,13 @@
 package org.sparkcnn.augment;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -142,8 +148,50 @@ public record DatasetStats(long pixels, double[] mean, double[] std, double[][] 
         extra);
   }
 
+  /**
+   * Reads statistics written by {@link #toJson}; other members (a run's {@code partitions}) are
+   * ignored. Files written before the values were saved exactly hold six significant digits.
+   *
+   * @throws IllegalArgumentException naming the member that is missing or malformed
+   */
+  public static DatasetStats fromJson(String json) {
+    Config c;
+    try {
+      c = ConfigFactory.parseString(json, ConfigParseOptions.defaults()
+          .setSyntax(ConfigSyntax.JSON));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("dataset statistics are not valid JSON: "
+          + e.getMessage(), e);
+    }
+    try {
+      return new DatasetStats(c.getLong("pixels"), vector(c, "mean"), vector(c, "std"),
+          matrix(c, "covariance"), vector(c, "eigenvalues"), matrix(c, "eigenvectors"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("dataset statistics: " + e.getMessage(), e);
+    }
+  }
+
+  private static double[] vector(Config c, String member) {
+    return c.getDoubleList(member).stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double[][] matrix(Config c, String member) {
+    List<Object> rows = c.getList(member).unwrapped();
+    double[][] m = new double[rows.size()][];
+    for (int i = 0; i < m.length; i++) {
+      if (!(rows.get(i) instanceof List<?> row)
+          || !row.stream().allMatch(v -> v instanceof Number)) {
+        throw new IllegalArgumentException("dataset statistics: " + member + "[" + i
+            + "] is not a list of numbers: " + rows.get(i));
+      }
+      m[i] = row.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+    return m;
+  }
+
+  /** Each value exactly (the shortest decimal that reads back as the same double). */
   private static String json(double[] values) {
-    return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.6g", v))
+    return Arrays.stream(values).mapToObj(Double::toString)
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

@@ -3,6 +3,7 @@ package org.sparkcnn.data;
 import java.io.Serializable;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.augment.FloatImage;
@@ -59,27 +60,36 @@ public record Augmenter(ImageShape inputShape, Pipeline pipeline, int numClasses
   }
 
   /**
-   * One minibatch: features [n * views, channels, height, width] (the views of example i in rows
-   * i * views .. i * views + views - 1) and one-hot labels [n, classes].
+   * One minibatch: features [n * views, channels, height, width] ({@link #features}) and one-hot
+   * labels [n, classes].
    */
   public DataSet toDataSet(List<LabeledImage> batch) {
+    int n = batch.size();
+    float[] labels = new float[n * numClasses];
+    for (int i = 0; i < n; i++) {
+      labels[i * numClasses + batch.get(i).label()] = 1f;
+    }
+    return new DataSet(features(batch), Nd4j.create(labels, new long[] {n, numClasses}, 'c'));
+  }
+
+  /**
+   * The network's input for {@code batch}: [n * views, channels, height, width], the views of
+   * example i in rows i * views .. i * views + views - 1. Labels are not read, so unlabelled
+   * images (scoring) go through the same pipeline as the test set.
+   */
+  public INDArray features(List<LabeledImage> batch) {
     int n = batch.size();
     int views = views();
     ImageShape out = outputShape();
     int size = out.size();
     float[] features = new float[n * views * size];
-    float[] labels = new float[n * numClasses];
     for (int i = 0; i < n; i++) {
-      LabeledImage example = batch.get(i);
-      List<FloatImage> images = apply(example);
+      List<FloatImage> images = apply(batch.get(i));
       for (int v = 0; v < views; v++) {
         System.arraycopy(images.get(v).values(), 0, features, (i * views + v) * size, size);
       }
-      labels[i * numClasses + example.label()] = 1f;
     }
-    return new DataSet(
-        Nd4j.create(features, new long[] {(long) n * views, out.channels(), out.height(),
-            out.width()}, 'c'),
-        Nd4j.create(labels, new long[] {n, numClasses}, 'c'));
+    return Nd4j.create(features, new long[] {(long) n * views, out.channels(), out.height(),
+        out.width()}, 'c');
   }
 }

@@ -25,6 +25,11 @@ public final class RunLayout {
   public static final List<String> CLASSES_COLUMNS = List.of("index", "name");
   /** The training set's pixel statistics and its labels per partition (JSON). */
   public static final String DATASET_STATS = "dataset-stats.json";
+  /**
+   * Member of {@link #DATASET_STATS}: the shape [channels, height, width] of the cached images
+   * (before the evaluation pipeline), which serving brings its inputs to.
+   */
+  public static final String STATS_IMAGE_SHAPE = "image_shape";
   /** Inputs left out (undecodable or rejected images), with the reason for each. */
   public static final String SKIPPED = "skipped-images.csv";
   /** Columns of {@link #SKIPPED}: {@code train} or {@code test}, the input's path, why. */

@@ -78,19 +78,37 @@ public final class Evaluator {
     while (batches.hasNext()) {
       DataSet batch = batches.next();
       for (int i = 0; i < outputs.size(); i++) {
-        INDArray probabilities = outputs.get(i).apply(batch.getFeatures());
-        if (views > 1) {
-          long n = batch.getLabels().size(0);
-          probabilities = probabilities.reshape('c', n, views, numClasses).mean(1);
-        }
+        INDArray probabilities = averageViews(outputs.get(i).apply(batch.getFeatures()), views);
         evaluations.get(i).eval(batch.getLabels(), probabilities);
       }
     }
     return Collections.singletonList(evaluations).iterator();
   }
 
-  /** The inference function of the network {@code conf} describes, holding {@code params}. */
-  private static Function<INDArray, INDArray> output(boolean graph, String conf,
+  /**
+   * The softmax of each example averaged over its views: [n * views, classes] (the views of
+   * example i in rows i * views .. i * views + views - 1, as {@link Augmenter#features} makes
+   * them) to [n, classes]; {@code probabilities} itself when {@code views} is 1.
+   */
+  public static INDArray averageViews(INDArray probabilities, int views) {
+    if (views == 1) {
+      return probabilities;
+    }
+    long rows = probabilities.size(0);
+    if (rows % views != 0) {
+      throw new IllegalArgumentException(rows + " rows of probabilities are not whole groups of "
+          + views + " views");
+    }
+    return probabilities.reshape('c', rows / views, views, probabilities.size(1)).mean(1);
+  }
+
+  /**
+   * The inference function of the network {@code conf} describes (DL4J configuration JSON of a
+   * {@link ComputationGraph} when {@code graph}, else of a {@link MultiLayerNetwork}), holding a
+   * copy of {@code params}: features [n, channels, height, width] to the output layer's
+   * activations [n, classes], in inference mode.
+   */
+  public static Function<INDArray, INDArray> output(boolean graph, String conf,
       INDArray params) {
     if (graph) {
       ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf));

@@ -1,5 +1,6 @@
 package org.sparkcnn.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,7 +111,12 @@ public record TrainingData(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> te
         labels.whole());
     DataChecks.warnMissingClasses("test", "data.test-limit", data.testLimit(), sampled,
         DataChecks.classCounts(test, data.numClasses()));
-    dir.write(RunLayout.DATASET_STATS, stats.toJson(Map.of("partitions", labels.toJson(1))));
+    Map<String, String> more = new LinkedHashMap<>();
+    ImageShape shape = sources.shape();
+    more.put(RunLayout.STATS_IMAGE_SHAPE, "[" + shape.channels() + ", " + shape.height() + ", "
+        + shape.width() + "]");
+    more.put("partitions", labels.toJson(1));
+    dir.write(RunLayout.DATASET_STATS, stats.toJson(more));
     return new TrainingData(train, test, stats, order);
   }
 }

@@ -2,8 +2,10 @@ package org.sparkcnn.augment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Channel statistics and the eigen-decomposition behind PCA lighting. */
@@ -48,7 +50,35 @@ class DatasetStatsTest {
     String json = DatasetStats.fromSums(2, new double[] {4, 8},
         new double[][] {{10, 20}, {20, 40}}).toJson();
     assertTrue(json.contains("\"pixels\": 2,"), json);
-    assertTrue(json.contains("\"mean\": [2.00000, 4.00000]"), json);
-    assertTrue(json.contains("\"eigenvalues\": [5.00000, "), json);
+    assertTrue(json.contains("\"mean\": [2.0, 4.0]"), json);
+    assertTrue(json.contains("\"eigenvalues\": [5.0"), json);
+  }
+
+  @Test
+  void jsonReadsBackExactly() {
+    DatasetStats stats = DatasetStats.fromSums(7, new double[] {1.0 / 3, 2.5e-7, 1e9 / 7},
+        new double[][] {{0.1, 0.2, 0.3}, {0.2, 0.5, 0.7}, {0.3, 0.7, 2e17}});
+    // as a run writes it, with a member the reader does not know
+    DatasetStats back = DatasetStats.fromJson(stats.toJson(Map.of("partitions", "[[1, 2]]")));
+    assertEquals(stats.pixels(), back.pixels());
+    assertArrayEquals(stats.mean(), back.mean(), 0.0);
+    assertArrayEquals(stats.std(), back.std(), 0.0);
+    assertArrayEquals(stats.eigenvalues(), back.eigenvalues(), 0.0);
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(stats.covariance()[i], back.covariance()[i], 0.0);
+      assertArrayEquals(stats.eigenvectors()[i], back.eigenvectors()[i], 0.0);
+    }
+  }
+
+  @Test
+  void malformedJsonNamesTheMember() {
+    String json = "{\"pixels\": 2, \"mean\": [1.0], \"std\": [1.0], \"covariance\": [[1.0]],"
+        + " \"eigenvalues\": [1.0]}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DatasetStats.fromJson(json));
+    assertTrue(e.getMessage().contains("eigenvectors"), e.getMessage());
+    IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
+        () -> DatasetStats.fromJson("mean = [1"));
+    assertTrue(notJson.getMessage().contains("JSON"), notJson.getMessage());
   }
 }
