@@ -14,9 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.image.ImageSchema;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,6 +31,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.augment.Pipeline;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.LabeledImage;
@@ -31,6 +40,7 @@ import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.report.Table;
+import org.sparkcnn.ml.CnnClassificationModel;
 import org.sparkcnn.train.Evaluator;
 import org.sparkcnn.train.SparkSetup;
 import picocli.CommandLine;
@@ -38,7 +48,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Scoring throughput (images/s) of networks of the {@link Models} registry: DL4J's {@code
- * output()} in this process, the project's executor-side scoring in Spark local[N], and PyTorch
+ * output()} in this process, {@link CnnClassificationModel#transform} of an image DataFrame and
+ * the training job's evaluation ({@link Evaluator}) in Spark local[N], and PyTorch
  * inference of the same network ({@code bench/torch_throughput.py --inference}, read from its CSV
  * rows of the same run id), with their ratios, printed as one Markdown table; this process's rows
  * are appended to a CSV file.
@@ -55,8 +66,12 @@ import picocli.CommandLine.Option;
  * of {@code --batch} images (default 64) on every path; speed does not depend on the weights or
  * pixel values. DL4J: {@code output()} in inference mode on one minibatch of random images, the
  * median of {@code --passes} timed passes after at least {@code --warmup} passes and {@code
- * --warmup-seconds}, as {@code prune/InferenceSpeed} times it. Spark: {@code --images} random
- * uint8 images, cached in {@code --workers} partitions, scored by {@link Evaluator} (the network's
+ * --warmup-seconds}, as {@code prune/InferenceSpeed} times it. Spark ML: {@code --images} random
+ * uint8 images as structs of Spark's image source in a cached DataFrame of {@code --workers}
+ * partitions, through {@link CnnClassificationModel#transform} (network broadcast, decoding of
+ * the structs, the evaluation pipeline {@code scale}, minibatches of {@code --batch}), every
+ * prediction computed. Spark evaluation: the same images, cached in {@code --workers} partitions,
+ * scored by {@link Evaluator} (the network's
  * configuration and parameters broadcast, the network rebuilt per task, the evaluation pipeline
  * {@code scale} applied on the executors, minibatches of {@code --batch}, softmax over 10
  * classes, the results merged on the driver); one untimed pass, then the median of {@code
@@ -76,7 +91,7 @@ public final class ScoringBenchmark {
   /** Columns of the CSV rows this process appends. */
   static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "input", "batch",
       "threads_per_worker", "workers", "images", "dl4j_output_images_per_sec",
-      "spark_images_per_sec", "run");
+      "spark_images_per_sec", "spark_ml_images_per_sec", "run");
 
   private ScoringBenchmark() {}
 
@@ -136,12 +151,14 @@ public final class ScoringBenchmark {
         new ThroughputBenchmark.Case(model, Models.naturalInput(model), CLASSES, o.batch());
     NeuralNetwork net = ThroughputBenchmark.network(c, ConvolutionEngine.NATIVE);
     double single = outputRate(net, c, o);
-    double spark = sparkRate(sc, net, c, o);
+    List<LabeledImage> images = randomImages(c, o.images());
+    double spark = sparkRate(sc, net, c, o, images);
+    double ml = sparkMlRate(sc, net, c, o, images);
     return List.of(LocalDate.now(ZoneOffset.UTC).toString(), ThroughputBenchmark.cpuModel(), nd4j,
         model, CaseOptions.shapeText(c.shape()), Integer.toString(o.batch()),
         System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
         Integer.toString(o.workers()), Integer.toString(o.images()), oneDecimal(single),
-        oneDecimal(spark), o.runId());
+        oneDecimal(spark), oneDecimal(ml), o.runId());
   }
 
   /** Median images/s of DL4J's {@code output()} (inference mode) on one random minibatch. */
@@ -164,29 +181,71 @@ public final class ScoringBenchmark {
    * Spark, after one untimed pass.
    */
   static double sparkRate(JavaSparkContext sc, NeuralNetwork net, ThroughputBenchmark.Case c,
-      Options o) {
-    int pixels = c.shape().channels() * c.shape().height() * c.shape().width();
-    List<LabeledImage> images = new ArrayList<>();
-    SplittableRandom random = new SplittableRandom(1);
-    for (int i = 0; i < o.images(); i++) {
-      byte[] image = new byte[pixels];
-      random.nextBytes(image);
-      images.add(new LabeledImage(i, image, i % CLASSES));
-    }
+      Options o, List<LabeledImage> images) {
     JavaRDD<LabeledImage> cached = sc.parallelize(images, o.workers()).cache();
     cached.count();
-    Augmenter evaluation = new Augmenter(c.shape(),
-        Pipeline.parse("train.eval-augment", List.of("scale"), true), CLASSES, 1,
-        Augmenter.EVALUATION_EPOCH);
     Model model = (Model) net;
     Runnable pass = () -> Evaluator.evaluate(sc, model, List.of(model.params()), cached,
-        evaluation, c.batch());
+        evaluation(c), c.batch());
     try {
       pass.run();
       return median(o.sparkPasses(), pass, o.images());
     } finally {
       cached.unpersist(false);
     }
+  }
+
+  /**
+   * Median images/s of {@link CnnClassificationModel#transform} over a cached DataFrame of the
+   * same images as structs of Spark's image source, after one untimed pass; each pass computes
+   * every prediction.
+   */
+  static double sparkMlRate(JavaSparkContext sc, NeuralNetwork net, ThroughputBenchmark.Case c,
+      Options o, List<LabeledImage> images) {
+    SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    ImageShape s = c.shape();
+    List<Row> rows = new ArrayList<>();
+    for (LabeledImage image : images) {
+      rows.add(RowFactory.create(RowFactory.create("random-" + image.index(), s.height(),
+          s.width(), s.channels(), s.channels() == 1 ? CV_8UC1 : CV_8UC3, image.pixels())));
+    }
+    Dataset<Row> cached =
+        spark.createDataFrame(rows, ImageSchema.imageSchema()).repartition(o.workers()).cache();
+    cached.count();
+    List<String> classNames = IntStream.range(0, CLASSES).mapToObj(Integer::toString).toList();
+    CnnClassificationModel model = CnnClassificationModel.fromNetwork((Model) net, evaluation(c),
+        classNames, SizePolicy.REJECT, ChannelPolicy.REJECT, Long.MAX_VALUE)
+        .setBatchSize(c.batch());
+    Runnable pass = () -> model.transform(cached).agg(functions.sum("prediction")).first();
+    try {
+      pass.run();
+      return median(o.sparkPasses(), pass, o.images());
+    } finally {
+      cached.unpersist(false);
+    }
+  }
+
+  /** OpenCV's types of 8-bit images of 1 and 3 channels, as Spark's image source writes them. */
+  private static final int CV_8UC1 = 0;
+  private static final int CV_8UC3 = 16;
+
+  /** {@code count} uint8 images of {@code c}'s shape, uniform random, labels cycling. */
+  static List<LabeledImage> randomImages(ThroughputBenchmark.Case c, int count) {
+    int pixels = c.shape().channels() * c.shape().height() * c.shape().width();
+    List<LabeledImage> images = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < count; i++) {
+      byte[] image = new byte[pixels];
+      random.nextBytes(image);
+      images.add(new LabeledImage(i, image, i % CLASSES));
+    }
+    return images;
+  }
+
+  /** The evaluation pipeline of both Spark paths: {@code scale} to [0, 1]. */
+  private static Augmenter evaluation(ThroughputBenchmark.Case c) {
+    return new Augmenter(c.shape(), Pipeline.parse("train.eval-augment", List.of("scale"), true),
+        CLASSES, 1, Augmenter.EVALUATION_EPOCH);
   }
 
   /** The median images/s of {@code passes} timed runs of {@code pass}, each of {@code images}. */
@@ -205,27 +264,30 @@ public final class ScoringBenchmark {
   /**
    * The table of this process's {@code rows} (columns {@link #COLUMNS}) beside the PyTorch rows
    * of the same run ({@code torch}, as {@link SideBySide#rows} reads them): images/s of DL4J
-   * {@code output()}, Spark local[workers], PyTorch on 1 and on {@code workers} threads, and the
-   * ratios Spark / DL4J, DL4J / PyTorch 1 thread and Spark / PyTorch on {@code workers} threads
-   * (the same cores). A missing PyTorch row shows as "-".
+   * {@code output()}, Spark ML transform and Spark evaluation in local[workers], PyTorch on 1 and
+   * on {@code workers} threads, and the ratios Spark ML / DL4J, DL4J / PyTorch 1 thread and Spark
+   * ML / PyTorch on {@code workers} threads (the same cores). A missing PyTorch row shows as "-".
    */
   static Table table(Table rows, List<Map<String, String>> torch, int workers) {
+    String local = "local[" + workers + "]";
     Table table = new Table("network", "input, batch", "DL4J output() (1 process)",
-        "Spark local[" + workers + "]", "PyTorch 1 thread", "PyTorch " + workers + " threads",
-        "Spark / DL4J", "DL4J / PyTorch 1 thread",
-        "Spark / PyTorch " + workers + " threads");
+        "Spark ML transform " + local, "Spark evaluation " + local, "PyTorch 1 thread",
+        "PyTorch " + workers + " threads", "Spark ML / DL4J", "DL4J / PyTorch 1 thread",
+        "Spark ML / PyTorch " + workers + " threads");
     for (int r = 0; r < rows.rows().size(); r++) {
       String model = rows.cell(r, "model");
       double single = Double.parseDouble(rows.cell(r, "dl4j_output_images_per_sec"));
       double spark = Double.parseDouble(rows.cell(r, "spark_images_per_sec"));
+      double ml = Double.parseDouble(rows.cell(r, "spark_ml_images_per_sec"));
       Optional<Double> torchOne = torchRate(torch, model, 1);
       Optional<Double> torchMany = torchRate(torch, model, workers);
       table.add("`" + model + "`", rows.cell(r, "input") + ", " + rows.cell(r, "batch"),
-          grouped(single), grouped(spark), torchOne.map(ScoringBenchmark::grouped).orElse("-"),
+          grouped(single), grouped(ml), grouped(spark),
+          torchOne.map(ScoringBenchmark::grouped).orElse("-"),
           torchMany.map(ScoringBenchmark::grouped).orElse("-"),
-          SideBySide.ratio(Optional.of(spark), Optional.of(single)),
+          SideBySide.ratio(Optional.of(ml), Optional.of(single)),
           SideBySide.ratio(Optional.of(single), torchOne),
-          SideBySide.ratio(Optional.of(spark), torchMany));
+          SideBySide.ratio(Optional.of(ml), torchMany));
     }
     return table;
   }

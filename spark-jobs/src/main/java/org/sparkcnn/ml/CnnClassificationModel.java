@@ -168,6 +168,29 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
             model.network() instanceof ComputationGraph));
   }
 
+  /**
+   * The model scoring with {@code network} after {@code evaluation}, for a network that has no run
+   * directory (benchmarks, networks trained elsewhere).
+   *
+   * @param evaluation the evaluation pipeline; its input shape is the shape images are decoded to
+   * @param classNames class names by class index, as many as the network's outputs
+   * @param onSizeMismatch what to do with an image of another height and width
+   * @param onChannelMismatch what to do with an image of another channel count
+   * @param maxImagePixels the largest image decoded, in pixels
+   * @throws IllegalArgumentException when the class names do not match the pipeline's classes
+   */
+  public static CnnClassificationModel fromNetwork(org.deeplearning4j.nn.api.Model network,
+      Augmenter evaluation, List<String> classNames, SizePolicy onSizeMismatch,
+      ChannelPolicy onChannelMismatch, long maxImagePixels) {
+    if (classNames.size() != evaluation.numClasses()) {
+      throw new IllegalArgumentException(classNames.size() + " class names for "
+          + evaluation.numClasses() + " classes");
+    }
+    return new CnnClassificationModel(newUid(), network, new Serving(evaluation, classNames,
+        onSizeMismatch, onChannelMismatch, maxImagePixels,
+        network instanceof ComputationGraph));
+  }
+
   private static String newUid() {
     return "cnnClassification_" + UUID.randomUUID().toString().substring(24);
   }

@@ -52,7 +52,8 @@ class ScoringBenchmarkTest {
     Table rows = new Table(ScoringBenchmark.COLUMNS).add(row);
     double single = Double.parseDouble(rows.cell(0, "dl4j_output_images_per_sec"));
     double spark = Double.parseDouble(rows.cell(0, "spark_images_per_sec"));
-    assertTrue(single > 0 && spark > 0, row.toString());
+    double ml = Double.parseDouble(rows.cell(0, "spark_ml_images_per_sec"));
+    assertTrue(single > 0 && spark > 0 && ml > 0, row.toString());
     assertEquals("1x28x28", rows.cell(0, "input"));
     assertEquals("16", rows.cell(0, "batch"));
 
@@ -63,15 +64,15 @@ class ScoringBenchmarkTest {
     assertEquals(1, table.rows().size());
     assertEquals("`lenet5`", table.cell(0, "network"));
     assertEquals("4,000.0", table.cell(0, "PyTorch 2 threads"));
-    assertEquals(String.format(Locale.ROOT, "%.2fx", spark / single),
-        table.cell(0, "Spark / DL4J"));
+    assertEquals(String.format(Locale.ROOT, "%.2fx", ml / single),
+        table.cell(0, "Spark ML / DL4J"));
     assertEquals(String.format(Locale.ROOT, "%.2fx", single / 1000.0),
         table.cell(0, "DL4J / PyTorch 1 thread"));
-    assertEquals(String.format(Locale.ROOT, "%.2fx", spark / 4000.0),
-        table.cell(0, "Spark / PyTorch 2 threads"));
+    assertEquals(String.format(Locale.ROOT, "%.2fx", ml / 4000.0),
+        table.cell(0, "Spark ML / PyTorch 2 threads"));
 
     Table withoutTorch = ScoringBenchmark.table(rows, List.of(), 2);
     assertEquals("-", withoutTorch.cell(0, "PyTorch 1 thread"));
-    assertEquals("-", withoutTorch.cell(0, "Spark / PyTorch 2 threads"));
+    assertEquals("-", withoutTorch.cell(0, "Spark ML / PyTorch 2 threads"));
   }
 }
