@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -77,10 +78,13 @@ import scala.Option;
  * classes.csv}). Images are scored in minibatches of {@code batchSize} (default 64) per partition.
  *
  * <p>A row whose image is null or cannot be used (not a whole JPEG or PNG, a struct the image
- * source could not decode, too many pixels, or refused by the run's size or channel policy) gets
- * null in the output columns and is kept: one bad image does not fail a nightly job, and {@code
- * prediction IS NULL} finds them. The random steps of an evaluation pipeline (none in the
- * built-in ones) are seeded with a row's position in its partition.
+ * source could not decode, too many pixels, or refused by the run's size or channel policy) is
+ * handled as {@code handleInvalid} says, Spark ML's convention: {@code keep} (the default) keeps
+ * it with null in the output columns, so one bad image does not fail a nightly job and {@code
+ * prediction IS NULL} finds them; {@code skip} drops it; {@code error} fails the job with a
+ * {@link BadInputException} naming the column, the partition, the row's position in it, the
+ * image's origin (image structs) and the reason. The random steps of an evaluation pipeline (none
+ * in the built-in ones) are seeded with a row's position in its partition.
  *
  * <p>Saved ({@link #write()}) as Spark ML's parameter metadata plus, under {@code data/}, the
  * network as a DL4J {@code model.zip} and the serving metadata (evaluation pipeline with its
@@ -95,6 +99,13 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
   /** File of the serving metadata under a saved model's {@code data/}. */
   static final String SERVING_FILE = "serving.ser";
   static final int DEFAULT_BATCH_SIZE = 64;
+  /** {@code handleInvalid}: null outputs; the default. */
+  public static final String KEEP = "keep";
+  /** {@code handleInvalid}: the row is dropped. */
+  public static final String SKIP = "skip";
+  /** {@code handleInvalid}: the job fails naming the row. */
+  public static final String ERROR = "error";
+  private static final List<String> HANDLE_INVALID = List.of(KEEP, SKIP, ERROR);
 
   private final String uid;
   private final Serving serving;
@@ -108,6 +119,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
   private final Param<String> probabilityCol;
   private final Param<String> predictedLabelCol;
   private final IntParam batchSize;
+  private final Param<String> handleInvalid;
 
   /**
    * What decoding and scoring need besides the network: the run's evaluation pipeline (with the
@@ -145,7 +157,11 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
     setDefault(predictedLabelCol, "predictedLabel");
+    handleInvalid = new Param<>(this, "handleInvalid", "a row whose image is null or unusable:"
+        + " keep (null outputs), skip (dropped) or error (the job fails naming the row)",
+        ParamValidators.inArray(HANDLE_INVALID));
     setDefault(batchSize, DEFAULT_BATCH_SIZE);
+    setDefault(handleInvalid, KEEP);
   }
 
   /**
@@ -218,6 +234,19 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
 
   public IntParam batchSize() {
     return batchSize;
+  }
+
+  /** What happens to a row whose image is null or unusable: keep, skip or error. */
+  public Param<String> handleInvalid() {
+    return handleInvalid;
+  }
+
+  public String getHandleInvalid() {
+    return $(handleInvalid);
+  }
+
+  public CnnClassificationModel setHandleInvalid(String value) {
+    return (CnnClassificationModel) set(handleInvalid, value);
   }
 
   public String getImageCol() {
@@ -330,10 +359,10 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<ScoringPayload> broadcast = sc.broadcast(payload());
     Serving decoding = serving;
-    int batch = getBatchSize();
-    boolean withLabel = !getPredictedLabelCol().isEmpty();
+    Settings settings = new Settings(kind, getImageCol(), column, getBatchSize(),
+        !getPredictedLabelCol().isEmpty(), getHandleInvalid());
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(rows -> new PartitionScorer(
-        rows, broadcast.value(), decoding, kind, column, batch, withLabel));
+        rows, broadcast.value(), decoding, settings));
     return dataset.sparkSession().createDataFrame(scored, schema);
   }
 
@@ -345,6 +374,10 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
     return payload;
   }
 
+  /** This call's parameters, as the executors need them. */
+  private record Settings(ImageRows.ImageColumn kind, String columnName, int column,
+      int batchSize, boolean withLabel, String handleInvalid) implements Serializable {}
+
   /**
    * Scores one partition's rows lazily, a minibatch at a time: each row comes out with its input
    * values followed by the prediction, the probabilities and (if asked) the class name, or nulls
@@ -354,29 +387,24 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
     private final Iterator<Row> rows;
     private final ScoringPayload payload;
     private final Serving serving;
-    private final ImageRows.ImageColumn kind;
-    private final int column;
-    private final int batchSize;
-    private final boolean withLabel;
+    private final Settings settings;
     private Scorer scorer;
     private final List<Row> ready = new ArrayList<>();
     private int next;
     private long position;
 
     PartitionScorer(Iterator<Row> rows, ScoringPayload payload, Serving serving,
-        ImageRows.ImageColumn kind, int column, int batchSize, boolean withLabel) {
+        Settings settings) {
       this.rows = rows;
       this.payload = payload;
       this.serving = serving;
-      this.kind = kind;
-      this.column = column;
-      this.batchSize = batchSize;
-      this.withLabel = withLabel;
+      this.settings = settings;
     }
 
     @Override
     public boolean hasNext() {
-      if (next == ready.size()) {
+      // a minibatch of skipped rows only gives nothing: read on
+      while (next == ready.size() && rows.hasNext()) {
         ready.clear();
         next = 0;
         scoreNextBatch();
@@ -396,14 +424,21 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
       List<Row> batch = new ArrayList<>();
       List<LabeledImage> images = new ArrayList<>();
       List<Integer> usable = new ArrayList<>();
-      while (batch.size() < batchSize && rows.hasNext()) {
+      while (batch.size() < settings.batchSize() && rows.hasNext()) {
         Row row = rows.next();
-        byte[] pixels = pixels(row);
-        if (pixels != null) {
+        try {
+          byte[] pixels = pixels(row);
           usable.add(batch.size());
           images.add(new LabeledImage(position, pixels, Scored.NO_LABEL));
+          batch.add(row);
+        } catch (UnusableImageException e) {
+          if (settings.handleInvalid().equals(ERROR)) {
+            throw new BadInputException(describe(row) + ": " + e.getMessage());
+          }
+          if (settings.handleInvalid().equals(KEEP)) {
+            batch.add(row);
+          }
         }
-        batch.add(row);
         position++;
       }
       float[][] probabilities = new float[0][];
@@ -421,25 +456,35 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
       }
     }
 
-    /** The image's pixels in the serving shape, or null when it is unusable. */
-    private byte[] pixels(Row row) {
+    /** The image's pixels in the serving shape. */
+    private byte[] pixels(Row row) throws UnusableImageException {
+      int column = settings.column();
       if (row.isNullAt(column)) {
-        return null;
+        throw new UnusableImageException("the image is null");
       }
-      try {
-        return kind == ImageRows.ImageColumn.IMAGE_STRUCT
-            ? ImageRows.fromImageStruct(row.getStruct(column), serving.imageShape(),
-                serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels())
-            : ImageRows.fromEncoded((byte[]) row.get(column), serving.imageShape(),
-                serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels());
-      } catch (UnusableImageException e) {
-        return null;
+      return settings.kind() == ImageRows.ImageColumn.IMAGE_STRUCT
+          ? ImageRows.fromImageStruct(row.getStruct(column), serving.imageShape(),
+              serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels())
+          : ImageRows.fromEncoded((byte[]) row.get(column), serving.imageShape(),
+              serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels());
+    }
+
+    /** "column content, partition 3, row 17 (0-based)", with the image's origin if it has one. */
+    private String describe(Row row) {
+      String where = "column " + settings.columnName() + ", partition "
+          + TaskContext.getPartitionId() + ", row " + position + " (0-based)";
+      if (settings.kind() == ImageRows.ImageColumn.IMAGE_STRUCT
+          && !row.isNullAt(settings.column())) {
+        Row image = row.getStruct(settings.column());
+        int origin = image.schema() == null ? 0 : image.fieldIndex("origin");
+        where += ", origin " + image.get(origin);
       }
+      return where;
     }
 
     private Row withOutputs(Row row, float[] probabilities) {
       int n = row.length();
-      Object[] values = new Object[n + (withLabel ? 3 : 2)];
+      Object[] values = new Object[n + (settings.withLabel() ? 3 : 2)];
       for (int i = 0; i < n; i++) {
         values[i] = row.get(i);
       }
@@ -451,7 +496,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
         }
         values[n] = (double) predicted;
         values[n + 1] = Vectors.dense(asDoubles);
-        if (withLabel) {
+        if (settings.withLabel()) {
           values[n + 2] = payload.classNames().get(predicted);
         }
       }

@@ -189,6 +189,7 @@ class CnnClassificationModelTest {
     CnnClassificationModel stage = (CnnClassificationModel) loaded.stages()[0];
     assertEquals("content", stage.getImageCol());
     assertEquals("", stage.getPredictedLabelCol());
+    assertEquals("keep", stage.getHandleInvalid());
     Dataset<Row> again = spark.read().format("binaryFile").load(pngs.toString());
     List<Row> after = loaded.transform(again).select("path", "prediction", "probability")
         .orderBy("path").collectAsList();
@@ -265,5 +266,28 @@ class CnnClassificationModelTest {
       float[] want = expected.get(scored.get(i).getString(0));
       assertArrayEquals(want, asFloats(scored.get(i).getAs("probability")), 1e-6f);
     }
+
+    Dataset<Row> input = spark.createDataFrame(rows, schema).coalesce(1);
+    List<Row> skipped = model().setImageCol("content").setBatchSize(2).setHandleInvalid("skip")
+        .transform(input).collectAsList();
+    assertEquals(List.of("t00.png", "t01.png"), skipped.stream().map(r -> r.getString(0)).toList());
+    assertArrayEquals(expected.get("t01.png"), asFloats(skipped.get(1).getAs("probability")),
+        1e-6f);
+
+    Exception failed = assertThrows(Exception.class, () -> model().setImageCol("content")
+        .setHandleInvalid("error").transform(input).collectAsList());
+    String message = messages(failed);
+    assertTrue(message.contains("column content, partition 0, row 1 (0-based): cannot decode"),
+        message);
+    assertThrows(IllegalArgumentException.class, () -> model().setHandleInvalid("drop"));
+  }
+
+  /** The messages of {@code e} and its causes (Spark wraps a task's exception). */
+  static String messages(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 }
