@@ -9,7 +9,9 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -156,6 +158,64 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   /**
+   * Lists images without labels, to score: {@code location} is a folder (its .jpg, .jpeg and .png
+   * files, those of its sub-folders included) or a glob of files and folders, on any Hadoop
+   * filesystem. The images are sorted by path, an image's index is its position in that order,
+   * and its label is -1; {@link #numClasses()} is 0. Loading decodes and skips as for a labelled
+   * folder.
+   *
+   * @param shape [channels, height, width] every image is brought to; channels 1 or 3
+   * @throws BadInputException naming {@code location} when nothing is there or it holds no image
+   */
+  public static ImageFolderDataset openUnlabelled(String location, ImageShape shape,
+      SizePolicy onSizeMismatch, ChannelPolicy onChannelMismatch, long maxPixels,
+      Configuration conf) {
+    Path path = new Path(location);
+    FileSystem fs;
+    FileStatus[] matched;
+    try {
+      fs = path.getFileSystem(conf);
+      matched = fs.globStatus(path);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + location + ": " + e.getMessage(), e);
+    }
+    if (matched == null || matched.length == 0) {
+      throw new BadInputException("no images: nothing at " + location);
+    }
+    List<String> paths = new ArrayList<>();
+    for (FileStatus status : matched) {
+      addImages(fs, status, paths);
+    }
+    if (paths.isEmpty()) {
+      throw new BadInputException("no images: " + location + " holds no JPEG or PNG files (.jpg,"
+          + " .jpeg, .png)");
+    }
+    Collections.sort(paths);
+    List<ImageFile> files = new ArrayList<>(paths.size());
+    for (int i = 0; i < paths.size(); i++) {
+      files.add(new ImageFile(paths.get(i), -1, i));
+    }
+    log.info("images to score at {}: {}", location, files.size());
+    return new ImageFolderDataset(location, shape, onSizeMismatch, onChannelMismatch, maxPixels,
+        List.of(), List.copyOf(files));
+  }
+
+  /**
+   * Adds the image at {@code status}, or a folder's images, recursively, to {@code paths}; inside
+   * folders, hidden names (starting "." or "_") are left out.
+   */
+  private static void addImages(FileSystem fs, FileStatus status, List<String> paths) {
+    String name = status.getPath().getName();
+    if (status.isDirectory()) {
+      for (FileStatus entry : list(fs, status.getPath())) {
+        addImages(fs, entry, paths);
+      }
+    } else if (isImageName(name)) {
+      paths.add(status.getPath().toString());
+    }
+  }
+
+  /**
    * {@code n} of {@code files} drawn at random without replacement, in their order: those whose
    * position a permutation seeded by {@code seed} sends below {@code n}.
    */
@@ -243,6 +303,13 @@ public final class ImageFolderDataset implements ImageDataset {
   /** Number of image files this dataset reads (after the limit), skipped ones included. */
   public int size() {
     return files.size();
+  }
+
+  /** Each image's path by its index, in index order. */
+  public Map<Long, String> paths() {
+    Map<Long, String> paths = new LinkedHashMap<>();
+    files.forEach(f -> paths.put(f.index(), f.path()));
+    return paths;
   }
 
   /** The image files in index order. */

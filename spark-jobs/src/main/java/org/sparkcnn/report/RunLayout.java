@@ -152,6 +152,29 @@ public final class RunLayout {
    * over repeats with a band from the lowest to the highest repeat.
    */
   public static final String EXPERIMENT_CURVES = "experiment-curves.png";
+  /**
+   * A prediction run's predictions, one row per image scored, in index order (Spark's Parquet
+   * output: a directory of part files): the columns of {@link #PREDICTIONS_COLUMNS}, then for
+   * i = 1..k (k = {@code predict.top-k}, at most the classes) {@code class_<i>}, {@code
+   * name_<i>} and {@code probability_<i>}, the i-th most probable class; then {@code
+   * probabilities}, every class's probability (an array by class index).
+   */
+  public static final String PREDICTIONS_PARQUET = "predictions.parquet";
+  /** {@link #PREDICTIONS_PARQUET} as one CSV file, without the {@code probabilities} array. */
+  public static final String PREDICTIONS_CSV = "predictions.csv";
+  /**
+   * First columns of {@link #PREDICTIONS_CSV}: the image's index in its input (0-based, the
+   * dataset's order, or the sorted paths of unlabelled images), its path (empty for IDX and CIFAR
+   * records), its label and the label's class name (empty without labels), the predicted class
+   * (the most probable; ties to the lower index) and its name.
+   */
+  public static final List<String> PREDICTIONS_COLUMNS = List.of("index", "path", "label",
+      "label_name", "prediction", "prediction_name");
+  /** Prefixes of the top-k columns of {@link #PREDICTIONS_CSV}, each followed by 1..k. */
+  public static final List<String> PREDICTIONS_TOP_PREFIXES = List.of("class_", "name_",
+      "probability_");
+  /** Last column of {@link #PREDICTIONS_PARQUET}: every class's probability. */
+  public static final String PREDICTIONS_PROBABILITIES = "probabilities";
   /** Sub-directory of each repeat when {@code run.repeats} > 1: repeat-1, repeat-2, ... */
   public static final String REPEAT_PREFIX = "repeat-";
   /**

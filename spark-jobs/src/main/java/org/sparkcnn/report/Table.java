@@ -148,7 +148,11 @@ public final class Table {
     return out.toString();
   }
 
-  private static String csvLine(List<String> cells) {
+  /**
+   * One CSV line of {@code cells}, ended by {@code \n}, as {@link #toCsv} writes rows: for files
+   * too long to hold as a table, written line by line.
+   */
+  public static String csvLine(List<String> cells) {
     return cells.stream().map(Table::csvCell).collect(Collectors.joining(",", "", "\n"));
   }
 

@@ -121,20 +121,20 @@ public final class Evaluator {
   }
 
   /** The largest k of the top-k accuracy every evaluation reports besides top-1. */
-  static final int TOP_K = 5;
+  public static final int TOP_K = 5;
 
   /**
    * An empty evaluation over {@code numClasses} classes that also counts top-5 hits, ties at their
    * expected value ({@link TopKEvaluation}).
    */
-  static Evaluation newEvaluation(int numClasses) {
+  public static Evaluation newEvaluation(int numClasses) {
     // A mutable list: Kryo, which returns task results, cannot rebuild an immutable one.
     List<String> labels = new ArrayList<>();
     IntStream.range(0, numClasses).forEach(c -> labels.add(Integer.toString(c)));
     return new TopKEvaluation(labels, TOP_K);
   }
 
-  private static ArrayList<Evaluation> merge(ArrayList<Evaluation> a, ArrayList<Evaluation> b) {
+  static ArrayList<Evaluation> merge(ArrayList<Evaluation> a, ArrayList<Evaluation> b) {
     for (int i = 0; i < a.size(); i++) {
       a.get(i).merge(b.get(i));
     }

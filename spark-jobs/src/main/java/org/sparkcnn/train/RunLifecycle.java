@@ -201,7 +201,7 @@ public final class RunLifecycle {
    *
    * @throws InvalidConfigException naming run.output-root and the scheme, or the file
    */
-  static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
+  public static void requireFileSystem(String outputRoot, Configuration hadoopConf) {
     try {
       FileSystem fs = new Path(outputRoot).getFileSystem(hadoopConf);
       // The nearest existing path at or above the root must be a directory.
@@ -330,8 +330,12 @@ public final class RunLifecycle {
         + time;
   }
 
-  /** Writes {@code _FAILED} with the error, unless the run is complete already. */
-  private static void recordFailure(RunDirectory dir, Throwable e) {
+  /**
+   * Writes {@code _FAILED} with the error (a bad input's own message), unless the run is complete
+   * already; the report's status says it failed. Never throws: a failure here is added to {@code
+   * e} as suppressed.
+   */
+  public static void recordFailure(RunDirectory dir, Throwable e) {
     try {
       if (dir.exists(RunLayout.SUCCESS)) { // the run is complete; what followed it failed
         return;
