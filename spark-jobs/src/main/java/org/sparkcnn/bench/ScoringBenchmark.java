@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.image.ImageSchema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,7 +42,7 @@ import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.ml.CnnClassificationModel;
-import org.sparkcnn.train.Evaluator;
+import org.sparkcnn.predict.ScoringPayload;
 import org.sparkcnn.train.SparkSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -49,10 +50,10 @@ import picocli.CommandLine.Option;
 /**
  * Scoring throughput (images/s) of networks of the {@link Models} registry: DL4J's {@code
  * output()} in this process, {@link CnnClassificationModel#transform} of an image DataFrame and
- * the training job's evaluation ({@link Evaluator}) in Spark local[N], and PyTorch
- * inference of the same network ({@code bench/torch_throughput.py --inference}, read from its CSV
- * rows of the same run id), with their ratios, printed as one Markdown table; this process's rows
- * are appended to a CSV file.
+ * the prediction job's scoring (a broadcast {@link ScoringPayload}, a {@code Scorer} per
+ * partition) in Spark local[N], and PyTorch inference of the same network ({@code
+ * bench/torch_throughput.py --inference}, read from its CSV rows of the same run id), with their
+ * ratios, printed as one Markdown table; this process's rows are appended to a CSV file.
  *
  * <p>Usage:
  * <pre>
@@ -70,14 +71,14 @@ import picocli.CommandLine.Option;
  * uint8 images as structs of Spark's image source in a cached DataFrame of {@code --workers}
  * partitions, through {@link CnnClassificationModel#transform} (network broadcast, decoding of
  * the structs, the evaluation pipeline {@code scale}, minibatches of {@code --batch}), every
- * prediction computed. Spark evaluation: the same images, cached in {@code --workers} partitions,
- * scored by {@link Evaluator} (the network's
- * configuration and parameters broadcast, the network rebuilt per task, the evaluation pipeline
- * {@code scale} applied on the executors, minibatches of {@code --batch}, softmax over 10
- * classes, the results merged on the driver); one untimed pass, then the median of {@code
- * --spark-passes} passes, each including Spark's scheduling. Threads: ND4J's as launched ({@code
- * submit/benchmark.sh --scoring} sets {@code OMP_NUM_THREADS=1}, so DL4J uses one core and Spark
- * local[N] N cores). The PyTorch columns take the rows of this run id with 1 and N threads.
+ * prediction computed. Spark prediction: the same images in a cached RDD of {@code --workers}
+ * partitions, scored as the prediction job scores its cached examples (the payload broadcast
+ * once, a scorer per partition, the evaluation pipeline {@code scale}, minibatches of {@code
+ * --batch}, one probability vector per image). Both Spark paths: one untimed pass, then the
+ * median of {@code --spark-passes} passes, each including Spark's scheduling. Threads: ND4J's as
+ * launched ({@code submit/benchmark.sh --scoring} sets {@code OMP_NUM_THREADS=1}, so DL4J uses
+ * one core and Spark local[N] N cores). The PyTorch columns take the rows of this run id with 1
+ * and N threads.
  *
  * <p>Exit code 2 for bad arguments (an unknown model lists the known ones), 3 for a malformed
  * PyTorch CSV file.
@@ -177,21 +178,24 @@ public final class ScoringBenchmark {
   }
 
   /**
-   * Median images/s of scoring {@code o.images()} cached random images with {@link Evaluator} in
-   * Spark, after one untimed pass.
+   * Median images/s of scoring {@code images}, cached, as the prediction job scores its examples,
+   * after one untimed pass.
    */
   static double sparkRate(JavaSparkContext sc, NeuralNetwork net, ThroughputBenchmark.Case c,
       Options o, List<LabeledImage> images) {
     JavaRDD<LabeledImage> cached = sc.parallelize(images, o.workers()).cache();
     cached.count();
-    Model model = (Model) net;
-    Runnable pass = () -> Evaluator.evaluate(sc, model, List.of(model.params()), cached,
-        evaluation(c), c.batch());
+    Broadcast<ScoringPayload> payload =
+        sc.broadcast(new ScoringPayload((Model) net, evaluation(c), classNames()));
+    int batch = c.batch();
+    Runnable pass = () -> cached.mapPartitions(
+        partition -> payload.value().scorer().score(partition, batch)).count();
     try {
       pass.run();
       return median(o.sparkPasses(), pass, o.images());
     } finally {
       cached.unpersist(false);
+      payload.unpersist(false);
     }
   }
 
@@ -212,9 +216,8 @@ public final class ScoringBenchmark {
     Dataset<Row> cached =
         spark.createDataFrame(rows, ImageSchema.imageSchema()).repartition(o.workers()).cache();
     cached.count();
-    List<String> classNames = IntStream.range(0, CLASSES).mapToObj(Integer::toString).toList();
     CnnClassificationModel model = CnnClassificationModel.fromNetwork((Model) net, evaluation(c),
-        classNames, SizePolicy.REJECT, ChannelPolicy.REJECT, Long.MAX_VALUE)
+        classNames(), SizePolicy.REJECT, ChannelPolicy.REJECT, Long.MAX_VALUE)
         .setBatchSize(c.batch());
     Runnable pass = () -> model.transform(cached).agg(functions.sum("prediction")).first();
     try {
@@ -242,6 +245,11 @@ public final class ScoringBenchmark {
     return images;
   }
 
+  /** Class names "0" to "9". */
+  private static List<String> classNames() {
+    return IntStream.range(0, CLASSES).mapToObj(Integer::toString).toList();
+  }
+
   /** The evaluation pipeline of both Spark paths: {@code scale} to [0, 1]. */
   private static Augmenter evaluation(ThroughputBenchmark.Case c) {
     return new Augmenter(c.shape(), Pipeline.parse("train.eval-augment", List.of("scale"), true),
@@ -264,14 +272,14 @@ public final class ScoringBenchmark {
   /**
    * The table of this process's {@code rows} (columns {@link #COLUMNS}) beside the PyTorch rows
    * of the same run ({@code torch}, as {@link SideBySide#rows} reads them): images/s of DL4J
-   * {@code output()}, Spark ML transform and Spark evaluation in local[workers], PyTorch on 1 and
+   * {@code output()}, Spark ML transform and Spark prediction in local[workers], PyTorch on 1 and
    * on {@code workers} threads, and the ratios Spark ML / DL4J, DL4J / PyTorch 1 thread and Spark
    * ML / PyTorch on {@code workers} threads (the same cores). A missing PyTorch row shows as "-".
    */
   static Table table(Table rows, List<Map<String, String>> torch, int workers) {
     String local = "local[" + workers + "]";
     Table table = new Table("network", "input, batch", "DL4J output() (1 process)",
-        "Spark ML transform " + local, "Spark evaluation " + local, "PyTorch 1 thread",
+        "Spark ML transform " + local, "Spark prediction " + local, "PyTorch 1 thread",
         "PyTorch " + workers + " threads", "Spark ML / DL4J", "DL4J / PyTorch 1 thread",
         "Spark ML / PyTorch " + workers + " threads");
     for (int r = 0; r < rows.rows().size(); r++) {
