@@ -36,8 +36,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkcnn.LocalSpark;
+import org.apache.spark.ml.image.ImageSchema;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.sparkcnn.augment.Pipeline;
+import org.sparkcnn.config.ChannelPolicy;
+import org.sparkcnn.config.SizePolicy;
+import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.ImageDecoder;
 import org.sparkcnn.data.LabeledImage;
+import org.sparkcnn.models.ConvolutionEngine;
+import org.sparkcnn.models.GraphBuilder;
+import org.sparkcnn.models.ImageShape;
+import org.sparkcnn.models.Models;
+import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.predict.Scored;
 import org.sparkcnn.predict.ServingModel;
 import org.sparkcnn.train.ExitCode;
@@ -280,6 +293,40 @@ class CnnClassificationModelTest {
     assertTrue(message.contains("column content, partition 0, row 1 (0-based): cannot decode"),
         message);
     assertThrows(IllegalArgumentException.class, () -> model().setHandleInvalid("drop"));
+  }
+
+  @Test
+  void aGraphNetworkWithoutRunDirectorySavesAndLoadsScoringImageStructsTheSame() throws Exception {
+    start();
+    ImageShape shape = new ImageShape(3, 8, 8);
+    ComputationGraph resnet = ((GraphBuilder) Models.create("resnet20", new NetworkOptions(shape,
+        3, "relu", WeightInit.RELU, 5e-4, new Nesterovs(0.01, 0.9), 7,
+        ConvolutionEngine.NATIVE))).init();
+    Augmenter scale = new Augmenter(shape,
+        Pipeline.parse("train.eval-augment", List.of("scale"), true), 3, 1,
+        Augmenter.EVALUATION_EPOCH);
+    CnnClassificationModel model = CnnClassificationModel.fromNetwork(resnet, scale,
+        List.of("cat", "dog", "fox"), SizePolicy.REJECT, ChannelPolicy.REJECT, 1_000_000);
+    List<Row> rows = new ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 5; i++) {
+      byte[] bgr = new byte[3 * 8 * 8];
+      random.nextBytes(bgr);
+      rows.add(RowFactory.create(RowFactory.create("img-" + i, 8, 8, 3, 16, bgr)));
+    }
+    rows.add(RowFactory.create(RowFactory.create("too-small", 4, 4, 3, 16, new byte[48])));
+    Dataset<Row> images = spark.createDataFrame(rows, ImageSchema.imageSchema());
+    List<Row> before = model.transform(images).collectAsList();
+    assertNull(before.get(5).getAs("prediction"), "reject policy: a 4x4 image is unusable");
+    assertTrue(List.of("cat", "dog", "fox").contains(before.get(0).getString(3)));
+    String saved = tmp.resolve("saved-resnet").toString();
+    model.write().overwrite().save(saved);
+    CnnClassificationModel loaded = CnnClassificationModel.load(saved);
+    assertEquals(List.of("cat", "dog", "fox"), loaded.classNames());
+    assertEquals(shape, loaded.imageShape());
+    assertEquals(before, loaded.transform(images).collectAsList());
+    assertThrows(IllegalArgumentException.class, () -> CnnClassificationModel.fromNetwork(resnet,
+        scale, List.of("cat", "dog"), SizePolicy.REJECT, ChannelPolicy.REJECT, 1_000_000));
   }
 
   /** The messages of {@code e} and its causes (Spark wraps a task's exception). */
