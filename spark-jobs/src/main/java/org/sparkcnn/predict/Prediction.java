@@ -38,8 +38,10 @@ import org.sparkcnn.data.Loaded;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunLock;
+import org.sparkcnn.report.RunReport;
 import org.sparkcnn.report.Table;
 import org.sparkcnn.train.Evaluator;
+import org.sparkcnn.train.ExitCode;
 import org.sparkcnn.train.RunLifecycle;
 import org.sparkcnn.train.RunReports;
 import org.sparkcnn.train.RunResult;
@@ -50,8 +52,8 @@ import org.sparkcnn.train.RunResult;
  * job fails with nothing written); then, holding the directory's lock, the images are read into
  * the executors' memory (unusable ones skipped, listed in {@code skipped-images.csv}, the run
  * failing past {@code data.max-skipped-fraction}), scored with the broadcast model in minibatches
- * ({@link Scorer}), and the predictions, evaluation tables (labelled input) and {@code _SUCCESS}
- * written; on failure {@code _FAILED} with the reason.
+ * ({@link Scorer}), and the predictions, evaluation tables (labelled input), {@code report.html}
+ * and {@code _SUCCESS} written; on failure {@code _FAILED} with the reason.
  *
  * <p>An existing run directory is refused ({@link org.sparkcnn.report.RunExistsException}),
  * whatever {@code run.if-exists} says: a prediction is not resumed but run again under another
@@ -107,6 +109,10 @@ public final class Prediction {
       return result;
     } catch (Exception | OutOfMemoryError e) { // rethrown as is: SparkException is checked
       RunLifecycle.recordFailure(dir, e);
+      if (!dir.exists(RunLayout.SUCCESS)) { // the prediction's page, not the training's
+        RunReport.updatePrediction(dir, RunReport.Status.failed(String.valueOf(
+            ExitCode.message(e))));
+      }
       throw e;
     } finally {
       lock.release();
@@ -187,6 +193,8 @@ public final class Prediction {
         dir.write(RunLayout.PER_CLASS, RunReports.perClass(names, eval).toCsv());
         dir.write(RunLayout.CONFUSION, RunReports.confusion(eval).toCsv());
       }
+      RunReport.updatePrediction(dir,
+          RunReport.Status.predicted(count, loaded.skipped().size()));
       log.info(String.format(Locale.ROOT, "predictions: %d images scored (%d skipped) in %.1f s,"
               + " %.1f images/s%s; %s", count, loaded.skipped().size(), seconds,
           count / seconds, eval == null ? "" : String.format(Locale.ROOT,

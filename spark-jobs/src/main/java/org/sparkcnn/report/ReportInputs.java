@@ -59,6 +59,15 @@ final class ReportInputs {
     }
   }
 
+  /** Whether the directory holds file (or directory) {@code name}, without reading it. */
+  boolean exists(String name) {
+    try {
+      return dir.exists(name);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Whether sub-directory {@code child} holds file {@code name}. */
   boolean exists(String child, String name) {
     try {

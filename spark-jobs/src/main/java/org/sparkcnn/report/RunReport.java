@@ -50,6 +50,12 @@ public final class RunReport {
       return new Status("finished, " + epochs + " epochs trained");
     }
 
+    /** When a prediction run's outputs are written: images scored and skipped. */
+    public static Status predicted(long images, long skipped) {
+      return new Status("finished, " + images + " images scored"
+          + (skipped == 0 ? "" : ", " + skipped + " skipped"));
+    }
+
     /** When every repeat of a run with {@code run.repeats} > 1 is trained. */
     public static Status finishedRepeats(int repeats, int epochs) {
       return new Status("finished, " + repeats + " repeats of " + epochs + " epochs");
@@ -91,6 +97,45 @@ public final class RunReport {
       dir.write(RunLayout.CURVES, out -> out.write(curvesPng));
     }
     dir.write(RunLayout.REPORT, html(in, status, curvesPng));
+  }
+
+  /**
+   * Writes {@code report.html} of a prediction run into {@code dir}: status, the predictions'
+   * files, and when the images had labels the accuracy, per-class table and confusion matrix;
+   * skipped images and the configuration. Catches every error, as {@link #update}.
+   */
+  public static void updatePrediction(RunDirectory dir, Status status) {
+    try {
+      dir.write(RunLayout.REPORT, predictionHtml(new ReportInputs(dir), status));
+    } catch (RuntimeException | AWTError | LinkageError e) {
+      log.warn("cannot write the run report {} in {} (the run goes on): {}", RunLayout.REPORT,
+          dir.path(), e.toString(), e);
+    }
+  }
+
+  /** The page of the prediction run whose files {@code in} reads. */
+  static String predictionHtml(ReportInputs in, Status status) {
+    HtmlPage page = new HtmlPage("Prediction " + in.name());
+    page.heading(1, "Prediction " + in.name());
+    page.paragraph("Status: " + status.text() + ".", "status");
+    if (in.exists(RunLayout.PREDICTIONS_CSV)) {
+      page.paragraph("Predictions of every image: " + RunLayout.PREDICTIONS_CSV + " and "
+          + RunLayout.PREDICTIONS_PARQUET + " in this directory.", null);
+    }
+    if (in.table(RunLayout.ACCURACY).isPresent()) {
+      page.heading(2, "Accuracy");
+      in.table(RunLayout.ACCURACY).ifPresent(t -> page.table(t, nonEmpty(t, t.columns().stream()
+          .filter(c -> !c.startsWith(CLASS_COLUMNS)).toList())));
+      tableSection(page, in, "Per class", RunLayout.PER_CLASS);
+      confusion(page, in);
+    } else if (in.exists(RunLayout.PREDICTIONS_CSV)) {
+      page.paragraph("The images had no labels: no accuracy.", "missing");
+    }
+    if (in.table(RunLayout.SKIPPED).isPresent()) {
+      tableSection(page, in, "Skipped images", RunLayout.SKIPPED);
+    }
+    textSection(page, in, "Configuration", RunLayout.CONFIG, page::preformatted);
+    return page.render();
   }
 
   /** The page of the run whose files {@code in} reads; {@code curvesPng} may be null. */

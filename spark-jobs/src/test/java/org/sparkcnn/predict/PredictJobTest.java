@@ -105,6 +105,9 @@ class PredictJobTest {
         Files.readString(labelled.resolve(RunLayout.CONFUSION)));
     assertEquals(Files.readString(run.resolve(RunLayout.CLASSES)),
         Files.readString(labelled.resolve(RunLayout.CLASSES)));
+    String report = Files.readString(labelled.resolve(RunLayout.REPORT));
+    assertTrue(report.contains("finished, " + TEST_IMAGES + " images scored")
+        && report.contains("Confusion matrix") && report.contains("Ankle boot"), report);
 
     Table predictions = Table.read(labelled.resolve(RunLayout.PREDICTIONS_CSV));
     assertEquals(TEST_IMAGES, predictions.rows().size());
@@ -197,6 +200,7 @@ class PredictJobTest {
           Float.parseFloat(fromFolder.cell(i, "probability_1")), 1e-5f, "image " + i);
     }
     assertFalse(Files.exists(dir.resolve(RunLayout.ACCURACY)), "no labels, no accuracy");
+    assertTrue(Files.readString(dir.resolve(RunLayout.REPORT)).contains("no labels"));
     assertFalse(Files.exists(dir.resolve(RunLayout.SKIPPED)));
   }
 
@@ -224,6 +228,9 @@ class PredictJobTest {
     assertFalse(Files.exists(failed.resolve(RunLayout.SUCCESS)));
     assertTrue(Files.exists(failed.resolve(RunLayout.FAILED)));
     assertTrue(Files.exists(failed.resolve(RunLayout.SKIPPED)));
+    String report = Files.readString(failed.resolve(RunLayout.REPORT));
+    assertTrue(report.contains("Status: failed: 1 of the 5 images")
+        && report.contains("Skipped images") && !report.contains("Curves"), report);
   }
 
   @Test
