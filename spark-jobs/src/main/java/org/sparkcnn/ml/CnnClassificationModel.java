@@ -34,6 +34,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -174,6 +175,15 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
    */
   public static CnnClassificationModel fromRun(String location, Configuration hadoopConf) {
     return fromServingModel(ServingModel.load(location, hadoopConf));
+  }
+
+  /**
+   * {@link #fromRun(String, Configuration)} with the active Spark session's Hadoop configuration.
+   *
+   * @throws IllegalStateException when no Spark session is active
+   */
+  public static CnnClassificationModel fromRun(String location) {
+    return fromRun(location, SparkSession.active().sparkContext().hadoopConfiguration());
   }
 
   /** The model scoring with {@code model}'s network and preprocessing. */

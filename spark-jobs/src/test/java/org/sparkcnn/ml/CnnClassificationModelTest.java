@@ -171,7 +171,7 @@ class CnnClassificationModelTest {
   @Test
   void imageSourceAndBinaryFileRowsGetTheScoringCoresPredictionsOfTheirFiles() {
     start();
-    CnnClassificationModel model = model().setBatchSize(5);
+    CnnClassificationModel model = CnnClassificationModel.fromRun(run.toString()).setBatchSize(5);
     Dataset<Row> images = spark.read().format("image").load(pngs.toString());
     Dataset<Row> scored = model.transform(images);
     assertEquals(List.of("image", "prediction", "probability", "predictedLabel"),
