@@ -8,13 +8,18 @@ Run by hand or by `submit/benchmark.sh --zoo` (needs Debian's python3-torch, PyT
 apt-get install -y python3-torch):
   /usr/bin/python3 bench/torch_throughput.py [MODEL ...] [--steps 50] [--threads 2]
       [--warmup 5] [--min-seconds 10] [--input CxHxW] [--classes 10] [--batch N]
-      [--run-id ID] [--output runs/torch_throughput.csv] [--params]
+      [--run-id ID] [--output runs/torch_throughput.csv] [--params] [--inference]
   /usr/bin/python3 bench/torch_throughput.py [STEPS] [THREADS]        (the earlier form)
 MODEL is a registry spec as the Java side takes it, e.g. 'mobilenet-v1-cifar(alpha=0.5, unit=rhs)'
 (quote it), or a list of them separated by ';' or by commas outside parentheses; default: lenet5 lenet-caffe tf-cifar10. Input defaults to the network's natural input,
 the minibatch to 64 (lenet5, lenet-caffe), 128 (tf-cifar10) or 32 (the others), as in Java.
 Prints one line per network and appends a CSV row to --output; --params only prints each
 network's trainable parameter count (no training). Exit code 2 for bad arguments.
+
+--inference measures scoring instead of training, as the project's ScoringBenchmark times DL4J's
+output(): eval mode, no gradient, one minibatch of random images (default 64 for every model),
+--warmup untimed passes (default 5) and at least --min-seconds (default 3), then the median
+images/s of --steps timed passes (default 9); rows go to runs/torch_inference.csv by default.
 
 Where the two sides cannot be identical: DL4J's 'same' padding of a stride-2 convolution puts the
 extra zero row and column at the bottom and right, PyTorch's padding=1 on both sides: the shapes
@@ -26,6 +31,7 @@ import csv
 import datetime
 import os
 import re
+import statistics
 import sys
 import time
 
@@ -38,6 +44,7 @@ CIFAR = (3, 32, 32)
 IMAGENET = (3, 224, 224)
 EARLIER_BATCH = {"lenet5": 64, "lenet-caffe": 64, "tf-cifar10": 128}
 DEFAULT_BATCH = 32
+INFERENCE_BATCH = 64  # every model, as ScoringBenchmark's default
 DEFAULT_MODELS = ["lenet5", "lenet-caffe", "tf-cifar10"]
 COLUMNS = ["date", "cpu", "torch", "model", "trainable_parameters", "threads", "batch", "input",
            "classes", "steps", "images_per_sec", "seconds", "run"]
@@ -405,6 +412,25 @@ def measure(model, shape, classes, batch, steps, warmup, min_seconds):
     return done * batch / (time.perf_counter() - t0)
 
 
+def median_inference_rate(model, shape, batch, passes, warmup, warmup_seconds):
+    """Median images/s of `passes` timed forward passes (eval mode, no gradient) over one random
+    minibatch, after at least `warmup` untimed passes and `warmup_seconds` seconds."""
+    x = torch.rand(batch, *shape)
+    model.eval()
+    with torch.no_grad():
+        start = time.perf_counter()
+        done = 0
+        while done < warmup or time.perf_counter() - start < warmup_seconds:
+            model(x)
+            done += 1
+        rates = []
+        for _ in range(max(1, passes)):
+            t0 = time.perf_counter()
+            model(x)
+            rates.append(batch / (time.perf_counter() - t0))
+    return statistics.median(rates)
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -432,20 +458,31 @@ def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("models", nargs="*", help="registry specs (default: "
                    + " ".join(DEFAULT_MODELS) + "); earlier form: STEPS THREADS")
-    p.add_argument("--steps", type=int, default=50, help="least timed steps (default 50)")
+    p.add_argument("--steps", type=int, help="least timed steps (default 50; --inference: timed"
+                   " passes, default 9)")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     p.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
-    p.add_argument("--min-seconds", type=float, default=0.0,
-                   help="least timed seconds (default 0)")
+    p.add_argument("--min-seconds", type=float,
+                   help="least timed seconds (default 0; --inference: least warm-up seconds,"
+                   " default 3)")
     p.add_argument("--input", type=shape_arg, help="CxHxW for every model (default: natural)")
     p.add_argument("--classes", type=int, default=10, help="classes (default 10)")
     p.add_argument("--batch", type=int, help="minibatch for every model (default: per model)")
     p.add_argument("--run-id", default=datetime.datetime.utcnow().strftime("%Y%m%d-%H%M%S"))
-    p.add_argument("--output", default=os.path.join("runs", "torch_throughput.csv"),
-                   help="CSV file rows are appended to")
+    p.add_argument("--output", help="CSV file rows are appended to (default:"
+                   " runs/torch_throughput.csv; --inference: runs/torch_inference.csv)")
     p.add_argument("--params", action="store_true",
                    help="print each model's trainable parameters and stop")
+    p.add_argument("--inference", action="store_true",
+                   help="time forward passes in eval mode (median) instead of training steps")
     a = p.parse_args(argv)
+    if a.steps is None:
+        a.steps = 9 if a.inference else 50
+    if a.min_seconds is None:
+        a.min_seconds = 3.0 if a.inference else 0.0
+    if a.output is None:
+        a.output = os.path.join("runs", "torch_inference.csv" if a.inference
+                                else "torch_throughput.csv")
     numbers = [m for m in a.models if m.isdigit()]
     if numbers and len(numbers) == len(a.models) and len(numbers) <= 2:  # the earlier form
         a.steps = int(numbers[0])
@@ -478,16 +515,21 @@ def main(argv):
     for spec in a.models:
         torch.manual_seed(1)
         shape = a.input or natural_input(spec)
-        batch = a.batch or default_batch(spec)
+        batch = a.batch or (INFERENCE_BATCH if a.inference else default_batch(spec))
         model = build(spec, shape, a.classes)
         params = trainable_parameters(model)
         t = time.time()
-        rate = measure(model, shape, a.classes, batch, a.steps, a.warmup, a.min_seconds)
+        if a.inference:
+            rate = median_inference_rate(model, shape, batch, a.steps, a.warmup, a.min_seconds)
+        else:
+            rate = measure(model, shape, a.classes, batch, a.steps, a.warmup, a.min_seconds)
         row = [datetime.date.today().isoformat(), cpu_model(), torch.__version__, spec, params,
                torch.get_num_threads(), batch, "x".join(map(str, shape)), a.classes, a.steps,
                f"{rate:.1f}", round(time.time() - t), a.run_id]
+        what = "inference " if a.inference else ""
         print(f"torch {torch.__version__} | {spec} | {params} | threads "
-              f"{torch.get_num_threads()} | batch {batch} | {rate:.1f} images/s", flush=True)
+              f"{torch.get_num_threads()} | batch {batch} | {what}{rate:.1f} images/s",
+              flush=True)
         with open(a.output, "a", newline="") as f:
             out = csv.writer(f, lineterminator="\n")
             if new_file:

@@ -23,6 +23,9 @@
 #        submit/benchmark.sh [--dry-run] --augmentation [AugmentationBenchmark options]
 #        submit/benchmark.sh [--dry-run] --batchnorm [BatchNormBenchmark options]: ms per call of
 #          the ways to compute batch normalisation (docs/performance.md), one thread
+#        submit/benchmark.sh [--dry-run] --scoring [ScoringBenchmark options]: scoring images/s
+#          of DL4J output(), Spark local[N] and PyTorch inference (docs/performance.md, "Scoring
+#          throughput"); rows go to runs/scoring.csv and runs/torch_inference.csv with one run id
 #        submit/benchmark.sh [--dry-run] --zoo [--models LIST|all] [--iterations 10] [--warmup 3]
 #                            [--min-seconds 10] [--run-id ID]
 #   --dry-run   print the commands instead of running them
@@ -48,6 +51,46 @@ bench() {
   else
     "${cmd[@]}"
   fi
+}
+
+# Runs bench/torch_throughput.py with the arguments on 1 thread and on $CORES threads (or prints
+# the commands); fails when a run failed. Without PyTorch: a warning, and nothing runs.
+torch_peers() {
+  local python=${SPARK_CNN_PYTHON:-/usr/bin/python3} failed=0 threads
+  local cmd=("$python" "$SPARK_CNN_HOME/bench/torch_throughput.py" "$@")
+  if [[ "$DRY_RUN" != 1 ]] && ! "$python" -c 'import torch' 2>/dev/null; then
+    echo "warning: $python has no PyTorch (apt-get install -y python3-torch):" \
+      "the PyTorch columns stay empty" >&2
+    return 0
+  fi
+  for threads in 1 "$CORES"; do
+    if [[ "$DRY_RUN" == 1 ]]; then
+      printf '%q ' env "OMP_NUM_THREADS=$threads" "${cmd[@]}" --threads "$threads" | sed 's/ $//'
+      echo
+    else
+      OMP_NUM_THREADS=$threads "${cmd[@]}" --threads "$threads" || failed=1
+    fi
+  done
+  return "$failed"
+}
+
+# Scoring throughput: PyTorch inference on 1 and N threads, then ScoringBenchmark (DL4J output()
+# on one thread, Spark local[N] with one thread per worker) printing the table of the run.
+scoring() {
+  local args=("$@") models="lenet5;tf-cifar10;mobilenet-v1-cifar" batch=64 run_id failed=0
+  run_id=scoring-$(date -u +%Y%m%d-%H%M%S)
+  while (($# > 0)); do
+    case $1 in
+      --models) models=${2:-} ;;
+      --batch) batch=${2:-} ;;
+      --run-id) run_id=${2:-} ;;
+    esac
+    shift
+  done
+  torch_peers "$models" --inference --batch "$batch" --run-id "$run_id" \
+    --output runs/torch_inference.csv || failed=1
+  bench 1 ScoringBenchmark --workers "$CORES" --run-id "$run_id" "${args[@]}" || failed=1
+  return "$failed"
 }
 
 # The networks of the zoo with small inputs, and the rest of the registry.
@@ -79,27 +122,14 @@ zoo() {
   if [[ "$models" == all ]]; then
     models="$ZOO_SMALL;$ZOO_REST"
   fi
-  local python=${SPARK_CNN_PYTHON:-/usr/bin/python3} failed=0
+  local failed=0
   local common=(--models "$models" --engines native --iterations "$iterations"
     --warmup "$warmup" --min-seconds "$min_seconds" --run-id "$run_id")
   bench 1 ThroughputBenchmark --mode single "${common[@]}" || failed=1
   bench "$CORES" ThroughputBenchmark --mode single "${common[@]}" || failed=1
   bench 1 ThroughputBenchmark --mode spark --workers "$CORES" "${common[@]}" || failed=1
-  local torch=("$SPARK_CNN_HOME/bench/torch_throughput.py" "$models" --steps "$iterations" --warmup "$warmup"
-    --min-seconds "$min_seconds" --run-id "$run_id" --output runs/torch_throughput.csv)
-  if [[ "$DRY_RUN" == 1 ]]; then
-    printf '%q ' env OMP_NUM_THREADS=1 "$python" "${torch[@]}" --threads 1 | sed 's/ $//'
-    echo
-    printf '%q ' env "OMP_NUM_THREADS=$CORES" "$python" "${torch[@]}" --threads "$CORES" \
-      | sed 's/ $//'
-    echo
-  elif "$python" -c 'import torch' 2>/dev/null; then
-    OMP_NUM_THREADS=1 "$python" "${torch[@]}" --threads 1 || failed=1
-    OMP_NUM_THREADS=$CORES "$python" "${torch[@]}" --threads "$CORES" || failed=1
-  else
-    echo "warning: $python has no PyTorch (apt-get install -y python3-torch):" \
-      "the PyTorch columns stay empty" >&2
-  fi
+  torch_peers "$models" --steps "$iterations" --warmup "$warmup" --min-seconds "$min_seconds" \
+    --run-id "$run_id" --output runs/torch_throughput.csv || failed=1
   if [[ "$DRY_RUN" == 1 ]]; then
     bench 1 SideBySide --run-id "$run_id" --cores "$CORES"
   else
@@ -112,6 +142,11 @@ zoo() {
 if [[ "${1:-}" == --zoo ]]; then
   shift
   zoo "$@"
+  exit $?
+fi
+if [[ "${1:-}" == --scoring ]]; then
+  shift
+  scoring "$@"
   exit $?
 fi
 if [[ "${1:-}" == --batchnorm ]]; then

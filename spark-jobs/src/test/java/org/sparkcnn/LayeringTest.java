@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * The packages' layering, lowest first: {@code activations} and {@code models} (the other
  * modules), {@code augment}, {@code config}, {@code data}, {@code backend}, {@code report} (the
  * run directory), {@code train}, then the jobs built on training, {@code prune}, {@code
- * experiment} and {@code bench}, which do not use each other. A package may use those below it,
- * never one above, and no packages depend on each other in a cycle.
+ * experiment}, {@code predict} (with {@code ml}, the Spark ML model, above it) and {@code bench},
+ * which do not use each other. A package may use those below it, never one above, and no packages
+ * depend on each other in a cycle.
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -44,24 +45,27 @@ class LayeringTest {
         .layer("prune").definedBy("org.sparkcnn.prune..")
         .layer("experiment").definedBy("org.sparkcnn.experiment..")
         .layer("predict").definedBy("org.sparkcnn.predict..")
+        .layer("ml").definedBy("org.sparkcnn.ml..")
         .layer("bench").definedBy("org.sparkcnn.bench..")
         .whereLayer("bench").mayNotBeAccessedByAnyLayer()
         .whereLayer("prune").mayNotBeAccessedByAnyLayer()
         .whereLayer("experiment").mayNotBeAccessedByAnyLayer()
-        .whereLayer("predict").mayOnlyBeAccessedByLayers("bench")
-        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "experiment", "predict", "bench")
+        .whereLayer("ml").mayOnlyBeAccessedByLayers("bench")
+        .whereLayer("predict").mayOnlyBeAccessedByLayers("ml", "bench")
+        .whereLayer("train").mayOnlyBeAccessedByLayers("prune", "experiment", "predict", "ml",
+            "bench")
         .whereLayer("report").mayOnlyBeAccessedByLayers("train", "prune", "experiment",
-            "predict", "bench")
+            "predict", "ml", "bench")
         .whereLayer("backend").mayOnlyBeAccessedByLayers("report", "train", "prune",
-            "experiment", "predict", "bench")
+            "experiment", "predict", "ml", "bench")
         .whereLayer("data").mayOnlyBeAccessedByLayers("backend", "report", "train", "prune",
-            "experiment", "predict", "bench")
+            "experiment", "predict", "ml", "bench")
         .whereLayer("config").mayOnlyBeAccessedByLayers("data", "backend", "report", "train",
-            "prune", "experiment", "predict", "bench")
+            "prune", "experiment", "predict", "ml", "bench")
         .whereLayer("augment").mayOnlyBeAccessedByLayers("config", "data", "backend", "report",
-            "train", "prune", "experiment", "predict", "bench")
+            "train", "prune", "experiment", "predict", "ml", "bench")
         .whereLayer("models").mayOnlyBeAccessedByLayers("augment", "config", "data", "backend",
-            "report", "train", "prune", "experiment", "predict", "bench")
+            "report", "train", "prune", "experiment", "predict", "ml", "bench")
         .check(classes);
   }
 }

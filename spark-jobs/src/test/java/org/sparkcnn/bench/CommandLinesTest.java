@@ -30,7 +30,10 @@ class CommandLinesTest {
       new AugmentationBenchmark.Command(), List.of("--pipeline", "--images", "--seconds",
           "--workers", "--output", "--help"),
       new PeakFlops.Command(), List.of("--size", "--seconds", "--output", "--models", "--help"),
-      new BatchNormBenchmark.Command(), List.of("--minibatch", "--iterations", "--help"));
+      new BatchNormBenchmark.Command(), List.of("--minibatch", "--iterations", "--help"),
+      new ScoringBenchmark.Command(), List.of("--models", "--batch", "--images", "--workers",
+          "--warmup", "--warmup-seconds", "--passes", "--spark-passes", "--run-id", "--torch",
+          "--output", "--help"));
 
   @Test
   void everyToolsHelpNamesItAndListsItsOptionsWithTheirDefaults() {
@@ -50,8 +53,8 @@ class CommandLinesTest {
   @Test
   void helpIsNullOptionsAndUnknownOptionsAreRefusedNamingThem() {
     List<Function<String[], Object>> parsers = List.of(ThroughputBenchmark::parse,
-        LayerProfile::parse, SideBySide::parse,
-        AugmentationBenchmark::parse);
+        LayerProfile::parse, SideBySide::parse, AugmentationBenchmark::parse,
+        ScoringBenchmark::parse);
     for (Function<String[], Object> parse : parsers) {
       assertNull(parse.apply(new String[] {"--help"}));
       assertNull(parse.apply(new String[] {"-h"}));

@@ -628,6 +628,26 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void scoringBenchmarkRunsPyTorchInferenceOnOneAndAllCoresThenTheTableWithTheSameRunId()
+      throws Exception {
+    Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
+        "--scoring", "--models", "lenet5;tf-cifar10", "--batch", "32", "--run-id", "s1");
+    assertEquals(0, r.exit, r.err);
+    List<String> commands = r.out.lines().toList();
+    assertEquals(3, commands.size(), r.out);
+    for (int i = 0; i <= 1; i++) {
+      String threads = i == 0 ? "1" : "4";
+      assertTrue(commands.get(i).startsWith("env OMP_NUM_THREADS=" + threads + " /usr/bin/python3 "
+          + HOME.resolve("bench/torch_throughput.py") + " lenet5\\;tf-cifar10 --inference"
+          + " --batch 32 --run-id s1 --output runs/torch_inference.csv --threads " + threads),
+          commands.get(i));
+    }
+    assertTrue(commands.get(2).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(2));
+    assertTrue(commands.get(2).endsWith(" org.sparkcnn.bench.ScoringBenchmark --workers 4"
+        + " --run-id s1 --models lenet5\\;tf-cifar10 --batch 32 --run-id s1"), commands.get(2));
+  }
+
+  @Test
   void augmentationBenchmarkRunsOnceWithOneThreadPerWorker() throws Exception {
     Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
         "--augmentation", "--seconds", "3");
