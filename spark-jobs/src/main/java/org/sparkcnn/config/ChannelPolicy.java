@@ -29,4 +29,10 @@ public enum ChannelPolicy implements ConfigChoice {
     throw new IllegalArgumentException(
         "data.folder.on-channel-mismatch must be one of convert, reject; got " + value);
   }
+
+  /** The value as the configuration spells it (what messages show). */
+  @Override
+  public String toString() {
+    return configValue();
+  }
 }

@@ -17,4 +17,10 @@ public enum LabelSource implements ConfigChoice {
   public static LabelSource parse(String value) {
     return ConfigChoice.parse(values(), "data.dataframe.label-from", value);
   }
+
+  /** The value as the configuration spells it (what messages show). */
+  @Override
+  public String toString() {
+    return configValue();
+  }
 }

@@ -30,4 +30,10 @@ public enum SizePolicy implements ConfigChoice {
     throw new IllegalArgumentException("data.folder.on-size-mismatch must be one of resize,"
         + " resize-crop, reject; got " + value);
   }
+
+  /** The value as the configuration spells it (what messages show). */
+  @Override
+  public String toString() {
+    return configValue();
+  }
 }

@@ -154,6 +154,15 @@ public final class ImageFolderDataset implements ImageDataset {
         List.copyOf(classNames), List.copyOf(used));
   }
 
+  /** The innermost cause's class and message, e.g. "UnknownHostException: nn1". */
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
   /**
    * Lists images without labels, to score: {@code location} is a folder (its .jpg, .jpeg and .png
    * files, those of its sub-folders included) or a glob of files and folders, on any Hadoop
@@ -172,12 +181,17 @@ public final class ImageFolderDataset implements ImageDataset {
     FileStatus[] matched;
     try {
       fs = path.getFileSystem(conf);
-      matched = fs.globStatus(path);
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + location + ": " + e.getMessage(), e);
+      // A folder or file of that very name first: its name may hold [ ] { } * ? as they are.
+      matched = fs.exists(path) ? new FileStatus[] {fs.getFileStatus(path)}
+          : fs.globStatus(path);
+    } catch (IOException | IllegalArgumentException e) {
+      // An unknown host comes as an IllegalArgumentException around UnknownHostException.
+      throw new BadInputException("cannot read " + location + ": " + rootMessage(e), e);
     }
     if (matched == null || matched.length == 0) {
-      throw new BadInputException("no images: nothing at " + location);
+      throw new BadInputException("no images: nothing at " + location
+          + (location.matches(".*[\\[\\]{}*?].*") ? " (read as a Hadoop glob pattern, in which"
+              + " [ ] { } * ? are special: escape them with \\ to match them as they are)" : ""));
     }
     List<String> paths = new ArrayList<>();
     for (FileStatus status : matched) {

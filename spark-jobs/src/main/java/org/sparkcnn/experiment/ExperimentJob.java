@@ -74,7 +74,7 @@ public final class ExperimentJob {
   public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
       PrintStream err, EpochListener listener) {
     AtomicReference<Parsed> parsed = new AtomicReference<>();
-    return TrainJob.execute(() -> {
+    return TrainJob.execute(ExperimentJob.class, () -> {
       parsed.set(parse(args));
       return parsed.get() == null ? null : parsed.get().request();
     }, USAGE_LINE + TrainCommandLine.usage(COMMAND), sparkFactory, err,

@@ -69,8 +69,9 @@ public final class PredictJob {
    */
   public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
       PrintStream err) {
-    return TrainJob.execute(() -> parse(args), TrainCommandLine.usage(COMMAND), sparkFactory,
-        err, (request, sc) -> java.util.Optional.of(Prediction.run(request.config(), sc)));
+    return TrainJob.execute(PredictJob.class, () -> parse(args), TrainCommandLine.usage(COMMAND),
+        sparkFactory, err,
+        (request, sc) -> java.util.Optional.of(Prediction.run(request.config(), sc)));
   }
 
   /**

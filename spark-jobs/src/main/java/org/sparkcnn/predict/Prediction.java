@@ -28,6 +28,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.PredictConfig;
 import org.sparkcnn.data.BadInputException;
@@ -90,6 +91,10 @@ public final class Prediction {
     Configuration hadoopConf = sc.hadoopConfiguration();
     RunLifecycle.requireFileSystem(config.run().outputRoot(), hadoopConf);
     ServingModel model = ServingModel.load(predict.model(), predict.movingAverage(), hadoopConf);
+    if (predict.topK() > model.numClasses()) {
+      throw new InvalidConfigException("predict.top-k must be at most the model's "
+          + model.numClasses() + " classes (" + model.modelPath() + "), got " + predict.topK());
+    }
     log.info("model {} ({} classes): images {} -> {} -> network {}", model.modelPath(),
         model.numClasses(), model.inputShape(), model.evalAugmenter().pipeline(),
         model.networkInput());
@@ -184,7 +189,7 @@ public final class Prediction {
       Map<Long, String> paths = dataset instanceof ImageFolderDataset folder ? folder.paths()
           : Map.of();
       writePredictions(sc, dir, scored, new Columns(model.classNames(),
-          Math.min(predict.topK(), model.numClasses()), new HashMap<>(paths)));
+          predict.topK(), new HashMap<>(paths)));
       if (eval != null) {
         List<String> names = model.classNames();
         dir.write(RunLayout.ACCURACY, RunReports.accuracy(config, eval, null).toCsv());

@@ -112,6 +112,7 @@ public final class ServingModel {
     Path runDir = status(new Path(dir, RunLayout.CONFIG), hadoopConf) == null
         && dir.getName().startsWith(RunLayout.REPEAT_PREFIX) ? dir.getParent() : dir;
     requirePresent(runDir, model, hadoopConf);
+    requireFinished(dir, runDir, model, hadoopConf);
     JobConfig config;
     try {
       config = JobConfig.from(new ConfigLoader()
@@ -261,6 +262,29 @@ public final class ServingModel {
     }
     return "no model at " + model + (status(new Path(dir, RunLayout.SUCCESS), conf) == null
         ? " (" + dir + " holds no finished run: no " + RunLayout.SUCCESS + ")" : "");
+  }
+
+  /**
+   * Fails unless the run that trained {@code model} finished: {@code _SUCCESS} in the model's
+   * folder or its run directory. A run that failed or stopped after writing a model (a diverged
+   * run writes none, a run killed between its model and {@code _SUCCESS} may) is not served.
+   */
+  private static void requireFinished(Path dir, Path runDir, Path model, Configuration conf) {
+    if (status(new Path(dir, RunLayout.SUCCESS), conf) != null
+        || status(new Path(runDir, RunLayout.SUCCESS), conf) != null) {
+      return;
+    }
+    Path failed = new Path(runDir, RunLayout.FAILED);
+    String why = status(failed, conf) == null ? "it has not finished (no " + RunLayout.SUCCESS
+        + "): still training, stopped, or its directory was copied without it"
+        : "it failed (" + failed + ": " + firstLine(text(failed, conf)) + ")";
+    throw new BadInputException("model " + model + ": its run " + runDir + " is not complete: "
+        + why + "; score the model of a finished run");
+  }
+
+  private static String firstLine(String text) {
+    String line = text.strip().lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   /** Fails naming every file serving needs that the run directory lacks. */

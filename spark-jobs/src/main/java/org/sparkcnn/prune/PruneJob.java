@@ -69,8 +69,8 @@ public final class PruneJob {
    */
   public static ExitCode execute(String[] args, Supplier<JavaSparkContext> sparkFactory,
       PrintStream err, EpochListener listener) {
-    return TrainJob.execute(() -> parse(args), TrainCommandLine.usage(COMMAND), sparkFactory,
-        err, (request, sc) -> {
+    return TrainJob.execute(PruneJob.class, () -> parse(args), TrainCommandLine.usage(COMMAND),
+        sparkFactory, err, (request, sc) -> {
           PruneConfig prune = PruneConfig.from(request.config().resolved());
           PruningSource source = PruningSource.open(request.config(), prune,
               sc.hadoopConfiguration());

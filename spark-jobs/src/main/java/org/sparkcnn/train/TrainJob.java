@@ -37,7 +37,6 @@ import org.sparkcnn.report.RunLayout;
  * Exit codes: see {@link ExitCode}.
  */
 public final class TrainJob {
-  private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
   public static final String APP_NAME = "spark-cnn train";
   /**
    * Test hook: the driver JVM halts (exit code 137) right after this epoch's checkpoint, as if
@@ -86,6 +85,18 @@ public final class TrainJob {
   public static ExitCode execute(Supplier<RunRequest> parse, String usage,
       Supplier<JavaSparkContext> sparkFactory, PrintStream err,
       BiFunction<RunRequest, JavaSparkContext, Optional<RunResult>> job) {
+    return execute(TrainJob.class, parse, usage, sparkFactory, err, job);
+  }
+
+  /**
+   * {@link #execute(Supplier, String, Supplier, PrintStream, BiFunction)} of the job {@code
+   * jobClass}, whose logger reports the outcome ("run complete: DIR (test accuracy A)", the
+   * accuracy left out when the job measured none).
+   */
+  public static ExitCode execute(Class<?> jobClass, Supplier<RunRequest> parse, String usage,
+      Supplier<JavaSparkContext> sparkFactory, PrintStream err,
+      BiFunction<RunRequest, JavaSparkContext, Optional<RunResult>> job) {
+    Logger log = LoggerFactory.getLogger(jobClass);
     RunRequest invocation;
     try {
       invocation = parse.get();
@@ -108,8 +119,9 @@ public final class TrainJob {
     try {
       Optional<RunResult> result = job.apply(invocation, sc);
       // empty: run.if-exists = resume, and the run is complete
-      result.ifPresent(r -> log.info("run complete: {} (test accuracy {})", r.runDirectory(),
-          String.format(Locale.ROOT, "%.4f", r.testAccuracy())));
+      result.ifPresent(r -> log.info("run complete: {}{}", r.runDirectory(),
+          Double.isNaN(r.testAccuracy()) ? ""
+              : String.format(Locale.ROOT, " (test accuracy %.4f)", r.testAccuracy())));
       return ExitCode.OK;
     } catch (Exception | OutOfMemoryError e) { // SparkException is checked, though Scala
       // declares nothing; an OutOfMemoryError of the driver is reported like an executor's

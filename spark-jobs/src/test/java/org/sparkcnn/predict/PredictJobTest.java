@@ -273,6 +273,54 @@ class PredictJobTest {
     assertFalse(Files.exists(tmp.resolve("runs/shape")));
   }
 
+  /** The faults a new user of the prediction job found: each refused clearly, or served. */
+  @Test
+  void anUnfinishedRunATooLargeTopKAndAnUnreachableInputAreRefusedAndOddNamesServed()
+      throws Exception {
+    Path failedRun = tmp.resolve("failed-run");
+    Files.createDirectories(failedRun);
+    for (String name : List.of(RunLayout.CONFIG, RunLayout.CLASSES, RunLayout.MODEL,
+        RunLayout.DATASET_STATS)) {
+      Files.copy(run.resolve(name), failedRun.resolve(name));
+    }
+    Outcome unfinished = predict(tmp.resolve("runs"), "u", "predict.model=" + failedRun);
+    assertEquals(ExitCode.BAD_INPUT, unfinished.code(), unfinished.err());
+    assertTrue(unfinished.err().contains("is not complete: it has not finished (no _SUCCESS)"),
+        unfinished.err());
+    Files.writeString(failedRun.resolve(RunLayout.FAILED), "diverged in epoch 3\n");
+    Outcome failed = predict(tmp.resolve("runs"), "f", "predict.model=" + failedRun);
+    assertEquals(ExitCode.BAD_INPUT, failed.code(), failed.err());
+    assertTrue(failed.err().contains("it failed (") && failed.err().contains("diverged in epoch 3"),
+        failed.err());
+
+    Outcome topK = predict(tmp.resolve("runs"), "k", "predict.model=" + run,
+        "predict.top-k=11");
+    assertEquals(ExitCode.USAGE, topK.code(), topK.err());
+    assertTrue(topK.err().contains("predict.top-k must be at most the model's 10 classes"),
+        topK.err());
+
+    Outcome host = predict(tmp.resolve("runs"), "h", "predict.model=" + run,
+        "predict.input=hdfs://no-such-namenode.invalid:8020/in/*.png");
+    assertEquals(ExitCode.BAD_INPUT, host.code(), host.err());
+    assertTrue(host.err().contains("cannot read hdfs://no-such-namenode.invalid:8020/in/*.png")
+        && host.err().contains("no-such-namenode.invalid"), host.err());
+    for (String id : List.of("u", "f", "k", "h")) {
+      assertFalse(Files.exists(tmp.resolve("runs").resolve(id)), id);
+    }
+
+    Path odd = tmp.resolve("we ird [dir] #1, ü & 'q'");
+    writePngs(odd, 3);
+    Outcome literal = predict(tmp.resolve("runs"), "odd", "predict.model=" + run,
+        "predict.input=" + odd);
+    assertEquals(ExitCode.OK, literal.code(), literal.err());
+    assertEquals(3, Table.read(tmp.resolve("runs/odd").resolve(RunLayout.PREDICTIONS_CSV))
+        .rows().size());
+    Outcome glob = predict(tmp.resolve("runs"), "oddglob", "predict.model=" + run,
+        "predict.input=" + odd + "/*.png");
+    assertEquals(ExitCode.BAD_INPUT, glob.code(), glob.err());
+    assertTrue(glob.err().contains("read as a Hadoop glob pattern"), glob.err());
+  }
+
   @Test
   void anEmptyInputFails() throws Exception {
     Path empty = tmp.resolve("empty");

@@ -54,6 +54,7 @@ class ServingModelTest {
             {30000, 25000, 15000}, {20000, 15000, 12000}}).toJson());
     ModelSerializer.writeModel(net, run.resolve("repeat-2").resolve(RunLayout.MODEL).toFile(),
         false);
+    Files.writeString(run.resolve(RunLayout.SUCCESS), "");
     return run;
   }
 
