@@ -246,13 +246,22 @@ public final class DataFrameDataset implements ImageDataset {
             .load(location);
         default -> spark.read().parquet(location);
       };
+    } catch (IllegalArgumentException e) {
+      // Hadoop's FileSystem wraps an unknown host (UnknownHostException) so.
+      throw new BadInputException("cannot read " + location + " as " + format + ": "
+          + ImageFolderDataset.rootMessage(e), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      // Scala throws AnalysisException (a missing path, a table that is not Parquet) undeclared.
+      // Scala throws AnalysisException (a missing path, a table that is not Parquet) and
+      // IOException (a filesystem that does not answer) undeclared.
       if (e instanceof AnalysisException analysis) {
         throw new BadInputException("cannot read " + location + " as " + format + ": "
             + analysis.getMessage(), e);
+      }
+      if (e instanceof java.io.IOException) {
+        throw new BadInputException("cannot read " + location + " as " + format + ": "
+            + ImageFolderDataset.rootMessage(e), e);
       }
       throw new IllegalStateException("reading " + location + " failed: " + e, e);
     }
@@ -290,9 +299,20 @@ public final class DataFrameDataset implements ImageDataset {
     return new Path(URI.create(uri)).toString();
   }
 
-  /** The name of the folder holding {@code path}. */
+  /**
+   * The name of the folder holding {@code path}. A URI with escapes (Spark's image {@code origin},
+   * {@code binaryFile}'s {@code path}: {@code file:/data/Ankle%20boot/1.png}) is decoded first, so
+   * that a table of those paths gets the folder names a folder read itself gets.
+   */
   static String parentFolder(String path) {
     Path parent = new Path(path).getParent();
+    if (path.indexOf('%') >= 0 && path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+      try {
+        parent = new Path(URI.create(path)).getParent();
+      } catch (IllegalArgumentException e) {
+        // not a URI after all: the path as it is
+      }
+    }
     return parent == null ? "" : parent.getName();
   }
 

@@ -155,7 +155,7 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   /** The innermost cause's class and message, e.g. "UnknownHostException: nn1". */
-  static String rootMessage(Throwable e) {
+  public static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -2,7 +2,6 @@ package org.sparkcnn.predict;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,6 +15,7 @@ import org.sparkcnn.config.ConfigLoader;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.PredictConfig;
 import org.sparkcnn.data.BadInputException;
+import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.train.ExitCode;
 import org.sparkcnn.train.RunLifecycle;
@@ -122,8 +122,10 @@ public final class PredictJob {
         throw new BadInputException("predict.model: no model or run directory at " + location);
       }
       dir = fs.getFileStatus(path).isDirectory() ? path : path.getParent();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for " + location, e);
+    } catch (IOException | IllegalArgumentException e) {
+      // A filesystem that does not answer, or an unknown host (an IllegalArgumentException).
+      throw new BadInputException("predict.model: cannot read " + location + ": "
+          + ImageFolderDataset.rootMessage(e), e);
     }
     if (!exists(new Path(dir, RunLayout.CONFIG))
         && dir.getName().startsWith(RunLayout.REPEAT_PREFIX) && dir.getParent() != null) {
@@ -135,8 +137,9 @@ public final class PredictJob {
   private static boolean exists(Path path) {
     try {
       return path.getFileSystem(new Configuration()).exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for " + path, e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BadInputException("predict.model: cannot read " + path + ": "
+          + ImageFolderDataset.rootMessage(e), e);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,6 +33,7 @@ import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.PredictConfig;
 import org.sparkcnn.data.BadInputException;
+import org.sparkcnn.data.DataFrameDataset;
 import org.sparkcnn.data.Datasets;
 import org.sparkcnn.data.ImageDataset;
 import org.sparkcnn.data.ImageFolderDataset;
@@ -130,7 +132,9 @@ public final class Prediction {
       Configuration hadoopConf) {
     if (!predict.scoresDataset()) {
       return new Input(ImageFolderDataset.openUnlabelled(predict.input(), model.inputShape(),
-          model.onSizeMismatch(), model.onChannelMismatch(), model.maxImagePixels(), hadoopConf),
+          // the run's policies (the preprocessing), the configured limit (by default the run's)
+          model.onSizeMismatch(), model.onChannelMismatch(), config.data().maxImagePixels(),
+          hadoopConf),
           false, "input");
     }
     Datasets.Split split = predict.split().equals(PredictConfig.TRAIN) ? Datasets.Split.TRAIN
@@ -142,11 +146,18 @@ public final class Prediction {
           + " classes but the model " + model.modelPath() + " tells " + model.numClasses()
           + " apart");
     }
-    if (dataset instanceof ImageFolderDataset
-        && !dataset.classNames().equals(model.classNames())) {
-      throw new BadInputException("the class folders " + dataset.classNames() + " of "
-          + dataset.location() + " differ from the model's classes " + model.classNames()
-          + " (" + RunLayout.CLASSES + " of " + model.runDirectory() + ")");
+    // Labels are class indices: they mean the model's classes only if the names agree.
+    boolean named = dataset instanceof ImageFolderDataset
+        || dataset instanceof DataFrameDataset frame && frame.namedClasses();
+    List<String> names = named ? dataset.classNames()
+        : IntStream.range(0, dataset.numClasses()).mapToObj(config.data()::className).toList();
+    if (!names.equals(model.classNames())) {
+      throw new BadInputException("the classes " + names + " of " + dataset.location() + " ("
+          + (named ? "its class folders or label names" : "data.class-names, or indices when"
+              + " it is empty") + ") differ from the model's classes " + model.classNames()
+          + " (" + RunLayout.CLASSES + " of " + model.runDirectory() + "): its labels would be"
+          + " read as other classes" + (named ? "" : "; set data.class-names to the dataset's"
+              + " class names, in label order"));
     }
     return new Input(dataset, true, predict.split());
   }

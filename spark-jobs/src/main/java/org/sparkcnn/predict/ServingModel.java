@@ -28,6 +28,7 @@ import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.data.Datasets;
+import org.sparkcnn.data.ImageFolderDataset;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.Table;
@@ -85,7 +86,8 @@ public final class ServingModel {
    *     in a run directory or a run's {@code repeat-<n>/}), or a run directory (or a repeat's
    *     directory) on any Hadoop filesystem
    * @param movingAverage for a directory: its {@code model-ema.zip} instead of {@code model.zip};
-   *     ignored when {@code location} is a file (the file is what it is)
+   *     with a file, only a {@code model-ema.zip} is taken (any other file is an {@link
+   *     InvalidConfigException})
    * @throws BadInputException when the model is missing or unreadable, or the run's {@code
    *     config.conf}, {@code classes.csv} or {@code dataset-stats.json} is missing or malformed
    *     (naming the file)
@@ -105,6 +107,10 @@ public final class ServingModel {
       if (status(model, hadoopConf) == null) {
         throw new BadInputException(missingModel(given, model, movingAverage, hadoopConf));
       }
+    } else if (movingAverage && !given.getName().equals(RunLayout.MODEL_EMA)) {
+      throw new InvalidConfigException("the moving average of the parameters was asked for, but "
+          + location + " is a model file, not a run directory: name the run directory, or its "
+          + RunLayout.MODEL_EMA + " itself");
     } else {
       model = given;
     }
@@ -390,8 +396,10 @@ public final class ServingModel {
       return fs.getFileStatus(path);
     } catch (FileNotFoundException e) {
       return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for " + path, e);
+    } catch (IOException | IllegalArgumentException e) {
+      // A filesystem that does not answer, or an unknown host (an IllegalArgumentException).
+      throw new BadInputException("cannot read " + path + ": "
+          + ImageFolderDataset.rootMessage(e), e);
     }
   }
 }

@@ -304,7 +304,24 @@ class PredictJobTest {
     assertEquals(ExitCode.BAD_INPUT, host.code(), host.err());
     assertTrue(host.err().contains("cannot read hdfs://no-such-namenode.invalid:8020/in/*.png")
         && host.err().contains("no-such-namenode.invalid"), host.err());
-    for (String id : List.of("u", "f", "k", "h")) {
+    Outcome modelHost = predict(tmp.resolve("runs"), "mh",
+        "predict.model=hdfs://no-such-namenode.invalid:8020/runs/x");
+    assertEquals(ExitCode.BAD_INPUT, modelHost.code(), modelHost.err());
+    assertTrue(modelHost.err().contains("predict.model: cannot read"), modelHost.err());
+
+    Outcome emaOfAFile = predict(tmp.resolve("runs"), "ef",
+        "predict.model=" + run.resolve(RunLayout.MODEL), "predict.moving-average=true");
+    assertEquals(ExitCode.USAGE, emaOfAFile.code(), emaOfAFile.err());
+    assertTrue(emaOfAFile.err().contains("is a model file, not a run directory"),
+        emaOfAFile.err());
+
+    // The run's IDX test set named as other classes: its labels would mean other classes.
+    Outcome otherClasses = predict(tmp.resolve("runs"), "oc", "predict.model=" + run,
+        "data.class-names=[a, b, c, d, e, f, g, h, i, j]");
+    assertEquals(ExitCode.BAD_INPUT, otherClasses.code(), otherClasses.err());
+    assertTrue(otherClasses.err().contains("the classes [a, b, c, d, e, f, g, h, i, j] of ")
+        && otherClasses.err().contains("differ from the model's classes"), otherClasses.err());
+    for (String id : List.of("u", "f", "k", "h", "mh", "ef", "oc")) {
       assertFalse(Files.exists(tmp.resolve("runs").resolve(id)), id);
     }
 
