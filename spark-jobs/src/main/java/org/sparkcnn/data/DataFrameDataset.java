@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
-import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,15 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -78,7 +71,6 @@ public final class DataFrameDataset implements ImageDataset {
    * {@link ImageFolderDataset#IMAGE_SUFFIXES}. Spark's file listing already leaves out names
    * starting with "." or "_".
    */
-  static final String IMAGE_GLOB = "*.{[jJ][pP][gG],[jJ][pP][eE][gG],[pP][nN][gG]}";
   private static final String KEY = "key";
   private static final String LABEL = "label";
   private static final String IMAGE = "image";
@@ -143,7 +135,7 @@ public final class DataFrameDataset implements ImageDataset {
           + " or limit " + limit);
     }
     SparkSession spark = SparkSession.builder().getOrCreate();
-    Dataset<Row> source = read(spark, format, location);
+    Dataset<Row> source = DataFrameSources.read(spark, format, location);
     String imageColumn = config.imageColumn(format);
     ImageColumn imageKind =
         ImageRows.imageColumn(source.schema(), imageColumn, "data.dataframe.image-column");
@@ -188,8 +180,10 @@ public final class DataFrameDataset implements ImageDataset {
         throw new BadInputException("a row of " + location + " has a null "
             + config.pathColumn() + " (data.dataframe.path-column)");
       }
-      String name = keyIsFileUri ? fromUri(row.getString(0)) : row.getString(0);
-      String labelValue = config.labelFrom() == LabelSource.PARENT_FOLDER ? parentFolder(name)
+      String name = keyIsFileUri ? DataFrameSources.fromUri(row.getString(0))
+          : row.getString(0);
+      String labelValue = config.labelFrom() == LabelSource.PARENT_FOLDER
+          ? DataFrameSources.parentFolder(name)
           : row.getString(1);
       if (labelValue == null) {
         throw new BadInputException(name + ": no label in " + labelWhat);
@@ -215,7 +209,7 @@ public final class DataFrameDataset implements ImageDataset {
     }
     all.sort(Comparator.comparingInt(ImageFile::label).thenComparing(ImageFile::path));
     if (format == DataFormat.SPARK_IMAGE) {
-      requireOpenableBySpark(all.stream().map(ImageFile::path).toList(),
+      DataFrameSources.requireOpenableBySpark(all.stream().map(ImageFile::path).toList(),
           spark.sparkContext().hadoopConfiguration());
     }
     List<ImageFile> indexed = new ArrayList<>(all.size());
@@ -234,86 +228,6 @@ public final class DataFrameDataset implements ImageDataset {
         used.size() < indexed.size() ? " (using a random sample of " + used.size() + ")" : "");
     return new DataFrameDataset(location, shape, onSizeMismatch, onChannelMismatch, maxPixels,
         classes, !integerLabels, imageKind, keyIsFileUri, readFiles, List.copyOf(used), frame);
-  }
-
-  private static Dataset<Row> read(SparkSession spark, DataFormat format, String location) {
-    try {
-      return switch (format) {
-        case SPARK_IMAGE -> spark.read().format("image").option("recursiveFileLookup", "true")
-            .option("pathGlobFilter", IMAGE_GLOB).load(location);
-        case BINARY_FILE -> spark.read().format("binaryFile")
-            .option("recursiveFileLookup", "true").option("pathGlobFilter", IMAGE_GLOB)
-            .load(location);
-        default -> spark.read().parquet(location);
-      };
-    } catch (IllegalArgumentException e) {
-      // Hadoop's FileSystem wraps an unknown host (UnknownHostException) so.
-      throw new BadInputException("cannot read " + location + " as " + format + ": "
-          + ImageFolderDataset.rootMessage(e), e);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      // Scala throws AnalysisException (a missing path, a table that is not Parquet) and
-      // IOException (a filesystem that does not answer) undeclared.
-      if (e instanceof AnalysisException analysis) {
-        throw new BadInputException("cannot read " + location + " as " + format + ": "
-            + analysis.getMessage(), e);
-      }
-      if (e instanceof java.io.IOException) {
-        throw new BadInputException("cannot read " + location + " as " + format + ": "
-            + ImageFolderDataset.rootMessage(e), e);
-      }
-      throw new IllegalStateException("reading " + location + " failed: " + e, e);
-    }
-  }
-
-  /**
-   * Fails on a local file whose name holds ':', which Spark's readers cannot open (the checksum
-   * layer's side-file name parses as a URI; see {@link HadoopFiles#openFile}): the image source's
-   * task would fail with "Relative path in absolute URI", naming no input. {@code binary-file}
-   * reads such files.
-   *
-   * @throws BadInputException naming the first such file (in {@code paths}' order) and the format
-   *     that reads it
-   */
-  static void requireOpenableBySpark(List<String> paths, Configuration conf) {
-    for (String path : paths) {
-      Path file = new Path(path);
-      if (file.getName().indexOf(':') < 0) {
-        continue;
-      }
-      try {
-        if (file.getFileSystem(conf) instanceof ChecksumFileSystem) {
-          throw new BadInputException(path + ": Spark's image source cannot open a local file"
-              + " whose name holds ':'; rename it, or read the folder with data.format ="
-              + " binary-file (the same pixels for 8-bit PNGs, see docs/data.md)");
-        }
-      } catch (IOException e) {
-        throw new BadInputException("cannot read " + path + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  /** A file URI as Spark's metadata column gives it, as a Hadoop path ("%20" as a space). */
-  static String fromUri(String uri) {
-    return new Path(URI.create(uri)).toString();
-  }
-
-  /**
-   * The name of the folder holding {@code path}. A URI with escapes (Spark's image {@code origin},
-   * {@code binaryFile}'s {@code path}: {@code file:/data/Ankle%20boot/1.png}) is decoded first, so
-   * that a table of those paths gets the folder names a folder read itself gets.
-   */
-  static String parentFolder(String path) {
-    Path parent = new Path(path).getParent();
-    if (path.indexOf('%') >= 0 && path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
-      try {
-        parent = new Path(URI.create(path)).getParent();
-      } catch (IllegalArgumentException e) {
-        // not a URI after all: the path as it is
-      }
-    }
-    return parent == null ? "" : parent.getName();
   }
 
   private static List<String> indices(int n) {
@@ -405,7 +319,8 @@ public final class DataFrameDataset implements ImageDataset {
     HadoopFiles.SerializableConf conf = new HadoopFiles.SerializableConf(sc.hadoopConfiguration());
     JavaPairRDD<Integer, LabeledImage> decoded = frame.select(KEY, IMAGE).javaRDD()
         .flatMapToPair(row -> {
-          String name = keyIsFileUri ? fromUri(row.getString(0)) : row.getString(0);
+          String name = keyIsFileUri ? DataFrameSources.fromUri(row.getString(0))
+          : row.getString(0);
           Integer position = positionOf.value().get(name);
           if (position == null) {
             return List.<Tuple2<Integer, LabeledImage>>of().iterator();
@@ -429,44 +344,5 @@ public final class DataFrameDataset implements ImageDataset {
           range.sort(Comparator.comparingInt(Tuple2::_1));
           return range.stream().map(Tuple2::_2).iterator();
         }, true);
-  }
-
-  /**
-   * Sends position {@code i} of {@code size} to the partition that {@link
-   * JavaSparkContext#parallelize} puts the {@code i}-th element of a list of {@code size} in:
-   * partition {@code p} holds positions {@code p * size / partitions} up to, not including,
-   * {@code (p + 1) * size / partitions}.
-   */
-  static final class ContiguousPartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final long size;
-    private final int partitions;
-
-    ContiguousPartitioner(long size, int partitions) {
-      this.size = size;
-      this.partitions = partitions;
-    }
-
-    @Override
-    public int numPartitions() {
-      return partitions;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      long position = (Integer) key;
-      return (int) (((position + 1) * partitions - 1) / size);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ContiguousPartitioner other && other.size == size
-          && other.partitions == partitions;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(size) * 31 + partitions;
-    }
   }
 }

@@ -1,58 +1,39 @@
 package org.sparkcnn.ml;
 
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.sparkcnn.config.ChannelPolicy;
 import org.sparkcnn.config.SizePolicy;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.BadInputException;
 import org.sparkcnn.data.ImageRows;
-import org.sparkcnn.data.LabeledImage;
-import org.sparkcnn.data.UnusableImageException;
 import org.sparkcnn.models.ImageShape;
-import org.sparkcnn.predict.Scored;
 import org.sparkcnn.predict.Scorer;
 import org.sparkcnn.predict.ScoringPayload;
 import org.sparkcnn.predict.ServingModel;
-import scala.Option;
 
 /**
  * A trained network as a Spark ML {@link Model}: {@link #transform} adds to each row of an image
@@ -122,24 +103,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
   private final IntParam batchSize;
   private final Param<String> handleInvalid;
 
-  /**
-   * What decoding and scoring need besides the network: the run's evaluation pipeline (with the
-   * cached-image shape [channels, height, width] every image is brought to), class names and
-   * decoding policies.
-   */
-  record Serving(Augmenter augmenter, List<String> classNames, SizePolicy onSizeMismatch,
-      ChannelPolicy onChannelMismatch, long maxImagePixels, boolean graph)
-      implements Serializable {
-    Serving {
-      classNames = List.copyOf(classNames);
-    }
-
-    ImageShape imageShape() {
-      return augmenter.inputShape();
-    }
-  }
-
-  private CnnClassificationModel(String uid, org.deeplearning4j.nn.api.Model network,
+  CnnClassificationModel(String uid, org.deeplearning4j.nn.api.Model network,
       Serving serving) {
     this.uid = uid;
     this.network = network;
@@ -369,9 +333,9 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
         JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<ScoringPayload> broadcast = sc.broadcast(payload());
     Serving decoding = serving;
-    Settings settings = new Settings(kind, getImageCol(), column, getBatchSize(),
-        !getPredictedLabelCol().isEmpty(), getHandleInvalid());
-    JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(rows -> new PartitionScorer(
+    RowScorer.Settings settings = new RowScorer.Settings(kind, getImageCol(), column,
+        getBatchSize(), !getPredictedLabelCol().isEmpty(), getHandleInvalid());
+    JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(rows -> new RowScorer(
         rows, broadcast.value(), decoding, settings));
     return dataset.sparkSession().createDataFrame(scored, schema);
   }
@@ -384,134 +348,14 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
     return payload;
   }
 
-  /** This call's parameters, as the executors need them. */
-  private record Settings(ImageRows.ImageColumn kind, String columnName, int column,
-      int batchSize, boolean withLabel, String handleInvalid) implements Serializable {}
+  /** The network, for saving ({@link ModelFiles}). */
+  org.deeplearning4j.nn.api.Model network() {
+    return network;
+  }
 
-  /**
-   * Scores one partition's rows lazily, a minibatch at a time: each row comes out with its input
-   * values followed by the prediction, the probabilities and (if asked) the class name, or nulls
-   * for a row whose image is unusable.
-   */
-  private static final class PartitionScorer implements Iterator<Row> {
-    private final Iterator<Row> rows;
-    private final ScoringPayload payload;
-    private final Serving serving;
-    private final Settings settings;
-    private Scorer scorer;
-    private final List<Row> ready = new ArrayList<>();
-    private int next;
-    private long position;
-
-    PartitionScorer(Iterator<Row> rows, ScoringPayload payload, Serving serving,
-        Settings settings) {
-      this.rows = rows;
-      this.payload = payload;
-      this.serving = serving;
-      this.settings = settings;
-    }
-
-    @Override
-    public boolean hasNext() {
-      // a minibatch of skipped rows only gives nothing: read on
-      while (next == ready.size() && rows.hasNext()) {
-        ready.clear();
-        next = 0;
-        scoreNextBatch();
-      }
-      return next < ready.size();
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return ready.get(next++);
-    }
-
-    private void scoreNextBatch() {
-      List<Row> batch = new ArrayList<>();
-      List<LabeledImage> images = new ArrayList<>();
-      List<Integer> usable = new ArrayList<>();
-      while (batch.size() < settings.batchSize() && rows.hasNext()) {
-        Row row = rows.next();
-        try {
-          byte[] pixels = pixels(row);
-          usable.add(batch.size());
-          images.add(new LabeledImage(position, pixels, Scored.NO_LABEL));
-          batch.add(row);
-        } catch (UnusableImageException e) {
-          if (settings.handleInvalid().equals(ERROR)) {
-            throw new BadInputException(describe(row) + ": " + e.getMessage());
-          }
-          if (settings.handleInvalid().equals(KEEP)) {
-            batch.add(row);
-          }
-        }
-        position++;
-      }
-      float[][] probabilities = new float[0][];
-      if (!images.isEmpty()) {
-        if (scorer == null) {
-          scorer = payload.scorer();
-        }
-        probabilities = scorer.probabilities(images);
-      }
-      int scoredIndex = 0;
-      for (int i = 0; i < batch.size(); i++) {
-        float[] p = scoredIndex < usable.size() && usable.get(scoredIndex) == i
-            ? probabilities[scoredIndex++] : null;
-        ready.add(withOutputs(batch.get(i), p));
-      }
-    }
-
-    /** The image's pixels in the serving shape. */
-    private byte[] pixels(Row row) throws UnusableImageException {
-      int column = settings.column();
-      if (row.isNullAt(column)) {
-        throw new UnusableImageException("the image is null");
-      }
-      return settings.kind() == ImageRows.ImageColumn.IMAGE_STRUCT
-          ? ImageRows.fromImageStruct(row.getStruct(column), serving.imageShape(),
-              serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels())
-          : ImageRows.fromEncoded((byte[]) row.get(column), serving.imageShape(),
-              serving.onSizeMismatch(), serving.onChannelMismatch(), serving.maxImagePixels());
-    }
-
-    /** "column content, partition 3, row 17 (0-based)", with the image's origin if it has one. */
-    private String describe(Row row) {
-      String where = "column " + settings.columnName() + ", partition "
-          + TaskContext.getPartitionId() + ", row " + position + " (0-based)";
-      if (settings.kind() == ImageRows.ImageColumn.IMAGE_STRUCT
-          && !row.isNullAt(settings.column())) {
-        Row image = row.getStruct(settings.column());
-        int origin = image.schema() == null ? 0 : image.fieldIndex("origin");
-        where += ", origin " + image.get(origin);
-      }
-      return where;
-    }
-
-    private Row withOutputs(Row row, float[] probabilities) {
-      int n = row.length();
-      Object[] values = new Object[n + (settings.withLabel() ? 3 : 2)];
-      for (int i = 0; i < n; i++) {
-        values[i] = row.get(i);
-      }
-      if (probabilities != null) {
-        int predicted = new Scored(0, Scored.NO_LABEL, probabilities).predicted();
-        double[] asDoubles = new double[probabilities.length];
-        for (int c = 0; c < probabilities.length; c++) {
-          asDoubles[c] = probabilities[c];
-        }
-        values[n] = (double) predicted;
-        values[n + 1] = Vectors.dense(asDoubles);
-        if (settings.withLabel()) {
-          values[n + 2] = payload.classNames().get(predicted);
-        }
-      }
-      return RowFactory.create(values);
-    }
+  /** What decoding and scoring need besides the network, for saving ({@link ModelFiles}). */
+  Serving serving() {
+    return serving;
   }
 
   @Override
@@ -522,7 +366,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new ModelFiles.Writer(this);
   }
 
   @Override
@@ -532,7 +376,7 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
 
   /** The reader of saved models; {@code PipelineModel.load} finds it by this name. */
   public static MLReader<CnnClassificationModel> read() {
-    return new Reader();
+    return new ModelFiles.Reader();
   }
 
   /** {@code read().load(path)}. */
@@ -540,59 +384,5 @@ public final class CnnClassificationModel extends Model<CnnClassificationModel>
     return read().load(path);
   }
 
-  /** Writes the parameter metadata, the network and the serving metadata under a path. */
-  private static final class Writer extends MLWriter {
-    private final CnnClassificationModel model;
 
-    Writer(CnnClassificationModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-      Path data = new Path(path, "data");
-      try {
-        FileSystem fs = data.getFileSystem(sc().hadoopConfiguration());
-        try (FSDataOutputStream out = fs.create(new Path(data, NETWORK_FILE))) {
-          ModelSerializer.writeModel(model.network, out, false);
-        }
-        try (ObjectOutputStream out =
-            new ObjectOutputStream(fs.create(new Path(data, SERVING_FILE)))) {
-          out.writeObject(model.serving);
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot save the network under " + data, e);
-      }
-    }
-  }
-
-  /** Reads what {@link Writer} wrote. */
-  private static final class Reader extends MLReader<CnnClassificationModel> {
-    @Override
-    public CnnClassificationModel load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
-          CnnClassificationModel.class.getName());
-      Path data = new Path(path, "data");
-      try {
-        FileSystem fs = data.getFileSystem(sc().hadoopConfiguration());
-        org.deeplearning4j.nn.api.Model network;
-        Serving serving;
-        try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(data, SERVING_FILE)))) {
-          serving = (Serving) in.readObject();
-        }
-        try (FSDataInputStream in = fs.open(new Path(data, NETWORK_FILE))) {
-          network = serving.graph() ? ModelSerializer.restoreComputationGraph(in, false)
-              : ModelSerializer.restoreMultiLayerNetwork(in, false);
-        }
-        CnnClassificationModel model = new CnnClassificationModel(metadata.uid(), network,
-            serving);
-        metadata.getAndSetParams(model, Option.empty());
-        return model;
-      } catch (IOException | ClassNotFoundException | ClassCastException e) {
-        throw new BadInputException("cannot read the saved CnnClassificationModel under " + path
-            + ": " + e.getMessage());
-      }
-    }
-  }
 }

@@ -105,7 +105,7 @@ public final class ServingModel {
     if (status.isDirectory()) {
       model = new Path(given, movingAverage ? RunLayout.MODEL_EMA : RunLayout.MODEL);
       if (status(model, hadoopConf) == null) {
-        throw new BadInputException(missingModel(given, model, movingAverage, hadoopConf));
+        throw new BadInputException(RunFiles.missingModel(given, model, movingAverage, hadoopConf));
       }
     } else if (movingAverage && !given.getName().equals(RunLayout.MODEL_EMA)) {
       throw new InvalidConfigException("the moving average of the parameters was asked for, but "
@@ -117,8 +117,8 @@ public final class ServingModel {
     Path dir = model.getParent();
     Path runDir = status(new Path(dir, RunLayout.CONFIG), hadoopConf) == null
         && dir.getName().startsWith(RunLayout.REPEAT_PREFIX) ? dir.getParent() : dir;
-    requirePresent(runDir, model, hadoopConf);
-    requireFinished(dir, runDir, model, hadoopConf);
+    RunFiles.requirePresent(runDir, model, hadoopConf);
+    RunFiles.requireFinished(dir, runDir, model, hadoopConf);
     JobConfig config;
     try {
       config = JobConfig.from(new ConfigLoader()
@@ -256,59 +256,6 @@ public final class ServingModel {
     return 1;
   }
 
-  private static String missingModel(Path dir, Path model, boolean movingAverage,
-      Configuration conf) {
-    if (status(new Path(dir, RunLayout.REPEAT_PREFIX + 1), conf) != null) {
-      return dir + " trained several repeats, each with its own model; name one, e.g. "
-          + new Path(dir, RunLayout.REPEAT_PREFIX + 1);
-    }
-    if (movingAverage && status(new Path(dir, RunLayout.MODEL), conf) != null) {
-      return "no " + RunLayout.MODEL_EMA + " in " + dir + ": the run kept no moving average of"
-          + " its parameters (train.ema-decay = 0); use its " + RunLayout.MODEL;
-    }
-    return "no model at " + model + (status(new Path(dir, RunLayout.SUCCESS), conf) == null
-        ? " (" + dir + " holds no finished run: no " + RunLayout.SUCCESS + ")" : "");
-  }
-
-  /**
-   * Fails unless the run that trained {@code model} finished: {@code _SUCCESS} in the model's
-   * folder or its run directory. A run that failed or stopped after writing a model (a diverged
-   * run writes none, a run killed between its model and {@code _SUCCESS} may) is not served.
-   */
-  private static void requireFinished(Path dir, Path runDir, Path model, Configuration conf) {
-    if (status(new Path(dir, RunLayout.SUCCESS), conf) != null
-        || status(new Path(runDir, RunLayout.SUCCESS), conf) != null) {
-      return;
-    }
-    Path failed = new Path(runDir, RunLayout.FAILED);
-    String why = status(failed, conf) == null ? "it has not finished (no " + RunLayout.SUCCESS
-        + "): still training, stopped, or its directory was copied without it"
-        : "it failed (" + failed + ": " + firstLine(text(failed, conf)) + ")";
-    throw new BadInputException("model " + model + ": its run " + runDir + " is not complete: "
-        + why + "; score the model of a finished run");
-  }
-
-  private static String firstLine(String text) {
-    String line = text.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-  }
-
-  /** Fails naming every file serving needs that the run directory lacks. */
-  private static void requirePresent(Path runDir, Path model, Configuration conf) {
-    List<String> missing = new ArrayList<>();
-    for (String name : List.of(RunLayout.CONFIG, RunLayout.CLASSES, RunLayout.DATASET_STATS)) {
-      if (status(new Path(runDir, name), conf) == null) {
-        missing.add(name);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new BadInputException("model " + model + ": its run directory " + runDir
-          + " lacks " + String.join(", ", missing) + ", which serving needs to preprocess images"
-          + " as the run did (the configuration, the class names and the training set's"
-          + " statistics); keep the model in its run directory");
-    }
-  }
-
   /**
    * The cached images' shape: {@code image_shape} of {@code dataset-stats.json}, or, for runs
    * that did not write it, the image folders' configured shape or the run's test data's.
@@ -376,7 +323,7 @@ public final class ServingModel {
     }
   }
 
-  private static String text(Path file, Configuration conf) {
+  static String text(Path file, Configuration conf) {
     return new String(bytes(file, conf), StandardCharsets.UTF_8);
   }
 
@@ -390,7 +337,7 @@ public final class ServingModel {
     }
   }
 
-  private static FileStatus status(Path path, Configuration conf) {
+  static FileStatus status(Path path, Configuration conf) {
     try {
       FileSystem fs = path.getFileSystem(conf);
       return fs.getFileStatus(path);

@@ -131,7 +131,7 @@ class DataFrameDatasetSparkTest extends SparkTest {
     SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     String table = dir.resolve("structs").toString();
     spark.read().format("image").option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", DataFrameDataset.IMAGE_GLOB)
+        .option("pathGlobFilter", DataFrameSources.IMAGE_GLOB)
         .load(ImageFolderFixtures.folder().toString())
         .select(col("image.origin").as("path"), col("image"))
         .write().parquet(table);
@@ -221,8 +221,8 @@ class DataFrameDatasetSparkTest extends SparkTest {
         }
         List<List<Integer>> slices =
             sc.parallelize(IntStream.range(0, size).boxed().toList(), parts).glom().collect();
-        DataFrameDataset.ContiguousPartitioner partitioner =
-            new DataFrameDataset.ContiguousPartitioner(size, parts);
+        ContiguousPartitioner partitioner =
+            new ContiguousPartitioner(size, parts);
         for (int p = 0; p < parts; p++) {
           for (int position : slices.get(p)) {
             assertEquals(p, partitioner.getPartition(position), size + "/" + parts);
