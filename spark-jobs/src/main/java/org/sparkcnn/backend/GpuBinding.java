@@ -35,6 +35,19 @@ public final class GpuBinding {
    *     CUDA_VISIBLE_DEVICES}, or beyond the devices ND4J sees
    */
   public static OptionalInt bindTaskGpu() {
+    OptionalInt device = taskDevice();
+    device.ifPresent(GpuBinding::bindDevice);
+    return device;
+  }
+
+  /**
+   * The ND4J device of the current Spark task's GPU, as {@link #bindTaskGpu} finds it, without
+   * binding: call on the task's thread, then {@link #bindDevice} on the thread that computes.
+   *
+   * @return the device, or empty on the CPU backend, outside a task or without a GPU resource
+   * @throws IllegalStateException as {@link #bindTaskGpu}
+   */
+  public static OptionalInt taskDevice() {
     if (!cudaRuns()) {
       return OptionalInt.empty();
     }
@@ -46,9 +59,13 @@ public final class GpuBinding {
         throw new IllegalStateException("the task's GPU is CUDA device " + device.getAsInt()
             + " but ND4J sees " + devices + " device(s)");
       }
-      Nd4j.getAffinityManager().unsafeSetDevice(device.getAsInt());
     }
     return device;
+  }
+
+  /** Binds ND4J's current thread to CUDA device {@code device} (an ND4J device ordinal). */
+  public static void bindDevice(int device) {
+    Nd4j.getAffinityManager().unsafeSetDevice(device);
   }
 
   /**

@@ -6,12 +6,12 @@ import static org.sparkcnn.config.InvalidConfigException.check;
 import com.typesafe.config.Config;
 
 /**
- * The keys of section {@code train} that shape DL4J's parameter-averaging training master: how
+ * The keys of section {@code train} that shape the parameter-averaging training master: how
  * many workers fit how large minibatches between two averagings, and how their parameters are
  * gathered. The rounds of an epoch follow from them; what is learnt per example does not.
  */
 public record AveragingConfig(int batchSizePerWorker, int workers, int averagingFrequency,
-    int prefetchBatches, int aggregationDepth) {
+    int prefetchBatches, int aggregationDepth, TrainingMasterChoice master) {
   public AveragingConfig {
     check(batchSizePerWorker > 0, "train.batch-size-per-worker", "must be > 0",
         batchSizePerWorker);
@@ -22,15 +22,23 @@ public record AveragingConfig(int batchSizePerWorker, int workers, int averaging
     check(aggregationDepth >= 1, "train.aggregation-depth", "must be >= 1", aggregationDepth);
   }
 
+  /** Settings for DL4J's training master ({@code train.master = "dl4j"}). */
+  public AveragingConfig(int batchSizePerWorker, int workers, int averagingFrequency,
+      int prefetchBatches, int aggregationDepth) {
+    this(batchSizePerWorker, workers, averagingFrequency, prefetchBatches, aggregationDepth,
+        TrainingMasterChoice.DL4J);
+  }
+
   /**
    * Reads {@code train.batch-size-per-worker}, {@code train.workers}, {@code
    * train.averaging-frequency}, {@code train.prefetch-batches} and {@code
-   * train.aggregation-depth}.
+   * train.aggregation-depth} and {@code train.master}.
    */
   public static AveragingConfig from(Config c) {
     return new AveragingConfig(wholeInt(c, "train.batch-size-per-worker"),
         wholeInt(c, "train.workers"),
         wholeInt(c, "train.averaging-frequency"), wholeInt(c, "train.prefetch-batches"),
-        wholeInt(c, "train.aggregation-depth"));
+        wholeInt(c, "train.aggregation-depth"),
+        TrainingMasterChoice.parse(c.getString("train.master")));
   }
 }

@@ -243,6 +243,11 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     public int aggregationDepth() {
       return averaging.aggregationDepth();
     }
+
+    /** {@code train.master}. */
+    public TrainingMasterChoice master() {
+      return averaging.master();
+    }
   }
 
   /** Section {@code cluster}. */

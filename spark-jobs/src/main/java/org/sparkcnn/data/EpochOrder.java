@@ -123,6 +123,18 @@ public final class EpochOrder implements Serializable {
    * @param examples the RDD this order was made of ({@link #of}), or one partitioned the same way
    */
   public JavaRDD<LabeledImage> deal(JavaRDD<LabeledImage> examples, int epoch) {
+    return positioned(examples, epoch).repartitionAndSortWithinPartitions(new Ranges(this))
+        .values();
+  }
+
+  /**
+   * {@code examples} keyed by their permuted position in {@code epoch} (0 .. size - 1), where
+   * they stay (no shuffle): what {@link #deal} and the resident training master deal from.
+   *
+   * @param examples the RDD this order was made of ({@link #of}), or one partitioned the same way
+   * @throws IllegalArgumentException if {@code examples} has another number of partitions
+   */
+  public JavaPairRDD<Long, LabeledImage> positioned(JavaRDD<LabeledImage> examples, int epoch) {
     if (examples.getNumPartitions() != partitions()) {
       throw new IllegalArgumentException("the order was made for " + partitions()
           + " partitions, the examples have " + examples.getNumPartitions());
@@ -137,9 +149,7 @@ public final class EpochOrder implements Serializable {
       }
       return out.iterator();
     }, true);
-    return JavaPairRDD.fromJavaRDD(keyed)
-        .repartitionAndSortWithinPartitions(new Ranges(this))
-        .values();
+    return JavaPairRDD.fromJavaRDD(keyed);
   }
 
   /**

@@ -44,6 +44,20 @@ public final class RunLayout {
    */
   public static final List<String> ROUNDS_COLUMNS = List.of("epoch", "round", "learning_rate",
       "loss", "seconds", "examples_per_sec");
+  /**
+   * The resident training master's rounds, one row each ({@link #ROUND_TIMES_COLUMNS}); written
+   * at the end of a training with {@code train.master = "resident"}.
+   */
+  public static final String ROUND_TIMES = "round-times.csv";
+  /**
+   * Columns of {@link #ROUND_TIMES}: epoch, round, workers and minibatches of the round, then
+   * milliseconds: the round's wall time on the driver, its broadcast, its Spark job, the driver's
+   * averaging, the slowest, fastest and mean worker fit, the mean worker set-up; the round's
+   * overhead (wall time minus the slowest worker's fit) and the networks built in it.
+   */
+  public static final List<String> ROUND_TIMES_COLUMNS = List.of("epoch", "round", "workers",
+      "minibatches", "wall_ms", "broadcast_ms", "job_ms", "driver_ms", "max_fit_ms",
+      "min_fit_ms", "mean_fit_ms", "mean_init_ms", "overhead_ms", "networks_built");
   /** One row per epoch ({@link #METRICS_COLUMNS}). */
   public static final String METRICS = "metrics.csv";
   /**
@@ -99,14 +113,15 @@ public final class RunLayout {
    * epochs, total/train seconds, seconds per epoch, examples per second, convolution engine, the
    * ND4J builds of driver and executors, DL4J's split of the training time (export, broadcast,
    * worker init, worker fit, round overhead, other), the checkpoint epoch a resumed run continued
-   * after (0 if none), the tree-aggregation depth and the driver's averaging seconds.
+   * after (0 if none), the tree-aggregation depth, the driver's averaging seconds and the
+   * training master ({@code train.master}).
    */
   public static final List<String> TIMING_COLUMNS = List.of("spark_master", "workers",
       "batch_per_worker", "averaging_frequency", "epochs", "total_seconds", TRAIN_SECONDS,
       "seconds_per_epoch", EXAMPLES_PER_SEC, "convolution", "driver_nd4j", "executor_nd4j",
       "export_seconds", "broadcast_seconds", "worker_init_seconds", "worker_fit_seconds",
       "round_overhead_seconds", "other_seconds", "resumed_after_epoch", "aggregation_depth",
-      "driver_averaging_seconds");
+      "driver_averaging_seconds", "training_master");
   /**
    * The run's report, one self-contained HTML page (pictures inline, no script): status,
    * accuracy, curves, per-class table, confusion matrix, timing, model, configuration and

@@ -22,6 +22,7 @@ import org.sparkcnn.backend.NativeBackend;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.JobConfig;
 import org.sparkcnn.config.ModelConfig;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.LabeledImage;
@@ -95,7 +96,10 @@ public final class NetworkTraining {
   private final int workers;
   private final List<EpochMetrics> epochs = new ArrayList<>();
   private Checkpoints checkpoints;
+  /** DL4J's master ({@code train.master = "dl4j"}), or null. */
   private EpochSeededTrainingMaster master;
+  /** The resident master ({@code train.master = "resident"}), or null. */
+  private ResidentTrainingMaster resident;
   private SparkNetwork sparkNet;
   private RoundProgress progress;
   private int firstEpoch = 1;
@@ -152,8 +156,12 @@ public final class NetworkTraining {
         trainEpoch(epoch);
       }
     } finally {
-      master.deleteTempFiles(sc);
-      ExportDirectory.delete(dir);
+      if (resident != null) {
+        resident.deleteTempFiles(sc);
+      } else {
+        master.deleteTempFiles(sc);
+        ExportDirectory.delete(dir);
+      }
     }
     if (evaluations == null) { // resumed after the last epoch's checkpoint: evaluate what it holds
       evaluations = evaluate();
@@ -163,7 +171,25 @@ public final class NetworkTraining {
 
   /** The training master and the Spark network, with the moving average when one is kept. */
   private void startSparkNetwork(Model net, Checkpoints.Restored restored) {
-    master = new EpochSeededTrainingMaster(
+    if (tc.master() == TrainingMasterChoice.RESIDENT) {
+      resident = new ResidentTrainingMaster(workers, tc.batchSizePerWorker(),
+          tc.averagingFrequency(), tc.prefetchBatches(), tc.aggregationDepth(),
+          trainingHooks(in.seed()));
+    } else {
+      master = dl4jMaster();
+    }
+    sparkNet = SparkNetwork.of(sc, net, resident != null ? resident : master);
+    if (restored != null && restored.average() != null) {
+      sparkNet.averageParameters(new MovingAverage(tc.emaDecay(), restored.average(),
+          restored.state().averageUpdates()));
+    } else if (tc.emaDecay() > 0) {
+      sparkNet.averageParameters(tc.emaDecay());
+    }
+  }
+
+  /** DL4J's master, exporting each epoch's minibatches into the run directory. */
+  private EpochSeededTrainingMaster dl4jMaster() {
+    return new EpochSeededTrainingMaster(
         new ParameterAveragingTrainingMaster.Builder(workers, tc.batchSizePerWorker())
             .batchSizePerWorker(tc.batchSizePerWorker())
             .averagingFrequency(tc.averagingFrequency())
@@ -174,19 +200,15 @@ public final class NetworkTraining {
             .rngSeed(in.seed())
             .trainingHooks(trainingHooks(in.seed()))
             .saveUpdater(true), in.seed());
-    sparkNet = SparkNetwork.of(sc, net, master);
-    if (restored != null && restored.average() != null) {
-      sparkNet.averageParameters(new MovingAverage(tc.emaDecay(), restored.average(),
-          restored.state().averageUpdates()));
-    } else if (tc.emaDecay() > 0) {
-      sparkNet.averageParameters(tc.emaDecay());
-    }
   }
 
   /** Starts following the rounds and, when resuming, continues after the checkpoint's epoch. */
   private void followRounds(Checkpoints.Restored restored) {
-    int roundsPerEpoch = RoundProgress.roundsPerEpoch(
-        in.order().minibatches(tc.batchSizePerWorker()), workers, tc.averagingFrequency());
+    int roundsPerEpoch = resident != null
+        ? ResidentTrainingMaster.roundsPerEpoch(in.order().size(), tc.batchSizePerWorker(),
+            workers, tc.averagingFrequency())
+        : RoundProgress.roundsPerEpoch(in.order().minibatches(tc.batchSizePerWorker()), workers,
+            tc.averagingFrequency());
     progress = new RoundProgress(sparkNet, tc.schedule(), roundsPerEpoch,
         (long) workers * tc.batchSizePerWorker() * tc.averagingFrequency(),
         tc.averagingFrequency());
@@ -219,10 +241,16 @@ public final class NetworkTraining {
     // Every round broadcasts the driver's configuration, so the workers train at the rate the
     // progress sets before each.
     double learningRate = progress.startEpoch(epoch);
-    master.startEpoch(epoch);
     long t0 = System.nanoTime();
-    sparkNet.fitEpoch(Minibatches.training(in.train(), in.order(), tc.batchSizePerWorker(),
-        in.trainAugmenter(), epoch));
+    if (resident != null) {
+      resident.startEpoch(new ResidentTrainingMaster.EpochSource(in.train(), in.order(),
+          in.trainAugmenter(), epoch));
+      sparkNet.fitEpoch(sc.emptyRDD()); // the resident master reads the epoch it was given
+    } else {
+      master.startEpoch(epoch);
+      sparkNet.fitEpoch(Minibatches.training(in.train(), in.order(), tc.batchSizePerWorker(),
+          in.trainAugmenter(), epoch));
+    }
     double trainSeconds = seconds(t0);
     dir.write(RunLayout.ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
     List<RoundProgress.Round> rounds = progress.roundsOf(epoch);
@@ -275,7 +303,11 @@ public final class NetworkTraining {
     dir.write(RunLayout.CONFUSION, RunReports.confusion(eval).toCsv());
     var timing = RunReports.timing(config, sc.master(), workers, epochs,
         seconds(in.startNanos()), firstEpoch - 1, driverNd4j, executorNd4j,
-        TimeSplit.of(sparkNet.trainingStats(), workers));
+        resident != null ? TimeSplit.of(resident.rounds())
+            : TimeSplit.of(sparkNet.trainingStats(), workers));
+    if (resident != null) {
+      dir.write(RunLayout.ROUND_TIMES, RunReports.roundTimes(resident.rounds()).toCsv());
+    }
     dir.write(RunLayout.TIMING, timing.toCsv());
     dir.write(RunLayout.TIMING_MD, "# Timing\n\n" + timing.toMarkdown());
     RunReport.update(dir, RunReport.Status.finished(tc.epochs()));

@@ -198,7 +198,20 @@ public final class RunReports {
             fixed(split.broadcastSeconds(), 1), fixed(split.workerInitSeconds(), 1),
             fixed(split.workerFitSeconds(), 1), fixed(split.roundOverheadSeconds(), 1),
             fixed(split.otherSeconds(sinceResume), 1), resumedAfterEpoch,
-            config.train().aggregationDepth(), fixed(split.driverAveragingSeconds(), 2));
+            config.train().aggregationDepth(), fixed(split.driverAveragingSeconds(), 2),
+            config.train().master());
+  }
+
+  /** {@code round-times.csv}: where each of the resident master's rounds spent its time. */
+  public static Table roundTimes(List<ResidentTrainingMaster.Round> rounds) {
+    Table t = new Table(RunLayout.ROUND_TIMES_COLUMNS);
+    for (ResidentTrainingMaster.Round r : rounds) {
+      t.add(r.epoch(), r.round(), r.workers(), r.minibatches(), fixed(r.wallMs(), 2),
+          fixed(r.broadcastMs(), 2), fixed(r.jobMs(), 2), fixed(r.driverMs(), 2),
+          fixed(r.maxFitMs(), 2), fixed(r.minFitMs(), 2), fixed(r.meanFitMs(), 2),
+          fixed(r.meanInitMs(), 2), fixed(r.wallMs() - r.maxFitMs(), 2), r.builds());
+    }
+    return t;
   }
 
   /** Fraction of class {@code c}'s examples predicted as {@code c}; NaN when there are none. */

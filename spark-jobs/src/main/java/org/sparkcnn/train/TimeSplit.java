@@ -54,6 +54,27 @@ public record TimeSplit(double exportSeconds, double broadcastSeconds, double wo
             .PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
   }
 
+  /**
+   * The split of the resident master's {@code rounds}: no export; the workers' set-up and fit
+   * are their means per round.
+   */
+  static TimeSplit of(List<ResidentTrainingMaster.Round> rounds) {
+    double broadcast = 0;
+    double init = 0;
+    double fit = 0;
+    double jobs = 0;
+    double driver = 0;
+    for (ResidentTrainingMaster.Round r : rounds) {
+      broadcast += r.broadcastMs();
+      init += r.meanInitMs();
+      fit += r.meanFitMs();
+      jobs += r.jobMs();
+      driver += r.driverMs();
+    }
+    return new TimeSplit(0, broadcast / 1000, init / 1000, fit / 1000, (jobs - init - fit) / 1000,
+        driver / 1000);
+  }
+
   /** Total duration of the events under {@code key}, wherever in the nested statistics. */
   private static double seconds(SparkTrainingStats stats, String key) {
     for (SparkTrainingStats s = stats; s != null; s = s.getNestedTrainingStats()) {

@@ -1,0 +1,174 @@
+package org.sparkcnn.train;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkcnn.backend.GpuBinding;
+import org.sparkcnn.data.Augmenter;
+import org.sparkcnn.data.LabeledImage;
+import org.sparkcnn.data.Minibatches;
+import scala.Tuple2;
+
+/**
+ * One worker's part of a resident averaging round, as the Spark task over its partition of the
+ * round ({@link RoundDeal}): the task's thread makes the minibatches from the cached examples
+ * (augmenting each example as {@link Augmenter} seeds it) and hands them over a queue of {@code
+ * train.prefetch-batches} (at least one) to a resident network's thread ({@link ResidentSlots}),
+ * which sets the round's broadcast state into the network, fits the minibatches in order, each
+ * between the training hooks as DL4J's worker does, and returns its parameters, updater state and
+ * last loss. An empty partition returns nothing.
+ */
+final class ResidentRound
+    implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, RoundResult> {
+  private static final long serialVersionUID = 1L;
+  /** Marks the end of a round's minibatches in the queue. */
+  private static final Object END = new Object();
+  private static final long POLL_MS = 50;
+
+  private final Broadcast<ModelSpec> spec;
+  private final Broadcast<RoundState> state;
+  private final Augmenter augmenter;
+  private final int batchSize;
+  private final int prefetch;
+  private final List<TrainingHook> hooks;
+
+  /**
+   * @param augmenter the training pipeline for the round's epoch
+   * @param prefetch minibatches made ahead of the fit (at least one is)
+   */
+  ResidentRound(Broadcast<ModelSpec> spec, Broadcast<RoundState> state, Augmenter augmenter,
+      int batchSize, int prefetch, List<TrainingHook> hooks) {
+    this.spec = spec;
+    this.state = state;
+    this.augmenter = augmenter;
+    this.batchSize = batchSize;
+    this.prefetch = prefetch;
+    this.hooks = List.copyOf(hooks);
+  }
+
+  @Override
+  public Iterator<RoundResult> call(Iterator<Tuple2<Long, LabeledImage>> examples)
+      throws Exception {
+    if (!examples.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    // The minibatches are made on this thread: bind it to the task's GPU as the slot is.
+    int device = GpuBinding.bindTaskGpu().orElse(-1);
+    long t0 = System.nanoTime();
+    ModelSpec model = spec.value();
+    RoundState start = state.value();
+    long fetchNanos = System.nanoTime() - t0;
+    ResidentSlots.Slot slot = ResidentSlots.acquire(device, model.id());
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+    AtomicBoolean stop = new AtomicBoolean();
+    Future<RoundResult> result;
+    try {
+      result = slot.submit(() -> fit(slot, model, start, queue, stop, fetchNanos));
+    } catch (RuntimeException e) {
+      ResidentSlots.release(slot);
+      throw e;
+    }
+    try {
+      Iterator<DataSet> batches = Minibatches.batches(values(examples), batchSize, augmenter);
+      while (batches.hasNext()) {
+        if (!hand(queue, batches.next(), result)) {
+          break; // the fit ended early: get() below throws its error
+        }
+      }
+      hand(queue, END, result);
+      return List.of(result.get()).iterator();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } finally {
+      stop.set(true); // the fit stops at its next minibatch if it has not ended
+    }
+  }
+
+  /** Puts {@code item} in the queue unless the fit ended first; returns whether it did. */
+  private static boolean hand(BlockingQueue<Object> queue, Object item, Future<?> fit)
+      throws InterruptedException {
+    while (!queue.offer(item, POLL_MS, TimeUnit.MILLISECONDS)) {
+      if (fit.isDone()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** On the slot's thread: the round's fit; releases the slot when it ends. */
+  private RoundResult fit(ResidentSlots.Slot slot, ModelSpec model, RoundState start,
+      BlockingQueue<Object> queue, AtomicBoolean stop, long fetchNanos)
+      throws InterruptedException {
+    try {
+      long t0 = System.nanoTime();
+      boolean[] built = new boolean[1];
+      Model net = slot.network(model, built);
+      start.applyTo(net);
+      long initNanos = fetchNanos + System.nanoTime() - t0;
+      int minibatches = 0;
+      long examples = 0;
+      long fitNanos = 0;
+      while (true) {
+        Object item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        if (item == END) {
+          break;
+        }
+        if (stop.get()) {
+          throw new CancellationException("the round's task stopped before its last minibatch");
+        }
+        if (item == null) {
+          continue;
+        }
+        DataSet minibatch = (DataSet) item;
+        long f0 = System.nanoTime();
+        for (TrainingHook hook : hooks) {
+          hook.preUpdate(minibatch, net);
+        }
+        if (net instanceof MultiLayerNetwork layers) {
+          layers.fit(minibatch);
+        } else {
+          ((ComputationGraph) net).fit(minibatch);
+        }
+        for (TrainingHook hook : hooks) {
+          hook.postUpdate(minibatch, net);
+        }
+        Nd4j.getExecutioner().commit();
+        fitNanos += System.nanoTime() - f0;
+        minibatches++;
+        examples += minibatch.numExamples();
+      }
+      return RoundResult.of(net, minibatches, examples, initNanos, fitNanos, built[0]);
+    } finally {
+      ResidentSlots.release(slot);
+    }
+  }
+
+  private static Iterator<LabeledImage> values(Iterator<Tuple2<Long, LabeledImage>> keyed) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return keyed.hasNext();
+      }
+
+      @Override
+      public LabeledImage next() {
+        return keyed.next()._2();
+      }
+    };
+  }
+}

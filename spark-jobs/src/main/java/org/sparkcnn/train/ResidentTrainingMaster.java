@@ -1,0 +1,364 @@
+package org.sparkcnn.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.api.TrainingResult;
+import org.deeplearning4j.spark.api.TrainingWorker;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkcnn.data.Augmenter;
+import org.sparkcnn.data.EpochOrder;
+import org.sparkcnn.data.LabeledImage;
+import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * A parameter-averaging training master behind DL4J's {@link TrainingMaster} interface whose
+ * workers keep their network alive across rounds and make their minibatches from the cached
+ * examples: no minibatch export, no network built per round.
+ *
+ * <p>The averaging is DL4J's (ParameterAveragingTrainingMaster): before every round the driver
+ * broadcasts its network's parameters, updater state, learning rates and iteration count ({@link
+ * RoundState}); each worker fits at most {@code averaging frequency} minibatches from that state;
+ * the workers' parameters and updater states are summed by {@code treeAggregate} of the given
+ * depth and divided by the number of workers on the driver, which sets them and the workers' mean
+ * last-minibatch loss ({@code setScore}) on its network and advances its iteration count by the
+ * averaging frequency. What differs is how a round gets its data and network:
+ * <ul>
+ *   <li>each epoch's examples are dealt by one shuffle of the cached uint8 examples into
+ *       rounds x workers partitions ({@link RoundDeal}), in the epoch's order ({@link
+ *       EpochOrder}, seeded by (seed, epoch)); each round's Spark job reads its workers'
+ *       partitions, and the worker tasks augment and batch them ({@link ResidentRound});
+ *   <li>each task fits on a network resident in its executor ({@link ResidentSlots}), built on
+ *       first use and reset from the broadcast every round.
+ * </ul>
+ * Every round depends only on (seed, epoch, examples, workers, batch, averaging frequency) and
+ * the driver's state, so a resumed run repeats the uninterrupted run's rounds, and a task rerun
+ * after an executor is lost recomputes the same result. With two workers the sum, and so the
+ * training, is the same bitwise from run to run; with three or more the order in which Spark adds
+ * the partial sums varies, as in DL4J's master.
+ *
+ * <p>Usage: {@code master.startEpoch(new EpochSource(cached, order, augmenter, epoch));} then
+ * {@code sparkNet.fit(anyRdd)} (the RDD given to {@code fit} is not read) for every epoch.
+ */
+public final class ResidentTrainingMaster
+    implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * One epoch's data.
+   *
+   * @param examples the cached examples (uint8 pixels)
+   * @param order their order in every epoch, made of {@code examples}
+   * @param augmenter the training pipeline
+   * @param epoch the 1-based epoch
+   */
+  public record EpochSource(JavaRDD<LabeledImage> examples, EpochOrder order,
+      Augmenter augmenter, int epoch) {}
+
+  /**
+   * Where one round's time went, in milliseconds.
+   *
+   * @param wallMs the whole round on the driver: broadcast, job and driver update
+   * @param broadcastMs creating the round's broadcast
+   * @param jobMs the round's Spark job: the workers' set-up and fit, scheduling, returning and
+   *     tree-aggregating their results (the first round of an epoch also deals the epoch)
+   * @param driverMs dividing the sums and setting them, the loss and the counts on the driver
+   * @param maxFitMs the slowest worker's fit
+   * @param minFitMs the fastest worker's fit
+   * @param meanFitMs the workers' mean fit
+   * @param meanInitMs the workers' mean set-up: getting the broadcast, building the network
+   *     (first use only) and setting the state into it
+   * @param builds networks built in the round
+   */
+  public record Round(int epoch, int round, int workers, int minibatches, double wallMs,
+      double broadcastMs, double jobMs, double driverMs, double maxFitMs, double minFitMs,
+      double meanFitMs, double meanInitMs, int builds) {}
+
+  private final int workers;
+  private final int batchSize;
+  private final int averagingFrequency;
+  private final int prefetch;
+  private final int aggregationDepth;
+  private final List<TrainingHook> hooks = new ArrayList<>();
+  private final transient List<Round> rounds = new ArrayList<>();
+  private transient EpochSource source;
+  private transient Broadcast<ModelSpec> spec;
+
+  /**
+   * @param workers workers per round (Spark tasks)
+   * @param batchSize examples per minibatch
+   * @param averagingFrequency the most minibatches a worker fits between two averagings
+   * @param prefetch minibatches a task makes ahead of its fit (at least one is)
+   * @param aggregationDepth depth of the {@code treeAggregate} of the workers' results
+   * @param hooks run on the workers around every minibatch fit
+   * @throws IllegalArgumentException when a number is out of range
+   */
+  public ResidentTrainingMaster(int workers, int batchSize, int averagingFrequency, int prefetch,
+      int aggregationDepth, Collection<TrainingHook> hooks) {
+    if (workers < 1 || batchSize < 1 || averagingFrequency < 1 || prefetch < 0
+        || aggregationDepth < 1) {
+      throw new IllegalArgumentException("workers, batch size, averaging frequency and"
+          + " aggregation depth must be >= 1 and prefetch >= 0, got " + workers + ", "
+          + batchSize + ", " + averagingFrequency + ", " + aggregationDepth + " and " + prefetch);
+    }
+    this.workers = workers;
+    this.batchSize = batchSize;
+    this.averagingFrequency = averagingFrequency;
+    this.prefetch = prefetch;
+    this.aggregationDepth = aggregationDepth;
+    this.hooks.addAll(hooks);
+  }
+
+  /** Rounds of an epoch of {@code examples} examples (see {@link RoundDeal}). */
+  public static int roundsPerEpoch(long examples, int batchSize, int workers,
+      int averagingFrequency) {
+    return RoundDeal.rounds(examples, batchSize, workers, averagingFrequency);
+  }
+
+  /** Sets the data of the next {@code fit}, which trains one epoch of it. */
+  public void startEpoch(EpochSource epochSource) {
+    this.source = epochSource;
+  }
+
+  /** Every round so far. */
+  public List<Round> rounds() {
+    return List.copyOf(rounds);
+  }
+
+  /**
+   * Trains the epoch set by {@link #startEpoch}; {@code ignored} is not read.
+   *
+   * @throws IllegalStateException when no epoch was set since the last fit
+   */
+  @Override
+  public void executeTraining(SparkDl4jMultiLayer network, JavaRDD<DataSet> ignored) {
+    train(network.getSparkContext(), network.getNetwork(), network::setScore);
+  }
+
+  /** As {@link #executeTraining(SparkDl4jMultiLayer, JavaRDD)}, for a computation graph. */
+  @Override
+  public void executeTraining(SparkComputationGraph graph, JavaRDD<DataSet> ignored) {
+    train(graph.getSparkContext(), graph.getNetwork(), graph::setScore);
+  }
+
+  /** As {@link #executeTraining(SparkDl4jMultiLayer, JavaRDD)}, for a computation graph. */
+  @Override
+  public void executeTrainingMDS(SparkComputationGraph graph, JavaRDD<MultiDataSet> ignored) {
+    train(graph.getSparkContext(), graph.getNetwork(), graph::setScore);
+  }
+
+  /** Not supported: this master trains from cached examples ({@link #startEpoch}). */
+  @Override
+  public void executeTrainingPaths(SparkDl4jMultiLayer network, SparkComputationGraph graph,
+      JavaRDD<String> paths, DataSetLoader dsLoader, MultiDataSetLoader mdsLoader) {
+    throw new UnsupportedOperationException("the resident master trains from cached examples"
+        + " (startEpoch), not from exported minibatch paths");
+  }
+
+  private void train(JavaSparkContext sc, Model net, DoubleConsumer setScore) {
+    EpochSource epoch = source;
+    if (epoch == null) {
+      throw new IllegalStateException("the resident master trains the epoch startEpoch set;"
+          + " call it before every fit");
+    }
+    source = null;
+    if (spec == null) {
+      spec = sc.broadcast(ModelSpec.of(net));
+    }
+    RoundDeal deal = new RoundDeal(epoch.order().size(), batchSize, workers, averagingFrequency);
+    JavaRDD<Tuple2<Long, LabeledImage>> dealt = epoch.order()
+        .positioned(epoch.examples(), epoch.epoch())
+        .repartitionAndSortWithinPartitions(deal).rdd().toJavaRDD();
+    Augmenter augmenter = epoch.augmenter().forEpoch(epoch.epoch());
+    for (int r = 0; r < deal.rounds(); r++) {
+      long t0 = System.nanoTime();
+      Broadcast<RoundState> state = sc.broadcast(RoundState.of(net));
+      long t1 = System.nanoTime();
+      RoundResult sum = round(dealt, r).mapPartitions(new ResidentRound(spec, state, augmenter,
+          batchSize, prefetch, hooks)).treeAggregate(null, RoundResult::add, RoundResult::add,
+          aggregationDepth);
+      long t2 = System.nanoTime();
+      if (sum == null) {
+        throw new IllegalStateException("round " + (r + 1) + " of epoch " + epoch.epoch()
+            + " had no minibatches");
+      }
+      average(net, sum);
+      setScore.accept(sum.meanScore());
+      long t3 = System.nanoTime();
+      state.destroy();
+      int w = sum.workers();
+      rounds.add(new Round(epoch.epoch(), r + 1, w, sum.minibatches(), ms(t3 - t0),
+          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()), ms(sum.minFitNanos()),
+          ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w, sum.builds()));
+    }
+  }
+
+  /** Round {@code r}'s partitions of {@code dealt}: r x workers .. r x workers + workers - 1. */
+  private JavaRDD<Tuple2<Long, LabeledImage>> round(JavaRDD<Tuple2<Long, LabeledImage>> dealt,
+      int r) {
+    @SuppressWarnings("unchecked")
+    ClassTag<Tuple2<Long, LabeledImage>> tag =
+        (ClassTag<Tuple2<Long, LabeledImage>>) (ClassTag<?>) ClassTag$.MODULE$.apply(Tuple2.class);
+    return JavaRDD.fromRDD(PartitionPruningRDD.create(dealt.rdd(),
+        new PartitionsOfRound(r, workers)), tag);
+  }
+
+  /**
+   * DL4J's driver step (ParameterAveragingTrainingMaster.processResults): the sums divided by the
+   * number of workers and set on {@code net}, then its iteration count advanced by the averaging
+   * frequency.
+   */
+  private void average(Model net, RoundResult sum) {
+    INDArray params = Nd4j.createFromArray(sum.params()).divi(sum.workers());
+    net.setParams(params.reshape(net.params().shape()));
+    INDArray view = RoundState.updaterState(net);
+    if (view != null) {
+      view.assign(Nd4j.createFromArray(sum.updaterState()).divi(sum.workers())
+          .reshape(view.shape()));
+    }
+    if (net instanceof MultiLayerNetwork m) {
+      var conf = m.getLayerWiseConfigurations();
+      conf.setIterationCount(conf.getIterationCount() + averagingFrequency);
+    } else {
+      var conf = ((ComputationGraph) net).getConfiguration();
+      conf.setIterationCount(conf.getIterationCount() + averagingFrequency);
+    }
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  /** Keeps the partitions of one round. */
+  private static final class PartitionsOfRound extends AbstractFunction1<Object, Object>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int round;
+    private final int workers;
+
+    PartitionsOfRound(int round, int workers) {
+      this.round = round;
+      this.workers = workers;
+    }
+
+    @Override
+    public Object apply(Object partition) {
+      return (Integer) partition / workers == round;
+    }
+  }
+
+  /** Not supported: the workers are this master's tasks, not DL4J's workers. */
+  @Override
+  public TrainingWorker<TrainingResult> getWorkerInstance(SparkDl4jMultiLayer network) {
+    throw new UnsupportedOperationException("the resident master has no DL4J worker");
+  }
+
+  /** Not supported: the workers are this master's tasks, not DL4J's workers. */
+  @Override
+  public TrainingWorker<TrainingResult> getWorkerInstance(SparkComputationGraph graph) {
+    throw new UnsupportedOperationException("the resident master has no DL4J worker");
+  }
+
+  @Override
+  public void addHook(TrainingHook hook) {
+    hooks.add(hook);
+  }
+
+  @Override
+  public void removeHook(TrainingHook hook) {
+    hooks.remove(hook);
+  }
+
+  /** The settings, as JSON. */
+  @Override
+  public String toJson() {
+    return String.format(java.util.Locale.ROOT, "{\"master\":\"resident\",\"workers\":%d,"
+        + "\"batchSize\":%d,\"averagingFrequency\":%d,\"prefetch\":%d,\"aggregationDepth\":%d}",
+        workers, batchSize, averagingFrequency, prefetch, aggregationDepth);
+  }
+
+  /** The settings, as YAML. */
+  @Override
+  public String toYaml() {
+    return String.format(java.util.Locale.ROOT, "master: resident%nworkers: %d%nbatchSize: %d%n"
+        + "averagingFrequency: %d%nprefetch: %d%naggregationDepth: %d%n", workers, batchSize,
+        averagingFrequency, prefetch, aggregationDepth);
+  }
+
+  /** No DL4J statistics are kept: the rounds' times are {@link #rounds()}. */
+  @Override
+  public void setCollectTrainingStats(boolean collect) {}
+
+  @Override
+  public boolean getIsCollectTrainingStats() {
+    return false;
+  }
+
+  /** None: the rounds' times are {@link #rounds()}. */
+  @Override
+  public SparkTrainingStats getTrainingStats() {
+    return null;
+  }
+
+  /**
+   * Not supported: DL4J listeners would have to be broadcast to the resident networks.
+   *
+   * @throws UnsupportedOperationException unless {@code listeners} is empty
+   */
+  @Override
+  public void setListeners(Collection<TrainingListener> listeners) {
+    setListeners(null, listeners);
+  }
+
+  /** As {@link #setListeners(Collection)}. */
+  @Override
+  public void setListeners(StatsStorageRouter router, Collection<TrainingListener> listeners) {
+    if (listeners != null && !listeners.isEmpty()) {
+      throw new UnsupportedOperationException("the resident master takes no DL4J listeners");
+    }
+  }
+
+  /**
+   * Ends the training: destroys the model broadcast and closes this JVM's resident networks of
+   * it (in local mode, all of them; an executor's are replaced by the next training's).
+   */
+  @Override
+  public boolean deleteTempFiles(JavaSparkContext sc) {
+    if (spec != null) {
+      ResidentSlots.evict(spec.value().id());
+      spec.destroy();
+      spec = null;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean deleteTempFiles(SparkContext sc) {
+    return deleteTempFiles(new JavaSparkContext(sc));
+  }
+}

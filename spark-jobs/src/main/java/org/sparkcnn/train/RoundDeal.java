@@ -1,0 +1,83 @@
+package org.sparkcnn.train;
+
+import org.apache.spark.Partitioner;
+
+/**
+ * How the resident training master ({@link ResidentTrainingMaster}) deals one epoch into
+ * averaging rounds and workers, as a Spark partitioner of the examples' permuted positions.
+ *
+ * <p>The epoch's examples, in their permuted order ({@code EpochOrder}, seeded by (seed, epoch)),
+ * are cut into M = ceil(examples / batch) minibatches: minibatch m holds positions [m * batch,
+ * (m + 1) * batch), the last one possibly fewer. There are R = max(1, ceil(M / (workers x
+ * averaging frequency))) rounds; minibatch m goes to round m mod R, and the k-th minibatch of a
+ * round (k = m div R) to worker k mod workers, which fits it as its (k div workers)-th. So every
+ * minibatch is fitted once per epoch (none is dropped), every round holds floor(M / R) or one
+ * more minibatch, a round's workers differ by at most one minibatch, and none fits more than the
+ * averaging frequency. Partition r x workers + w holds worker w's examples of round r; sorted by
+ * position, they are its minibatches in fit order.
+ */
+final class RoundDeal extends Partitioner {
+  private static final long serialVersionUID = 1L;
+  private final int batchSize;
+  private final int workers;
+  private final int rounds;
+
+  /**
+   * @param examples the examples of an epoch
+   * @param batchSize examples per minibatch
+   * @param workers workers of a round
+   * @param averagingFrequency the most minibatches a worker fits in a round
+   */
+  RoundDeal(long examples, int batchSize, int workers, int averagingFrequency) {
+    this.batchSize = batchSize;
+    this.workers = workers;
+    this.rounds = rounds(examples, batchSize, workers, averagingFrequency);
+  }
+
+  /** Rounds of an epoch of {@code examples} examples (see the class comment), at least one. */
+  static int rounds(long examples, int batchSize, int workers, int averagingFrequency) {
+    long minibatches = (examples + batchSize - 1) / batchSize;
+    long perRound = (long) workers * averagingFrequency;
+    return (int) Math.max(1, (minibatches + perRound - 1) / perRound);
+  }
+
+  /** Rounds of the epoch. */
+  int rounds() {
+    return rounds;
+  }
+
+  /** Workers of a round. */
+  int workers() {
+    return workers;
+  }
+
+  @Override
+  public int numPartitions() {
+    return rounds * workers;
+  }
+
+  /** The partition of permuted position {@code key} (a Long): round x workers + worker. */
+  @Override
+  public int getPartition(Object key) {
+    long minibatch = (Long) key / batchSize;
+    int round = (int) (minibatch % rounds);
+    int worker = (int) (minibatch / rounds % workers);
+    return round * workers + worker;
+  }
+
+  /** The minibatch of permuted position {@code position}. */
+  long minibatchOf(long position) {
+    return position / batchSize;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RoundDeal other && other.batchSize == batchSize
+        && other.workers == workers && other.rounds == rounds;
+  }
+
+  @Override
+  public int hashCode() {
+    return (batchSize * 31 + workers) * 31 + rounds;
+  }
+}

@@ -1,0 +1,139 @@
+package org.sparkcnn.train;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the resident master broadcasts before every averaging round: the driver network's
+ * parameters, updater state, iteration and epoch counts and per-layer learning rates, which a
+ * worker sets into its resident network ({@link #applyTo}) so that it starts the round exactly
+ * as DL4J's worker would from a network built anew from the driver's.
+ *
+ * <p>A plain class with a constructor for serializers (Kryo, Spark's serializer, cannot write the
+ * final fields of a Java record on Java 17).
+ */
+final class RoundState implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private float[] params;
+  private float[] updaterState;
+  private int iterationCount;
+  private int epochCount;
+  /** Per layer, in {@link #layers}'s order; NaN where the layer has no learning rate. */
+  private double[] learningRates;
+
+  /** For serializers only. */
+  RoundState() {}
+
+  /** The state of the driver's {@code net} (a MultiLayerNetwork or a ComputationGraph). */
+  static RoundState of(Model net) {
+    RoundState s = new RoundState();
+    s.params = net.params().toFloatVector();
+    INDArray state = updaterState(net);
+    s.updaterState = state == null ? new float[0] : state.toFloatVector();
+    Layer[] layers = layers(net);
+    s.learningRates = new double[layers.length];
+    for (int i = 0; i < layers.length; i++) {
+      Double rate = net instanceof MultiLayerNetwork m ? m.getLearningRate(i)
+          : ((ComputationGraph) net).getLearningRate(layers[i].conf().getLayer().getLayerName());
+      s.learningRates[i] = rate == null ? Double.NaN : rate;
+    }
+    if (net instanceof MultiLayerNetwork m) {
+      s.iterationCount = m.getLayerWiseConfigurations().getIterationCount();
+      s.epochCount = m.getLayerWiseConfigurations().getEpochCount();
+    } else {
+      ComputationGraph g = (ComputationGraph) net;
+      s.iterationCount = g.getConfiguration().getIterationCount();
+      s.epochCount = g.getConfiguration().getEpochCount();
+    }
+    return s;
+  }
+
+  /**
+   * Sets this state into {@code net}, a network of the same configuration: the learning rates
+   * that differ (DL4J rebuilds the updater when one changes), then the parameters, the updater
+   * state and the counts.
+   *
+   * @throws IllegalArgumentException when {@code net} has other numbers of parameters, updater
+   *     values or layers
+   */
+  void applyTo(Model net) {
+    Layer[] layers = layers(net);
+    if (layers.length != learningRates.length || net.numParams() != params.length) {
+      throw new IllegalArgumentException("the resident network has " + layers.length
+          + " layers and " + net.numParams() + " parameters, the driver's " + learningRates.length
+          + " and " + params.length);
+    }
+    for (int i = 0; i < layers.length; i++) {
+      if (Double.isNaN(learningRates[i])) {
+        continue;
+      }
+      if (net instanceof MultiLayerNetwork m) {
+        Double rate = m.getLearningRate(i);
+        if (rate == null || rate != learningRates[i]) {
+          m.setLearningRate(i, learningRates[i]);
+        }
+      } else {
+        ComputationGraph g = (ComputationGraph) net;
+        String name = layers[i].conf().getLayer().getLayerName();
+        Double rate = g.getLearningRate(name);
+        if (rate == null || rate != learningRates[i]) {
+          g.setLearningRate(name, learningRates[i]);
+        }
+      }
+    }
+    INDArray p = net.params();
+    p.assign(Nd4j.createFromArray(params).reshape(p.shape()));
+    INDArray state = updaterState(net);
+    if ((state == null ? 0 : state.length()) != updaterState.length) {
+      throw new IllegalArgumentException("the resident network has "
+          + (state == null ? 0 : state.length()) + " updater values, the driver's "
+          + updaterState.length);
+    }
+    if (state != null) {
+      state.assign(Nd4j.createFromArray(updaterState).reshape(state.shape()));
+    }
+    if (net instanceof MultiLayerNetwork m) {
+      m.getLayerWiseConfigurations().setIterationCount(iterationCount);
+      m.getLayerWiseConfigurations().setEpochCount(epochCount);
+    } else {
+      ComputationGraph g = (ComputationGraph) net;
+      g.getConfiguration().setIterationCount(iterationCount);
+      g.getConfiguration().setEpochCount(epochCount);
+    }
+  }
+
+  /** The parameters (flattened, DL4J's order). */
+  float[] params() {
+    return params;
+  }
+
+  /** The updater state (flattened, DL4J's order); empty for plain SGD. */
+  float[] updaterState() {
+    return updaterState;
+  }
+
+  /** The updater state view of {@code net}, or null when its updater keeps none. */
+  static INDArray updaterState(Model net) {
+    return net instanceof MultiLayerNetwork m ? m.getUpdater().getStateViewArray()
+        : ((ComputationGraph) net).getUpdater().getStateViewArray();
+  }
+
+  private static Layer[] layers(Model net) {
+    return net instanceof MultiLayerNetwork m ? m.getLayers()
+        : ((ComputationGraph) net).getLayers();
+  }
+
+  @Override
+  public String toString() {
+    return "RoundState[" + params.length + " parameters, " + updaterState.length
+        + " updater values, iteration " + iterationCount + ", epoch " + epochCount
+        + ", learning rates " + Arrays.toString(learningRates) + "]";
+  }
+}

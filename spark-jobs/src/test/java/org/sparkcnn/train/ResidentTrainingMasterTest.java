@@ -1,0 +1,133 @@
+package org.sparkcnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkcnn.train.TrainJobTest.csv;
+import static org.sparkcnn.train.TrainJobTest.execute;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkcnn.report.RunDirectory;
+import org.sparkcnn.report.RunLayout;
+
+/**
+ * The resident training master ({@code train.master = "resident"}) in Spark local[2] on the
+ * Fashion-MNIST subset: runs repeat exactly, a resumed run equals the uninterrupted one, networks
+ * stay resident across rounds and epochs, and it learns as DL4J's master does.
+ */
+class ResidentTrainingMasterTest {
+  @TempDir Path runs;
+
+  private List<String> args(String runId, String... settings) {
+    List<String> args = TrainJobTest.subsetArgs(runs, runId);
+    args.addAll(List.of("--set", "train.master=resident", "--set", "data.train-limit=1280",
+        "--set", "data.test-limit=200", "--set", "train.augment=[\"random-crop(size=28,"
+            + " padding=2)\", flip, scale]"));
+    for (String setting : settings) {
+      args.addAll(List.of("--set", setting));
+    }
+    return args;
+  }
+
+  @Test
+  void runsRepeatExactlyAndAResumedRunEqualsTheUninterruptedOne() throws Exception {
+    String[] settings = {"train.epochs=3", "train.learning-rate-decay=0.7"};
+    for (String id : List.of("whole", "again")) {
+      TrainJobTest.Outcome run = execute(args(id, settings));
+      assertEquals(ExitCode.OK, run.code(), run.err());
+    }
+    TrainJobTest.Outcome stopped = execute(args("cut", settings), metrics -> {
+      if (metrics.epoch() == 1) {
+        throw new IllegalStateException("stopped by the test after epoch 1");
+      }
+    });
+    assertEquals(ExitCode.FAILURE, stopped.code(), stopped.err());
+    Path cut = runs.resolve("cut");
+    assertFalse(Files.exists(cut.resolve(RunDirectory.SUCCESS)));
+    TrainJobTest.Outcome resumed = execute(List.of("--resume", cut.toString()));
+    assertEquals(ExitCode.OK, resumed.code(), resumed.err());
+
+    Path whole = runs.resolve("whole");
+    for (String other : List.of("again", "cut")) {
+      Path dir = runs.resolve(other);
+      List<List<String>> a = csv(whole.resolve(RunLayout.METRICS));
+      List<List<String>> b = csv(dir.resolve(RunLayout.METRICS));
+      assertEquals(4, b.size());
+      for (int row = 0; row < a.size(); row++) {
+        assertEquals(a.get(row).subList(0, 6), b.get(row).subList(0, 6), other + " row " + row);
+        assertEquals(a.get(row).subList(9, 12), b.get(row).subList(9, 12), other + " row " + row);
+      }
+      List<List<String>> roundsA = csv(whole.resolve(RunLayout.ROUNDS));
+      List<List<String>> roundsB = csv(dir.resolve(RunLayout.ROUNDS));
+      assertEquals(roundsA.size(), roundsB.size());
+      for (int row = 0; row < roundsA.size(); row++) {
+        assertEquals(roundsA.get(row).subList(0, 4), roundsB.get(row).subList(0, 4),
+            other + " rounds row " + row);
+      }
+      for (String model : List.of(RunLayout.MODEL, RunLayout.MODEL_EMA)) {
+        assertEquals(
+            ModelSerializer.restoreMultiLayerNetwork(whole.resolve(model).toFile()).params(),
+            ModelSerializer.restoreMultiLayerNetwork(dir.resolve(model).toFile()).params(),
+            other + " " + model);
+      }
+    }
+    // 1,280 examples in minibatches of 64 (20) and rounds of 2 workers x 5: 2 rounds an epoch.
+    List<List<String>> metrics = csv(whole.resolve(RunLayout.METRICS));
+    assertEquals("2", metrics.get(1).get(2), "averaging_rounds");
+    assertTrue(Double.parseDouble(metrics.get(3).get(5)) >= 0.6, "accuracy " + metrics);
+  }
+
+  @Test
+  void networksStayResidentAcrossRoundsAndTheRoundTimesAreWritten() throws Exception {
+    TrainJobTest.Outcome run = execute(args("times", "train.epochs=2",
+        "train.averaging-frequency=2"));
+    assertEquals(ExitCode.OK, run.code(), run.err());
+    Path dir = runs.resolve("times");
+    List<List<String>> times = csv(dir.resolve(RunLayout.ROUND_TIMES));
+    assertEquals(RunLayout.ROUND_TIMES_COLUMNS, times.get(0));
+    // 20 minibatches in rounds of 2 workers x 2: 5 rounds an epoch, every minibatch fitted once
+    assertEquals(11, times.size());
+    assertEquals(csv(dir.resolve(RunLayout.ROUNDS)).size(), times.size());
+    int builds = 0;
+    for (List<String> row : times.subList(1, times.size())) {
+      assertEquals("2", row.get(2), "workers " + row);
+      assertEquals("4", row.get(3), "minibatches " + row);
+      double wall = Double.parseDouble(row.get(4));
+      double maxFit = Double.parseDouble(row.get(8));
+      assertTrue(maxFit > 0 && maxFit < wall, "fit inside the round " + row);
+      assertEquals(wall - maxFit, Double.parseDouble(row.get(12)), 0.011, "overhead " + row);
+      builds += Integer.parseInt(row.get(13));
+    }
+    // DL4J's master builds 2 networks every round (20 here); resident ones are built once per
+    // task slot, and local[2] runs 2 tasks at once.
+    assertTrue(builds >= 1 && builds <= 2, "networks built " + builds);
+    assertEquals(0, ResidentSlots.freeSlots(), "the training's networks are closed at its end");
+    List<List<String>> timing = csv(dir.resolve(RunLayout.TIMING));
+    int export = RunLayout.TIMING_COLUMNS.indexOf("export_seconds");
+    assertEquals("0.0", timing.get(1).get(export));
+    assertEquals("resident", timing.get(1).get(
+        RunLayout.TIMING_COLUMNS.indexOf("training_master")));
+    assertFalse(Files.exists(dir.resolve(RunLayout.EXPORT)), "nothing exported");
+  }
+
+  @Test
+  void learnsAsDl4jsMasterDoes() throws Exception {
+    List<Double> accuracy = new ArrayList<>();
+    for (String master : List.of("dl4j", "resident")) {
+      List<String> args = args(master, "train.epochs=2", "train.master=" + master,
+          "data.train-limit=0", "data.test-limit=0");
+      TrainJobTest.Outcome run = execute(args);
+      assertEquals(ExitCode.OK, run.code(), run.err());
+      accuracy.add(Double.parseDouble(
+          csv(runs.resolve(master).resolve(RunLayout.METRICS)).get(2).get(5)));
+    }
+    assertTrue(accuracy.get(1) >= 0.7, "resident: " + accuracy);
+    assertEquals(accuracy.get(0), accuracy.get(1), 0.04, "dl4j vs resident " + accuracy);
+  }
+}
