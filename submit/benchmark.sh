@@ -3,6 +3,11 @@
 # all cores, one process with one thread, and Spark local[N] parameter averaging with one thread
 # per worker; DL4J's own convolution beside the native one. Rows go to runs/throughput.csv
 # (appended) and each part prints a Markdown table. Takes about 10 minutes on 2 cores.
+# --master dl4j|resident (default dl4j) picks the Spark part's training master: DL4J's
+# (minibatches exported, a network built per worker every round) or the project's resident one
+# (train.master = resident); the single-process parts ignore it. The resident master's rows also
+# carry its round figures (median and p90 round overhead, median broadcast/job/driver ms, bytes a
+# worker returns), printed as a ROUNDS line.
 #
 # With --augmentation first: augmentation throughput of the tutorial pipeline on CIFAR-sized
 # images (one thread, then Spark local[N]) against the tutorial CNN's training on one thread;
@@ -10,16 +15,19 @@
 #
 # With --zoo first: the side-by-side table of the model zoo (docs/performance.md, "Benchmarks for
 # every zoo network"): for each network the project in one process on 1 thread and on N threads,
-# Spark local[N] with one thread per worker, PyTorch (bench/torch_throughput.py) on 1 and N
+# Spark local[N] with one thread per worker by DL4J's training master and by the resident one
+# (with its ratio to the 1-thread process), PyTorch (bench/torch_throughput.py) on 1 and N
 # threads, the ratios and both sides' trainable parameter counts. Native convolutions only; each
 # measurement is timed for at least --min-seconds (10) and --iterations (10) steps after --warmup
 # (3) steps. Rows go to runs/throughput.csv and runs/torch_throughput.csv (under the current
 # directory) with one run id, the table to stdout and runs/side-by-side-<run id>.md. --models takes a list separated by ';' or by
 # commas outside parentheses (quote it), or 'all'; default: the networks with small inputs
-# (21 to 30 minutes on 2 shared cores); 'all' adds VGG with batch norm and the ImageNet forms
+# (21 to 30 minutes on 2 shared cores before the resident column, which adds one Spark
+# measurement per network); 'all' adds VGG with batch norm and the ImageNet forms
 # (224x224: hours on 2 cores). Without PyTorch its columns stay empty.
 #
-# Usage: submit/benchmark.sh [--dry-run] [ThroughputBenchmark options, e.g. --models lenet5]
+# Usage: submit/benchmark.sh [--dry-run] [ThroughputBenchmark options, e.g. --models lenet5
+#          --master resident]
 #        submit/benchmark.sh [--dry-run] --augmentation [AugmentationBenchmark options]
 #        submit/benchmark.sh [--dry-run] --batchnorm [BatchNormBenchmark options]: ms per call of
 #          the ways to compute batch normalisation (docs/performance.md), one thread
@@ -128,6 +136,8 @@ zoo() {
   bench 1 ThroughputBenchmark --mode single "${common[@]}" || failed=1
   bench "$CORES" ThroughputBenchmark --mode single "${common[@]}" || failed=1
   bench 1 ThroughputBenchmark --mode spark --workers "$CORES" "${common[@]}" || failed=1
+  bench 1 ThroughputBenchmark --mode spark --master resident --workers "$CORES" "${common[@]}" \
+    || failed=1
   torch_peers "$models" --steps "$iterations" --warmup "$warmup" --min-seconds "$min_seconds" \
     --run-id "$run_id" --output runs/torch_throughput.csv || failed=1
   if [[ "$DRY_RUN" == 1 ]]; then

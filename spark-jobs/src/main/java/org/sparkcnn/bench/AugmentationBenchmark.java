@@ -17,6 +17,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkcnn.augment.FloatImage;
 import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.LabeledImage;
@@ -84,8 +85,9 @@ public final class AugmentationBenchmark {
     });
     double[] spark = spark(o, augmenter);
     ThroughputBenchmark.Options trainOptions = new ThroughputBenchmark.Options("single",
-        List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1, false, o.output(),
-        null, ThroughputBenchmark.DEFAULT_CLASSES, 0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "");
+        List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1,
+        TrainingMasterChoice.DL4J, false, o.output(), null, ThroughputBenchmark.DEFAULT_CLASSES,
+        0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "");
     ThroughputBenchmark.Case tutorial = ThroughputBenchmark.cases(trainOptions).get(0);
     double training = ThroughputBenchmark.single(
         ThroughputBenchmark.network(tutorial, ConvolutionEngine.NATIVE), tutorial, trainOptions);

@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.Models;
 import org.sparkcnn.report.Table;
@@ -158,8 +159,9 @@ public final class LayerProfile {
       }
       Models.validate(modelSpec); // an unknown name lists the known ones
       ThroughputBenchmark.Options benchmark = new ThroughputBenchmark.Options("single",
-          List.of(modelSpec.trim()), List.of(ConvolutionEngine.NATIVE), 1, 0, 1, 1, false,
-          null, network.input(), network.classes(), network.batch(), 0, "");
+          List.of(modelSpec.trim()), List.of(ConvolutionEngine.NATIVE), 1, 0, 1, 1,
+          TrainingMasterChoice.DL4J, false, null, network.input(), network.classes(),
+          network.batch(), 0, "");
       return new Options(benchmark, ConvolutionEngine.parse(engineName),
           Numbers.positive("--iterations", iterationText),
           Numbers.nonNegative("--warmup", warmup));

@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.report.Table;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * The side-by-side table of one benchmark invocation: for each network, the project's images/s in
- * one process on 1 and N threads and in Spark local[N] (N workers of 1 thread), PyTorch's on 1 and
- * N threads, the ratios, and both sides' trainable parameter counts (a difference is flagged).
- * Reads the rows {@link ThroughputBenchmark} and {@code bench/torch_throughput.py} appended with
- * the same {@code run} id.
+ * one process on 1 and N threads and in Spark local[N] (N workers of 1 thread) with DL4J's and with
+ * the resident training master, PyTorch's on 1 and N threads, the ratios, and both sides'
+ * trainable parameter counts (a difference is flagged). Reads the rows {@link
+ * ThroughputBenchmark} and {@code bench/torch_throughput.py} appended with the same {@code run}
+ * id.
  *
  * <p>Usage:
  * <pre>
@@ -26,8 +28,11 @@ import picocli.CommandLine.Option;
  *     [--torch runs/torch_throughput.csv]
  * </pre>
  *
- * <p>Ratios: "1 thread" is the project's one-thread rate over PyTorch's, "N threads" the same on N
- * threads, and "Spark per core" the Spark local[N] rate divided by N over PyTorch's one-thread
+ * <p>The Spark local[N] column is DL4J's training master ({@code master} dl4j, or empty in rows
+ * written before the column), "Spark local[N] resident" the project's resident master ({@code
+ * --master resident}), followed by its ratio to the project's one-thread rate. Ratios: "1
+ * thread" is the project's one-thread rate over PyTorch's, "N threads" the same on N threads, and
+ * "Spark per core" the (DL4J master's) Spark local[N] rate divided by N over PyTorch's one-thread
  * rate (the issue's "per core vs per core"). A measurement that is missing shows as "-". Exit code
  * 2 for bad arguments, 3 for a missing or malformed CSV file.
  */
@@ -145,7 +150,8 @@ public final class SideBySide {
     int n = o.cores();
     Table table = new Table("network", "input, batch", "trainable params (project / PyTorch)",
         "project 1 thread", "project " + n + " threads",
-        "Spark local[" + n + "] (" + n + " workers x 1 thread)", "PyTorch 1 thread",
+        "Spark local[" + n + "] (" + n + " workers x 1 thread)",
+        "Spark local[" + n + "] resident", "resident vs project 1 thread", "PyTorch 1 thread",
         "PyTorch " + n + " threads", "1 thread vs PyTorch", n + " threads vs PyTorch",
         "Spark per core vs PyTorch per core");
     for (String model : models) {
@@ -154,7 +160,9 @@ public final class SideBySide {
       Optional<Map<String, String>> many = find(project, model,
           r -> r.get("mode").equals("single") && r.get("threads_per_worker").equals("" + n));
       Optional<Map<String, String>> spark = find(project, model,
-          r -> r.get("mode").startsWith("local") && r.get("workers").equals("" + n));
+          r -> sparkRow(r, n) && !isResident(r));
+      Optional<Map<String, String>> resident = find(project, model,
+          r -> sparkRow(r, n) && isResident(r));
       Optional<Map<String, String>> torchOne = find(torch, model,
           r -> r.get("threads").equals("1"));
       Optional<Map<String, String>> torchMany = find(torch, model,
@@ -166,11 +174,22 @@ public final class SideBySide {
       table.add("`" + model + "`", shape,
           params(anyProject.map(r -> r.get("trainable_parameters")),
               anyTorch.map(r -> r.get("trainable_parameters"))),
-          rate(one), rate(many), rate(spark), rate(torchOne), rate(torchMany),
+          rate(one), rate(many), rate(spark), rate(resident), ratio(value(resident), value(one)),
+          rate(torchOne), rate(torchMany),
           ratio(value(one), value(torchOne)), ratio(value(many), value(torchMany)),
           ratio(value(spark).map(v -> v / n), value(torchOne)));
     }
     return table;
+  }
+
+  /** Whether {@code row} is a Spark local[n] row. */
+  private static boolean sparkRow(Map<String, String> row, int n) {
+    return row.get("mode").startsWith("local") && row.get("workers").equals("" + n);
+  }
+
+  /** Whether {@code row} was trained by the resident master (rows before the column: DL4J's). */
+  private static boolean isResident(Map<String, String> row) {
+    return TrainingMasterChoice.RESIDENT.configValue().equals(row.get("master"));
   }
 
   private static void addOnce(List<String> list, String value) {

@@ -2,32 +2,27 @@ package org.sparkcnn.bench;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.GraphBuilder;
 import org.sparkcnn.models.ImageShape;
@@ -50,7 +45,7 @@ import org.sparkcnn.train.SparkSetup;
  *     [--models "lenet5,resnet20,mobilenet-v1-cifar(alpha=0.5, unit=rhs)"]
  *     [--model SPEC ...] [--input CxHxW] [--classes 10] [--batch N] [--engines native,dl4j]
  *     [--iterations 100] [--warmup 10] [--min-seconds 10] [--workers N] [--averaging-frequency 5]
- *     [--stats false] [--run-id ID] [--output runs/throughput.csv]
+ *     [--master dl4j|resident] [--stats false] [--run-id ID] [--output runs/throughput.csv]
  * </pre>
  *
  * <p>{@code --models} is a list of registry specs separated by {@code ;} or by commas outside
@@ -61,12 +56,15 @@ import org.sparkcnn.train.SparkSetup;
  * lenet-caffe and 128 for tf-cifar10, the sizes of the earlier rows, 32 for every other network).
  *
  * <p>{@code single}: {@code fit} on one minibatch, timed over at least {@code iterations} fits and
- * {@code min-seconds}, after {@code warmup} fits. {@code spark}: {@code SparkDl4jMultiLayer} (or
- * {@code SparkComputationGraph} for graphs) with {@code workers} workers (Spark local[workers]
- * unless spark.master is set), averaging every {@code averaging-frequency}; after a warm-up fit,
- * fits of {@code iterations} minibatches per worker (rounded up to whole rounds) are repeated until
- * {@code min-seconds} have passed; the time includes Spark's scheduling, export and averaging
- * ({@code --stats true} prints DL4J's breakdown of the last fit). Threads per worker:
+ * {@code min-seconds}, after {@code warmup} fits. {@code spark} ({@link SparkThroughput}): {@code
+ * SparkDl4jMultiLayer} (or {@code SparkComputationGraph} for graphs) with {@code workers} workers
+ * (Spark local[workers] unless spark.master is set), averaging every {@code
+ * averaging-frequency} by the training master {@code --master} names: {@code dl4j} (DL4J's, the
+ * default) or {@code resident} (the project's, {@code train.master = resident}); after a warm-up
+ * fit, fits of {@code iterations} minibatches per worker (rounded up to whole rounds) are repeated
+ * until {@code min-seconds} have passed; the time includes Spark's scheduling, DL4J's export and
+ * the averaging ({@code --stats true} prints DL4J's breakdown of its master's last fit; the
+ * resident master's rows and console carry its {@link RoundFigures}). Threads per worker:
  * OMP_NUM_THREADS. Every row carries {@code run} ({@code --run-id}, default the UTC time), which
  * {@link SideBySide} uses to pick one invocation's rows. Run by {@code submit/benchmark.sh}.
  *
@@ -87,11 +85,14 @@ public final class ThroughputBenchmark {
   static final int DEFAULT_CLASSES = 10;
   static final double DEFAULT_MIN_SECONDS = 10;
   static final List<String> DEFAULT_MODELS = List.of("lenet5", "lenet-caffe", "tf-cifar10");
-  /** The columns of the earlier rows first, then the ones added with the zoo. */
-  static final List<String> COLUMNS = List.of("date", "cpu", "nd4j", "model", "parameters",
-      "convolution", "mode", "workers", "threads_per_worker", "batch", "averaging_frequency",
-      "iterations", "images_per_sec", "trainable_parameters", "input", "classes", "seconds",
-      "run");
+  /**
+   * The columns of the earlier rows first, then the ones added with the zoo, then the training
+   * master (empty for the single process) and the resident master's {@link RoundFigures}.
+   */
+  static final List<String> COLUMNS = Stream.concat(Stream.of("date", "cpu", "nd4j", "model",
+      "parameters", "convolution", "mode", "workers", "threads_per_worker", "batch",
+      "averaging_frequency", "iterations", "images_per_sec", "trainable_parameters", "input",
+      "classes", "seconds", "run", "master"), RoundFigures.COLUMNS.stream()).toList();
 
   private ThroughputBenchmark() {}
 
@@ -103,7 +104,8 @@ public final class ThroughputBenchmark {
    * @param minSeconds least measured wall time of each measurement
    */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
-      int iterations, int warmup, int workers, int averagingFrequency, boolean stats,
+      int iterations, int warmup, int workers, int averagingFrequency,
+      TrainingMasterChoice master, boolean stats,
       Path output, ImageShape input, int classes, int batch, double minSeconds, String runId) {}
 
   public static void main(String[] args) throws IOException {
@@ -146,18 +148,23 @@ public final class ThroughputBenchmark {
       String nd4j) throws IOException {
     NeuralNetwork net = network(c, engine);
     long t0 = System.nanoTime();
-    double imagesPerSec = sc == null ? single(net, c, o) : spark(sc, net, c, o);
+    SparkThroughput.Result result = sc == null ? new SparkThroughput.Result(single(net, c, o), null)
+        : SparkThroughput.measure(sc, net, c, o);
     long seconds = Math.round((System.nanoTime() - t0) / 1e9);
-    return List.of(LocalDate.now(ZoneOffset.UTC).toString(), cpuModel(), nd4j,
+    List<String> row = new ArrayList<>(List.of(LocalDate.now(ZoneOffset.UTC).toString(),
+        cpuModel(), nd4j,
         c.model(), Long.toString(totalParams(net)), engine.configName(),
         sc == null ? "single" : sc.master(), Integer.toString(sc == null ? 1 : o.workers()),
         System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
         Integer.toString(c.batch()),
         sc == null ? "" : Integer.toString(o.averagingFrequency()),
         Integer.toString(o.iterations()),
-        String.format(Locale.ROOT, "%.1f", imagesPerSec),
+        String.format(Locale.ROOT, "%.1f", result.imagesPerSec()),
         Long.toString(trainableParams(net)), CaseOptions.shapeText(c.shape()),
-        Integer.toString(c.classes()), Long.toString(seconds), o.runId());
+        Integer.toString(c.classes()), Long.toString(seconds), o.runId(),
+        sc == null ? "" : o.master().configValue()));
+    row.addAll(result.rounds() == null ? RoundFigures.noCells() : result.rounds().cells());
+    return row;
   }
 
   /**
@@ -231,62 +238,6 @@ public final class ThroughputBenchmark {
       fits++;
     }
     return fits * (double) batch.numExamples() / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  static double spark(JavaSparkContext sc, NeuralNetwork net, Case c, Options o)
-      throws IOException {
-    Path export = Files.createTempDirectory("spark-cnn-bench-export");
-    ParameterAveragingTrainingMaster master =
-        new ParameterAveragingTrainingMaster.Builder(o.workers(), c.batch())
-            .batchSizePerWorker(c.batch())
-            .averagingFrequency(o.averagingFrequency())
-            .workerPrefetchNumBatches(2)
-            .rddTrainingApproach(RDDTrainingApproach.Export)
-            .exportDirectory(export.toUri().toString())
-            .rngSeed(1L)
-            .build();
-    Consumer<JavaRDD<DataSet>> fit;
-    Runnable printStats;
-    Consumer<Boolean> collectStats;
-    if (net instanceof ComputationGraph graph) {
-      SparkComputationGraph sparkNet = new SparkComputationGraph(sc, graph, master);
-      fit = sparkNet::fit;
-      collectStats = sparkNet::setCollectTrainingStats;
-      printStats = () -> System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
-    } else {
-      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, (MultiLayerNetwork) net, master);
-      fit = sparkNet::fit;
-      collectStats = sparkNet::setCollectTrainingStats;
-      printStats = () -> System.out.println(sparkNet.getSparkTrainingStats().statsAsString());
-    }
-    try {
-      fit.accept(batches(sc, c, o.workers() * Math.max(o.warmup(), o.averagingFrequency()),
-          o.workers()));
-      int rounds = (o.iterations() + o.averagingFrequency() - 1) / o.averagingFrequency();
-      int count = o.workers() * rounds * o.averagingFrequency();
-      JavaRDD<DataSet> data = batches(sc, c, count, o.workers());
-      long minNanos = (long) (o.minSeconds() * 1e9);
-      long fitted = 0;
-      long t0 = System.nanoTime();
-      do {
-        collectStats.accept(o.stats());
-        fit.accept(data);
-        fitted += count;
-      } while (System.nanoTime() - t0 < minNanos);
-      double imagesPerSec = fitted * (double) c.batch() / ((System.nanoTime() - t0) / 1e9);
-      if (o.stats()) {
-        printStats.run();
-      }
-      return imagesPerSec;
-    } finally {
-      master.deleteTempFiles(sc);
-    }
-  }
-
-  private static JavaRDD<DataSet> batches(JavaSparkContext sc, Case c, int count,
-      int partitions) {
-    List<Integer> seeds = IntStream.range(0, count).boxed().toList();
-    return sc.parallelize(seeds, partitions).map(seed -> randomBatch(c, seed));
   }
 
   /** The CPU model from /proc/cpuinfo, with the number of cores. */

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.sparkcnn.config.ConfigChoice;
+import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.Models;
 import picocli.CommandLine.Command;
@@ -73,16 +76,23 @@ final class ThroughputCommand {
       description = "minibatches per worker between averagings (default: ${DEFAULT-VALUE})")
   String averagingFrequency = "5";
 
-  @Option(order = 13, names = "--stats", paramLabel = "true|false",
-      description = "print DL4J's breakdown of the last Spark fit (default: ${DEFAULT-VALUE})")
+  @Option(order = 13, names = "--master", paramLabel = "dl4j|resident",
+      description = "Spark's training master: DL4J's (minibatches exported, a network built per"
+          + " worker every round) or the project's resident one (train.master); ignored by"
+          + " --mode single (default: ${DEFAULT-VALUE})")
+  String master = TrainingMasterChoice.DL4J.configValue();
+
+  @Option(order = 14, names = "--stats", paramLabel = "true|false",
+      description = "print DL4J's breakdown of the last Spark fit (--master dl4j)"
+          + " (default: ${DEFAULT-VALUE})")
   String stats = "false";
 
-  @Option(order = 14, names = "--run-id", paramLabel = "ID",
+  @Option(order = 15, names = "--run-id", paramLabel = "ID",
       description = "the run column of every row (default: the UTC time, yyyyMMdd-HHmmss)")
   String runId = ZonedDateTime.now(ZoneOffset.UTC)
       .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
 
-  @Option(order = 15, names = "--output", paramLabel = "FILE",
+  @Option(order = 16, names = "--output", paramLabel = "FILE",
       description = "CSV file the rows are appended to (default: ${DEFAULT-VALUE})")
   Path output = Path.of("runs", "throughput.csv");
 
@@ -121,8 +131,17 @@ final class ThroughputCommand {
         Numbers.positive("--iterations", iterations), Numbers.nonNegative("--warmup", warmup),
         Numbers.positive("--workers", workers),
         Numbers.positive("--averaging-frequency", averagingFrequency),
-        Boolean.parseBoolean(stats), output, network.input(), network.classes(), network.batch(),
+        master(), Boolean.parseBoolean(stats), output, network.input(), network.classes(),
+        network.batch(),
         Numbers.seconds("--min-seconds", minSeconds), runId);
+  }
+
+  private TrainingMasterChoice master() {
+    try {
+      return ConfigChoice.parse(TrainingMasterChoice.values(), "--master", master);
+    } catch (InvalidConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /**

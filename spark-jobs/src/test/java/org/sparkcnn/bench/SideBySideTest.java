@@ -23,9 +23,16 @@ class SideBySideTest {
 
   static List<String> projectRow(String run, String model, String mode, int workers,
       int threads, double rate, long trainable) {
+    return projectRow(run, model, mode, mode.equals("single") ? "" : "dl4j", workers, threads,
+        rate, trainable);
+  }
+
+  static List<String> projectRow(String run, String model, String mode, String master,
+      int workers, int threads, double rate, long trainable) {
     Map<String, String> cells = Map.of("run", run, "model", model, "mode", mode,
         "workers", "" + workers, "threads_per_worker", "" + threads, "images_per_sec", "" + rate,
-        "trainable_parameters", "" + trainable, "input", "3x32x32", "batch", "32");
+        "trainable_parameters", "" + trainable, "input", "3x32x32", "batch", "32",
+        "master", master);
     List<String> row = new ArrayList<>();
     ThroughputBenchmark.COLUMNS.forEach(c -> row.add(cells.getOrDefault(c, "x")));
     return row;
@@ -48,6 +55,8 @@ class SideBySideTest {
         .add(projectRow("r1", "resnet20", "single", 1, 1, 60, 269722))
         .add(projectRow("r1", "resnet20", "single", 1, 2, 100, 269722))
         .add(projectRow("r1", "resnet20", "local[2]", 2, 1, 120, 269722))
+        .add(projectRow("r1", "resnet20", "local[2]", "resident", 2, 1, 90, 269722))
+        .add(projectRow("r1", spec, "local[2]", "", 2, 1, 40, 826698))
         .add(projectRow("r1", spec, "single", 1, 1, 30, 826698));
     Table torch = new Table(TORCH_COLUMNS)
         .add(torchRow("r1", "resnet20", 1, 240, 269722))
@@ -69,6 +78,9 @@ class SideBySideTest {
     assertEquals("60.0", resnet.get(columns.indexOf("project 1 thread")));
     assertEquals("100.0", resnet.get(columns.indexOf("project 2 threads")));
     assertEquals("120.0", resnet.get(3 + 2));
+    assertEquals("Spark local[2] resident", columns.get(3 + 3), "beside the Spark column");
+    assertEquals("90.0", resnet.get(3 + 3));
+    assertEquals("1.50x", resnet.get(columns.indexOf("resident vs project 1 thread")));
     assertEquals("0.25x", resnet.get(columns.indexOf("1 thread vs PyTorch")));
     assertEquals("0.25x", resnet.get(columns.indexOf("2 threads vs PyTorch")));
     assertEquals("0.25x", resnet.get(columns.indexOf("Spark per core vs PyTorch per core")));
@@ -78,6 +90,10 @@ class SideBySideTest {
     assertEquals("-", mobilenet.get(columns.indexOf("project 2 threads")));
     assertEquals("-", mobilenet.get(columns.indexOf("PyTorch 2 threads")));
     assertEquals("-", mobilenet.get(columns.indexOf("2 threads vs PyTorch")));
+    // a row without a master (written before the column) is DL4J's
+    assertEquals("40.0", mobilenet.get(columns.indexOf("Spark local[2] (2 workers x 1 thread)")));
+    assertEquals("-", mobilenet.get(columns.indexOf("Spark local[2] resident")));
+    assertEquals("-", mobilenet.get(columns.indexOf("resident vs project 1 thread")));
     assertTrue(table.toMarkdown().contains("| `resnet20` |"), table.toMarkdown());
   }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.sparkcnn.LocalSpark;
+import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.ImageShape;
 import org.sparkcnn.models.Models;
@@ -83,6 +85,13 @@ class ThroughputBenchmarkTest {
     assertThrows(IllegalArgumentException.class,
         () -> parse("--mode", "single", "--min-seconds", "soon"));
     assertThrows(IllegalArgumentException.class, () -> parse("--mode", "both"));
+    IllegalArgumentException master = assertThrows(IllegalArgumentException.class,
+        () -> parse("--mode", "spark", "--master", "local"));
+    assertTrue(master.getMessage().contains("--master") && master.getMessage().contains("local")
+        && master.getMessage().contains("resident"), master.getMessage());
+    assertEquals(TrainingMasterChoice.DL4J, parse("--mode", "spark").master());
+    assertEquals(TrainingMasterChoice.RESIDENT,
+        parse("--mode", "spark", "--master", "resident").master());
   }
 
   @Test
@@ -122,7 +131,7 @@ class ThroughputBenchmarkTest {
     Path out = tmp.resolve("runs/throughput.csv");
     ThroughputBenchmark.Options o = parse("--mode", "single", "--models", "lenet5;resnet20",
         "--batch", "4", "--iterations", "2", "--warmup", "1", "--min-seconds", "0",
-        "--run-id", "test-run", "--output", out.toString());
+        "--run-id", "test-run", "--output", out.toString(), "--master", "resident");
     for (ThroughputBenchmark.Case c : ThroughputBenchmark.cases(o)) {
       List<String> row = ThroughputBenchmark.measure(null, c, ConvolutionEngine.NATIVE, o, "test");
       ResultsFile.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
@@ -141,6 +150,9 @@ class ThroughputBenchmarkTest {
       assertEquals("single", row.get(ThroughputBenchmark.COLUMNS.indexOf("mode")));
       assertEquals("4", row.get(ThroughputBenchmark.COLUMNS.indexOf("batch")));
       assertEquals("test-run", row.get(ThroughputBenchmark.COLUMNS.indexOf("run")));
+      // --master is ignored: benchmark.sh passes the same arguments to every mode
+      assertEquals("", row.get(ThroughputBenchmark.COLUMNS.indexOf("master")), "no master");
+      assertEquals("", row.get(ThroughputBenchmark.COLUMNS.indexOf("timed_rounds")));
     }
     assertEquals("1x28x28", rows.get(1).get(ThroughputBenchmark.COLUMNS.indexOf("input")));
     assertEquals("3x32x32", rows.get(2).get(ThroughputBenchmark.COLUMNS.indexOf("input")));
@@ -164,9 +176,49 @@ class ThroughputBenchmarkTest {
       assertEquals("2", row.get(ThroughputBenchmark.COLUMNS.indexOf("workers")));
       assertTrue(Double.parseDouble(row.get(ThroughputBenchmark.COLUMNS.indexOf(
           "images_per_sec"))) > 0, row.toString());
+      int master = ThroughputBenchmark.COLUMNS.indexOf("master");
+      assertEquals("dl4j", row.get(master), "the default master");
+      assertEquals(RoundFigures.noCells(), row.subList(master + 1, row.size()));
     } finally {
       sc.stop();
     }
+  }
+
+  @Test
+  void residentMasterRunWritesARowWithItsMasterAndRoundFigures() throws Exception {
+    // 2 workers x 2 rounds x 2 minibatches of 16 timed, once (min-seconds 0)
+    Path out = tmp.resolve("throughput.csv");
+    ThroughputBenchmark.Options o = parse("--mode", "spark", "--master", "resident", "--model",
+        "lenet5", "--batch", "16", "--iterations", "4", "--warmup", "1",
+        "--averaging-frequency", "2", "--workers", "2", "--min-seconds", "0", "--run-id", "r",
+        "--output", out.toString());
+    ThroughputBenchmark.Case c = ThroughputBenchmark.cases(o).get(0);
+    JavaSparkContext sc = LocalSpark.start();
+    try {
+      List<String> row = ThroughputBenchmark.measure(sc, c, ConvolutionEngine.NATIVE, o, "test");
+      ResultsFile.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
+    } finally {
+      sc.stop();
+    }
+    List<List<String>> rows = csv(out);
+    assertEquals(ThroughputBenchmark.COLUMNS, rows.get(0));
+    List<String> row = rows.get(1);
+    Map<String, String> cells = new HashMap<>();
+    for (int i = 0; i < row.size(); i++) {
+      cells.put(ThroughputBenchmark.COLUMNS.get(i), row.get(i));
+    }
+    assertEquals("resident", cells.get("master"), row.toString());
+    assertEquals("local[2]", cells.get("mode"));
+    assertTrue(Double.parseDouble(cells.get("images_per_sec")) > 0, row.toString());
+    assertEquals("2", cells.get("timed_rounds"), "the warm-up's round is left out: " + row);
+    double median = Double.parseDouble(cells.get("round_overhead_median_ms"));
+    assertTrue(median > 0, row.toString());
+    assertTrue(Double.parseDouble(cells.get("round_overhead_p90_ms")) >= median, row.toString());
+    assertTrue(Double.parseDouble(cells.get("job_median_ms")) > 0, row.toString());
+    assertTrue(Double.parseDouble(cells.get("broadcast_median_ms")) >= 0, row.toString());
+    assertTrue(Double.parseDouble(cells.get("driver_median_ms")) >= 0, row.toString());
+    // LeNet-5's 61,706 parameters and Nesterov's one velocity per parameter, as floats
+    assertEquals(Long.toString(4L * (61_706 + 61_706)), cells.get("worker_result_bytes"));
   }
 
   @Test

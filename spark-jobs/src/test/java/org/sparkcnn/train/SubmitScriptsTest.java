@@ -591,6 +591,14 @@ class SubmitScriptsTest {
     assertTrue(commands.get(2).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(2));
     assertTrue(commands.get(2).endsWith(main + "--mode spark --workers 4 --models lenet5"),
         commands.get(2));
+    // --master reaches every part; the single-process ones ignore it
+    Result resident = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
+        "--models", "lenet5", "--master", "resident");
+    assertEquals(0, resident.exit, resident.err);
+    List<String> residentCommands = resident.out.lines().toList();
+    assertEquals(3, residentCommands.size(), resident.out);
+    assertTrue(residentCommands.get(2).endsWith(main + "--mode spark --workers 4 --models lenet5"
+        + " --master resident"), residentCommands.get(2));
   }
 
   @Test
@@ -600,7 +608,7 @@ class SubmitScriptsTest {
         "--models", models, "--run-id", "r1");
     assertEquals(0, r.exit, r.err);
     List<String> commands = r.out.lines().toList();
-    assertEquals(6, commands.size(), r.out);
+    assertEquals(7, commands.size(), r.out);
     String quoted = "--models lenet5\\,mobilenet-v1-cifar\\(alpha=0.5\\,\\ unit=rhs\\)";
     String common = " " + quoted + " --engines native --iterations 10 --warmup 3"
         + " --min-seconds 10 --run-id r1";
@@ -612,16 +620,19 @@ class SubmitScriptsTest {
     assertTrue(commands.get(2).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(2));
     assertTrue(commands.get(2).endsWith(main + "--mode spark --workers 4" + common),
         commands.get(2));
-    for (int i = 3; i <= 4; i++) {
-      String threads = i == 3 ? "1" : "4";
+    assertTrue(commands.get(3).startsWith("env OMP_NUM_THREADS=1 java "), commands.get(3));
+    assertTrue(commands.get(3).endsWith(main + "--mode spark --master resident --workers 4"
+        + common), commands.get(3));
+    for (int i = 4; i <= 5; i++) {
+      String threads = i == 4 ? "1" : "4";
       assertTrue(commands.get(i).startsWith("env OMP_NUM_THREADS=" + threads + " /usr/bin/python3 "
           + HOME.resolve("bench/torch_throughput.py") + " " + quoted.substring(9)),
           commands.get(i));
       assertTrue(commands.get(i).endsWith("--run-id r1 --output runs/torch_throughput.csv"
           + " --threads " + threads), commands.get(i));
     }
-    assertTrue(commands.get(5).endsWith(" org.sparkcnn.bench.SideBySide --run-id r1 --cores 4"),
-        commands.get(5));
+    assertTrue(commands.get(6).endsWith(" org.sparkcnn.bench.SideBySide --run-id r1 --cores 4"),
+        commands.get(6));
     Result bad = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--zoo", "--model", "x");
     assertEquals(2, bad.exit, bad.out);
     assertTrue(bad.err.contains("not --model"), bad.err);
