@@ -25,6 +25,12 @@ import org.apache.hadoop.fs.Path;
  * its old name too, with a warning naming the new one.
  */
 public final class ConfigLoader {
+  /**
+   * Keys added after runs were written without them, with the value those runs trained with
+   * ({@link #savedRun}): {@code train.master}, before which every run trained with DL4J's master.
+   */
+  static final Map<String, String> EARLIER_VALUES = Map.of("train.master", "dl4j");
+
   /** Classpath resource holding every key and its default, next to this class. */
   static final String REFERENCE_RESOURCE = "reference.conf";
 
@@ -44,6 +50,22 @@ public final class ConfigLoader {
   /** Adds a HOCON file: a local path or any Hadoop URI. */
   public ConfigLoader file(String location, Configuration hadoopConf) {
     return file(location, hadoopConf, List.of());
+  }
+
+  /**
+   * Adds a run's saved {@code config.conf}, with the keys it lacks because it was written before
+   * they existed set to the value its run trained with ({@link #EARLIER_VALUES}), not to today's
+   * default: a resumed run continues the way it started.
+   */
+  public ConfigLoader savedRun(String location, Configuration hadoopConf) {
+    file(location, hadoopConf);
+    for (Map.Entry<String, String> earlier : EARLIER_VALUES.entrySet()) {
+      if (!layers.hasPath(earlier.getKey())) {
+        layers = layers.withValue(earlier.getKey(), ConfigValueFactory.fromAnyRef(
+            earlier.getValue(), location + ", written before " + earlier.getKey() + " existed"));
+      }
+    }
+    return this;
   }
 
   /**

@@ -71,7 +71,7 @@ final class ExistingRun {
             + RunLayout.CONFIG + ": it is not a run to resume. Remove it or choose another"
             + " run.id");
       }
-      Config before = new ConfigLoader().file(saved.toString(), hadoopConf).resolve();
+      Config before = new ConfigLoader().savedRun(saved.toString(), hadoopConf).resolve();
       Optional<String> difference = firstDifference(before, config.resolved());
       if (difference.isPresent()) {
         throw new RunExistsException("run directory " + dir + " holds a run of another"

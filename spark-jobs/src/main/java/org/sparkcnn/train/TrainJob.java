@@ -198,7 +198,7 @@ public final class TrainJob {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot look for " + saved, e);
       }
-      loader.file(saved.toString(), hadoopConf);
+      loader.savedRun(saved.toString(), hadoopConf);
     } else {
       base.accept(loader);
     }

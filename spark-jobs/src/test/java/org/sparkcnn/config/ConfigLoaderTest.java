@@ -35,6 +35,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSavedRunWithoutTheTrainingMasterKeyResumesOnTheMasterItStartedWith() throws Exception {
+    assertEquals(TrainingMasterChoice.RESIDENT,
+        JobConfig.from(new ConfigLoader().resolve()).train().master(), "today's default");
+    Path old = file("old.conf", "train {\n  epochs = 3\n}\n");
+    JobConfig before = JobConfig.from(new ConfigLoader().savedRun(old.toString(), HADOOP)
+        .resolve());
+    assertEquals(TrainingMasterChoice.DL4J, before.train().master());
+    assertEquals(3, before.train().epochs());
+    Path now = file("new.conf", "train {\n  master = resident\n}\n");
+    assertEquals(TrainingMasterChoice.RESIDENT, JobConfig.from(new ConfigLoader()
+        .savedRun(now.toString(), HADOOP).resolve()).train().master());
+  }
+
+  @Test
   void defaultsAloneMakeAValidJob() {
     JobConfig c = JobConfig.from(new ConfigLoader().resolve());
     assertEquals("lenet5", c.model().name());

@@ -97,10 +97,16 @@ class SectionRecordsTest {
   void trainGroupsItsKeysAndKeepsTheFlatAccessors() {
     Config c = ConfigFactory.parseString("train { epochs = 4, batch-size-per-worker = 16,"
         + " workers = 3, averaging-frequency = 2, prefetch-batches = 0, aggregation-depth = 1,"
-        + " updater = nesterovs, learning-rate = 0.1, learning-rate-decay = 0.5,"
+        + " master = resident, updater = nesterovs, learning-rate = 0.1, learning-rate-decay = 0.5,"
         + " learning-rate-decay-epochs = 2, learning-rate-boundaries = [], learning-rate-cosine"
         + " = false, warmup-epochs = 0, momentum = 0.8 }");
-    assertEquals(new AveragingConfig(16, 3, 2, 0, 1), AveragingConfig.from(c));
+    assertEquals(new AveragingConfig(16, 3, 2, 0, 1, TrainingMasterChoice.RESIDENT),
+        AveragingConfig.from(c));
+    assertEquals(TrainingMasterChoice.DL4J, new AveragingConfig(16, 3, 2, 0, 1).master());
+    InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+        () -> AveragingConfig.from(c.withValue("train.master",
+            ConfigValueFactory.fromAnyRef("local"))));
+    assertEquals("train.master must be one of [dl4j, resident], got 'local'", bad.getMessage());
     OptimiserConfig optimiser = OptimiserConfig.from(c);
     assertEquals(Updater.NESTEROVS, optimiser.updater());
     assertEquals(0.8, ((Nesterovs) optimiser.optimizer()).getMomentum());
