@@ -40,8 +40,7 @@ final class RoundState implements Serializable {
     Layer[] layers = layers(net);
     s.learningRates = new double[layers.length];
     for (int i = 0; i < layers.length; i++) {
-      Double rate = net instanceof MultiLayerNetwork m ? m.getLearningRate(i)
-          : ((ComputationGraph) net).getLearningRate(layers[i].conf().getLayer().getLayerName());
+      Double rate = learningRate(net, layers, i);
       s.learningRates[i] = rate == null ? Double.NaN : rate;
     }
     if (net instanceof MultiLayerNetwork m) {
@@ -70,24 +69,7 @@ final class RoundState implements Serializable {
           + " layers and " + net.numParams() + " parameters, the driver's " + learningRates.length
           + " and " + params.length);
     }
-    for (int i = 0; i < layers.length; i++) {
-      if (Double.isNaN(learningRates[i])) {
-        continue;
-      }
-      if (net instanceof MultiLayerNetwork m) {
-        Double rate = m.getLearningRate(i);
-        if (rate == null || rate != learningRates[i]) {
-          m.setLearningRate(i, learningRates[i]);
-        }
-      } else {
-        ComputationGraph g = (ComputationGraph) net;
-        String name = layers[i].conf().getLayer().getLayerName();
-        Double rate = g.getLearningRate(name);
-        if (rate == null || rate != learningRates[i]) {
-          g.setLearningRate(name, learningRates[i]);
-        }
-      }
-    }
+    setLearningRates(net, layers);
     INDArray p = net.params();
     p.assign(Nd4j.createFromArray(params).reshape(p.shape()));
     INDArray state = updaterState(net);
@@ -107,6 +89,58 @@ final class RoundState implements Serializable {
       g.getConfiguration().setIterationCount(iterationCount);
       g.getConfiguration().setEpochCount(epochCount);
     }
+  }
+
+  /**
+   * Sets the learning rates of {@code net}'s layers that differ from this state's: all at once
+   * when the state has one rate for every layer that has one, as the driver sets them
+   * (DL4J's per-layer setter fails on networks whose layers mix updaters, such as batch
+   * normalisation's, when it rebuilds the updater state); else layer by layer.
+   */
+  private void setLearningRates(Model net, Layer[] layers) {
+    boolean differs = false;
+    double common = Double.NaN;
+    boolean oneRate = true;
+    for (int i = 0; i < layers.length; i++) {
+      if (Double.isNaN(learningRates[i])) {
+        continue;
+      }
+      Double rate = learningRate(net, layers, i);
+      differs |= rate == null || rate != learningRates[i];
+      oneRate &= Double.isNaN(common) || common == learningRates[i];
+      common = learningRates[i];
+    }
+    if (!differs) {
+      return;
+    }
+    if (oneRate) {
+      if (net instanceof MultiLayerNetwork m) {
+        m.setLearningRate(common);
+      } else {
+        ((ComputationGraph) net).setLearningRate(common);
+      }
+      return;
+    }
+    for (int i = 0; i < layers.length; i++) {
+      Double rate = learningRate(net, layers, i);
+      if (Double.isNaN(learningRates[i]) || (rate != null && rate == learningRates[i])) {
+        continue;
+      }
+      if (net instanceof MultiLayerNetwork m) {
+        m.setLearningRate(i, learningRates[i]);
+      } else {
+        ((ComputationGraph) net).setLearningRate(name(layers[i]), learningRates[i]);
+      }
+    }
+  }
+
+  private static Double learningRate(Model net, Layer[] layers, int i) {
+    return net instanceof MultiLayerNetwork m ? m.getLearningRate(i)
+        : ((ComputationGraph) net).getLearningRate(name(layers[i]));
+  }
+
+  private static String name(Layer layer) {
+    return layer.conf().getLayer().getLayerName();
   }
 
   /** The parameters (flattened, DL4J's order). */
