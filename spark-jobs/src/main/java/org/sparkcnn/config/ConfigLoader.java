@@ -30,6 +30,16 @@ public final class ConfigLoader {
    * ({@link #savedRun}): {@code train.master}, before which every run trained with DL4J's master.
    */
   static final Map<String, String> EARLIER_VALUES = Map.of("train.master", "dl4j");
+  private static final String EARLIER = ", written before ";
+
+  /**
+   * Whether {@code key} of a configuration {@link #savedRun} read is the value its run trained
+   * with because its file was written before the key existed.
+   */
+  public static boolean earlierValue(Config resolved, String key) {
+    return EARLIER_VALUES.containsKey(key) && resolved.hasPath(key) && resolved.getValue(key)
+        .origin().description().endsWith(EARLIER + key + " existed");
+  }
 
   /** Classpath resource holding every key and its default, next to this class. */
   static final String REFERENCE_RESOURCE = "reference.conf";
@@ -62,7 +72,7 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> earlier : EARLIER_VALUES.entrySet()) {
       if (!layers.hasPath(earlier.getKey())) {
         layers = layers.withValue(earlier.getKey(), ConfigValueFactory.fromAnyRef(
-            earlier.getValue(), location + ", written before " + earlier.getKey() + " existed"));
+            earlier.getValue(), location + EARLIER + earlier.getKey() + " existed"));
       }
     }
     return this;

@@ -74,10 +74,15 @@ final class ExistingRun {
       Config before = new ConfigLoader().savedRun(saved.toString(), hadoopConf).resolve();
       Optional<String> difference = firstDifference(before, config.resolved());
       if (difference.isPresent()) {
+        String key = difference.get().substring(0, difference.get().indexOf(' '));
+        String remedy = !ConfigLoader.earlierValue(before, key) ? "Choose another run.id"
+            : "The run was saved before " + key + " existed and trained with "
+                + before.getValue(key).render() + ": set " + key + " = "
+                + before.getValue(key).render() + " to continue it, or choose another run.id";
         throw new RunExistsException("run directory " + dir + " holds a run of another"
             + " configuration (" + difference.get() + "); run.if-exists = resume continues"
             + " only the same configuration (" + RunLifecycle.RESUMABLE_PREFIX + "* and "
-            + String.join(", ", new TreeSet<>(UPKEEP_KEYS)) + " aside). Choose another run.id");
+            + String.join(", ", new TreeSet<>(UPKEEP_KEYS)) + " aside). " + remedy);
       }
       if (fs.exists(new Path(dir, RunLayout.SUCCESS))) {
         log.info("run {} is already complete ({} is there): nothing to do", dir,

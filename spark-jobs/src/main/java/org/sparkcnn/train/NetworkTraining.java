@@ -1,5 +1,6 @@
 package org.sparkcnn.train;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,7 @@ import org.sparkcnn.models.NetworkOptions;
 import org.sparkcnn.report.RunDirectory;
 import org.sparkcnn.report.RunLayout;
 import org.sparkcnn.report.RunReport;
+import org.sparkcnn.report.Table;
 
 /**
  * Trains one network with DL4J parameter averaging on Spark and writes its outputs into one
@@ -103,6 +105,8 @@ public final class NetworkTraining {
   private SparkNetwork sparkNet;
   private RoundProgress progress;
   private int firstEpoch = 1;
+  /** Rows of round-times.csv from before a resume: the epochs up to the checkpoint's. */
+  private List<List<String>> earlierRoundTimes = List.of();
   /** The newest test evaluations: the parameters', then the moving average's when kept. */
   private List<Evaluation> evaluations;
 
@@ -157,6 +161,7 @@ public final class NetworkTraining {
       }
     } finally {
       if (resident != null) {
+        writeRoundTimes(); // also when the training failed (a diverged round is in it)
         resident.deleteTempFiles(sc);
       } else {
         master.deleteTempFiles(sc);
@@ -209,9 +214,11 @@ public final class NetworkTraining {
             workers, tc.averagingFrequency())
         : RoundProgress.roundsPerEpoch(in.order().minibatches(tc.batchSizePerWorker()), workers,
             tc.averagingFrequency());
-    progress = new RoundProgress(sparkNet, tc.schedule(), roundsPerEpoch,
+    RoundProgress.Size fullRound = new RoundProgress.Size(
         (long) workers * tc.batchSizePerWorker() * tc.averagingFrequency(),
         tc.averagingFrequency());
+    progress = new RoundProgress(sparkNet, tc.schedule(), roundsPerEpoch,
+        resident != null ? resident::lastRoundSize : () -> fullRound);
     sparkNet.listenToRounds(progress);
     if (restored == null) {
       if (in.resuming()) {
@@ -226,6 +233,12 @@ public final class NetworkTraining {
     // Outputs of epochs after the checkpoint, if any, are replaced as they are trained again.
     dir.write(RunLayout.METRICS, RunReports.metrics(epochs).toCsv());
     dir.write(RunLayout.ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
+    if (resident != null && dir.exists(RunLayout.ROUND_TIMES)) {
+      int epoch = RunLayout.ROUND_TIMES_COLUMNS.indexOf("epoch");
+      earlierRoundTimes = Table.parse(new String(dir.readBytes(RunLayout.ROUND_TIMES),
+          StandardCharsets.UTF_8)).rows().stream()
+          .filter(row -> Integer.parseInt(row.get(epoch)) <= state.epoch()).toList();
+    }
     log.info("resuming from the checkpoint of epoch {} of {}", state.epoch(), tc.epochs());
     int partitions = in.order().partitions();
     if (state.workers() != workers || state.partitions() != partitions) {
@@ -253,6 +266,9 @@ public final class NetworkTraining {
     }
     double trainSeconds = seconds(t0);
     dir.write(RunLayout.ROUNDS, RunReports.rounds(progress.rounds()).toCsv());
+    if (resident != null) {
+      writeRoundTimes();
+    }
     List<RoundProgress.Round> rounds = progress.roundsOf(epoch);
     // Every round's loss is finite: RoundProgress stops the run in the round where it is not.
     double loss = rounds.stream().mapToDouble(RoundProgress.Round::loss).average()
@@ -285,6 +301,14 @@ public final class NetworkTraining {
     listener.epochFinished(m);
   }
 
+  /** round-times.csv: the rows from before a resume, then this process's rounds. */
+  private void writeRoundTimes() {
+    Table table = new Table(RunLayout.ROUND_TIMES_COLUMNS);
+    earlierRoundTimes.forEach(table::add);
+    RunReports.roundTimes(resident.rounds()).rows().forEach(table::add);
+    dir.write(RunLayout.ROUND_TIMES, table.toCsv());
+  }
+
   /** Writes the models and the final reports; returns what the training reached. */
   private RunResult writeOutputs(String driverNd4j, List<String> executorNd4j) {
     JobConfig config = in.config();
@@ -305,9 +329,7 @@ public final class NetworkTraining {
         seconds(in.startNanos()), firstEpoch - 1, driverNd4j, executorNd4j,
         resident != null ? TimeSplit.of(resident.rounds())
             : TimeSplit.of(sparkNet.trainingStats(), workers));
-    if (resident != null) {
-      dir.write(RunLayout.ROUND_TIMES, RunReports.roundTimes(resident.rounds()).toCsv());
-    }
+
     dir.write(RunLayout.TIMING, timing.toCsv());
     dir.write(RunLayout.TIMING_MD, "# Timing\n\n" + timing.toMarkdown());
     RunReport.update(dir, RunReport.Status.finished(tc.epochs()));

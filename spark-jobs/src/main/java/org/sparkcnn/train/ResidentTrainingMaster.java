@@ -108,6 +108,7 @@ public final class ResidentTrainingMaster
   private final transient List<Round> rounds = new ArrayList<>();
   private transient EpochSource source;
   private transient Broadcast<ModelSpec> spec;
+  private transient RoundProgress.Size lastRoundSize;
 
   /**
    * @param workers workers per round (Spark tasks)
@@ -143,6 +144,11 @@ public final class ResidentTrainingMaster
   /** Sets the data of the next {@code fit}, which trains one epoch of it. */
   public void startEpoch(EpochSource epochSource) {
     this.source = epochSource;
+  }
+
+  /** What the newest round fitted (set before its loss is reported), or null before any. */
+  public RoundProgress.Size lastRoundSize() {
+    return lastRoundSize;
   }
 
   /** Every round so far. */
@@ -208,13 +214,19 @@ public final class ResidentTrainingMaster
             + " had no minibatches");
       }
       average(net, sum);
-      setScore.accept(sum.meanScore());
-      long t3 = System.nanoTime();
-      state.destroy();
-      int w = sum.workers();
-      rounds.add(new Round(epoch.epoch(), r + 1, w, sum.minibatches(), ms(t3 - t0),
-          ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()), ms(sum.minFitNanos()),
-          ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w, sum.builds()));
+      lastRoundSize = new RoundProgress.Size(sum.examples(),
+          (sum.minibatches() + sum.workers() - 1) / sum.workers());
+      try {
+        setScore.accept(sum.meanScore()); // the round's listeners (RoundProgress) run here
+      } finally { // a diverged round is recorded too
+        long t3 = System.nanoTime();
+        state.destroy();
+        int w = sum.workers();
+        rounds.add(new Round(epoch.epoch(), r + 1, w, sum.minibatches(), ms(t3 - t0),
+            ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()),
+            ms(sum.minFitNanos()), ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w,
+            sum.builds()));
+      }
     }
   }
 

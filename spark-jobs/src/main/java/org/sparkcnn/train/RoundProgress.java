@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.LearningRateSchedule;
@@ -26,11 +27,18 @@ public final class RoundProgress implements DoubleConsumer {
   public record Round(int epoch, int round, double learningRate, double loss, double seconds,
       double examplesPerSecond) {}
 
+  /**
+   * What one round fitted.
+   *
+   * @param examples the examples all workers fitted
+   * @param minibatchesPerWorker the most minibatches one worker fitted
+   */
+  public record Size(long examples, int minibatchesPerWorker) {}
+
   private final SparkNetwork network;
   private final LearningRateSchedule schedule;
   private final int roundsPerEpoch;
-  private final long examplesPerRound;
-  private final int averagingFrequency;
+  private final Supplier<Size> lastRound;
   private final List<Round> rounds = new ArrayList<>();
   private int epoch;
   private int round;
@@ -39,15 +47,15 @@ public final class RoundProgress implements DoubleConsumer {
 
   /**
    * @param roundsPerEpoch averaging rounds in an epoch (what positions rounds within the epoch)
-   * @param examplesPerRound examples a full round fits: workers x batch x averaging frequency
+   * @param lastRound what the round that just ended fitted (DL4J's master: always a full round,
+   *     workers x batch x averaging frequency examples)
    */
   RoundProgress(SparkNetwork network, LearningRateSchedule schedule, int roundsPerEpoch,
-      long examplesPerRound, int averagingFrequency) {
+      Supplier<Size> lastRound) {
     this.network = network;
     this.schedule = schedule;
     this.roundsPerEpoch = roundsPerEpoch;
-    this.examplesPerRound = examplesPerRound;
-    this.averagingFrequency = averagingFrequency;
+    this.lastRound = lastRound;
   }
 
   /**
@@ -84,12 +92,13 @@ public final class RoundProgress implements DoubleConsumer {
           "training diverged in epoch %d: loss %s in averaging round %d; lower"
               + " train.learning-rate", epoch, loss, round));
     }
-    Round r = new Round(epoch, round, rate, loss, seconds, examplesPerRound / seconds);
+    Size size = lastRound.get();
+    Round r = new Round(epoch, round, rate, loss, seconds, size.examples() / seconds);
     rounds.add(r);
     log.info(String.format(Locale.ROOT,
         "epoch %d/%d | round %d/%d | loss %.4f | lr %.3g | %.1f examples/s | %.3f s/batch",
         epoch, schedule.epochs(), round, roundsPerEpoch, loss, rate, r.examplesPerSecond(),
-        seconds / averagingFrequency));
+        seconds / Math.max(1, size.minibatchesPerWorker())));
     setRate();
   }
 

@@ -1,6 +1,7 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +93,26 @@ class ExistingRunTest {
         + " configuration (train.epochs is 2 there and 3 now); run.if-exists = resume continues"
         + " only the same configuration"), e.getMessage());
     assertEquals(before, files(dir));
+  }
+
+  @Test
+  void aRunSavedBeforeTheTrainingMasterKeyIsRefusedWithTheSettingThatContinuesIt()
+      throws Exception {
+    Path dir = existing(invocation(), "_FAILED");
+    String saved = Files.readString(dir.resolve(RunLayout.CONFIG));
+    Files.writeString(dir.resolve(RunLayout.CONFIG),
+        saved.replaceAll("(?m)^\\s*master\\s*=.*$", ""));
+    assertFalse(Files.readString(dir.resolve(RunLayout.CONFIG)).contains("master"));
+    var e = assertThrows(RunExistsException.class,
+        () -> ExistingRun.resolve(invocation("run.if-exists=resume"), CONF));
+    assertTrue(e.getMessage().contains("(train.master is \"dl4j\" there and \"resident\" now)"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("The run was saved before train.master existed and"
+        + " trained with \"dl4j\": set train.master = \"dl4j\" to continue it, or choose"
+        + " another run.id"), e.getMessage());
+    RunRequest continued = ExistingRun.resolve(
+        invocation("run.if-exists=resume", "train.master=dl4j"), CONF);
+    assertEquals("file:" + dir, continued.resumeDir());
   }
 
   @Test

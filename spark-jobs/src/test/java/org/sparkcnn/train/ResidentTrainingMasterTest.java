@@ -77,6 +77,11 @@ class ResidentTrainingMasterTest {
             other + " " + model);
       }
     }
+    // round-times.csv holds every round, those of the process before the resume too
+    List<List<String>> times = csv(cut.resolve(RunLayout.ROUND_TIMES));
+    assertEquals(csv(cut.resolve(RunLayout.ROUNDS)).size(), times.size());
+    assertEquals(List.of("1", "1", "2", "2", "3", "3"),
+        times.subList(1, times.size()).stream().map(row -> row.get(0)).toList());
     // 1,280 examples in minibatches of 64 (20) and rounds of 2 workers x 5: 2 rounds an epoch.
     List<List<String>> metrics = csv(whole.resolve(RunLayout.METRICS));
     assertEquals("2", metrics.get(1).get(2), "averaging_rounds");
@@ -93,7 +98,12 @@ class ResidentTrainingMasterTest {
     assertEquals(RunLayout.ROUND_TIMES_COLUMNS, times.get(0));
     // 20 minibatches in rounds of 2 workers x 2: 5 rounds an epoch, every minibatch fitted once
     assertEquals(11, times.size());
-    assertEquals(csv(dir.resolve(RunLayout.ROUNDS)).size(), times.size());
+    List<List<String>> rounds = csv(dir.resolve(RunLayout.ROUNDS));
+    assertEquals(rounds.size(), times.size());
+    for (List<String> row : rounds.subList(1, rounds.size())) { // examples/s of what it fitted
+      double examples = Double.parseDouble(row.get(4)) * Double.parseDouble(row.get(5));
+      assertEquals(4 * 64, examples, 0.03 * 4 * 64, "rounds.csv " + row); // 3 decimals of s
+    }
     int builds = 0;
     for (List<String> row : times.subList(1, times.size())) {
       assertEquals("2", row.get(2), "workers " + row);

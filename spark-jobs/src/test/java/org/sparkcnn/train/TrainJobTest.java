@@ -491,6 +491,9 @@ class TrainJobTest {
         .startsWith("training diverged in epoch 1: loss "));
     assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.REPORT))
         .contains("Status: failed: training diverged in epoch 1: loss "), "report.html");
+    // the resident master's rounds up to the diverged one
+    List<List<String>> times = csv(runs.resolve("diverged").resolve(RunLayout.ROUND_TIMES));
+    assertTrue(times.size() >= 2, "round-times.csv " + times);
   }
 
   @Test
