@@ -53,11 +53,13 @@ public final class RunLayout {
    * Columns of {@link #ROUND_TIMES}: epoch, round, workers and minibatches of the round, then
    * milliseconds: the round's wall time on the driver, its broadcast, its Spark job, the driver's
    * averaging, the slowest, fastest and mean worker fit, the mean worker set-up; the round's
-   * overhead (wall time minus the slowest worker's fit) and the networks built in it.
+   * overhead (wall time minus the slowest worker's fit) and the networks built in it; the mean
+   * worker wait for its next minibatch and the mean task time (milliseconds).
    */
   public static final List<String> ROUND_TIMES_COLUMNS = List.of("epoch", "round", "workers",
       "minibatches", "wall_ms", "broadcast_ms", "job_ms", "driver_ms", "max_fit_ms",
-      "min_fit_ms", "mean_fit_ms", "mean_init_ms", "overhead_ms", "networks_built");
+      "min_fit_ms", "mean_fit_ms", "mean_init_ms", "overhead_ms", "networks_built",
+      "mean_wait_ms", "mean_task_ms");
   /** One row per epoch ({@link #METRICS_COLUMNS}). */
   public static final String METRICS = "metrics.csv";
   /**

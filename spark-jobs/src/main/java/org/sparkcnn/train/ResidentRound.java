@@ -64,9 +64,11 @@ final class ResidentRound
   @Override
   public Iterator<RoundResult> call(Iterator<Tuple2<Long, LabeledImage>> examples)
       throws Exception {
-    if (!examples.hasNext()) {
+    long taskStart = System.nanoTime();
+    if (!examples.hasNext()) { // reads the round's shuffle partition
       return Collections.emptyIterator();
     }
+    long readNanos = System.nanoTime() - taskStart;
     // The minibatches are made on this thread: bind it to the task's GPU as the slot is.
     int device = GpuBinding.bindTaskGpu().orElse(-1);
     long t0 = System.nanoTime();
@@ -78,7 +80,7 @@ final class ResidentRound
     AtomicBoolean stop = new AtomicBoolean();
     Future<RoundResult> result;
     try {
-      result = slot.submit(() -> fit(slot, model, start, queue, stop, fetchNanos));
+      result = slot.submit(() -> fit(slot, model, start, queue, stop, fetchNanos, readNanos));
     } catch (RuntimeException e) {
       ResidentSlots.release(slot);
       throw e;
@@ -91,7 +93,7 @@ final class ResidentRound
         }
       }
       hand(queue, END, result);
-      return List.of(result.get()).iterator();
+      return List.of(result.get().withTaskNanos(System.nanoTime() - taskStart)).iterator();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     } finally {
@@ -112,7 +114,7 @@ final class ResidentRound
 
   /** On the slot's thread: the round's fit; releases the slot when it ends. */
   private RoundResult fit(ResidentSlots.Slot slot, ModelSpec model, RoundState start,
-      BlockingQueue<Object> queue, AtomicBoolean stop, long fetchNanos)
+      BlockingQueue<Object> queue, AtomicBoolean stop, long fetchNanos, long readNanos)
       throws InterruptedException {
     try {
       long t0 = System.nanoTime();
@@ -123,8 +125,11 @@ final class ResidentRound
       int minibatches = 0;
       long examples = 0;
       long fitNanos = 0;
+      long waitNanos = readNanos; // the task read the round's shuffle partition first
       while (true) {
+        long w0 = System.nanoTime();
         Object item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        waitNanos += System.nanoTime() - w0;
         if (item == END) {
           break;
         }
@@ -152,7 +157,8 @@ final class ResidentRound
         minibatches++;
         examples += minibatch.numExamples();
       }
-      return RoundResult.of(net, minibatches, examples, initNanos, fitNanos, built[0]);
+      return RoundResult.of(net, minibatches, examples, initNanos, fitNanos, waitNanos,
+          built[0]);
     } finally {
       ResidentSlots.release(slot);
     }

@@ -94,10 +94,13 @@ public final class ResidentTrainingMaster
    * @param meanInitMs the workers' mean set-up: getting the broadcast, building the network
    *     (first use only) and setting the state into it
    * @param builds networks built in the round
+   * @param meanWaitMs the workers' mean time waiting for their next minibatch (reading the
+   *     round's examples and augmenting them, when the fit is faster)
+   * @param meanTaskMs the workers' mean task time, from its start to its result
    */
   public record Round(int epoch, int round, int workers, int minibatches, double wallMs,
       double broadcastMs, double jobMs, double driverMs, double maxFitMs, double minFitMs,
-      double meanFitMs, double meanInitMs, int builds) {}
+      double meanFitMs, double meanInitMs, int builds, double meanWaitMs, double meanTaskMs) {}
 
   private final int workers;
   private final int batchSize;
@@ -225,7 +228,7 @@ public final class ResidentTrainingMaster
         rounds.add(new Round(epoch.epoch(), r + 1, w, sum.minibatches(), ms(t3 - t0),
             ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()),
             ms(sum.minFitNanos()), ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w,
-            sum.builds()));
+            sum.builds(), ms(sum.waitNanos()) / w, ms(sum.taskNanos()) / w));
       }
     }
   }

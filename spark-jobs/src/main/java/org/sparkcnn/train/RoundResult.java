@@ -27,13 +27,17 @@ final class RoundResult implements Serializable {
   private long minFitNanos;
   /** Networks built (a worker's first round in a JVM, or after another training's). */
   private int builds;
+  /** Summed over the workers: the network's thread waiting for the next minibatch. */
+  private long waitNanos;
+  /** Summed over the workers: the task from its start to its result. */
+  private long taskNanos;
 
   /** For serializers only. */
   RoundResult() {}
 
   /** One worker's result: its network after fitting. */
   static RoundResult of(Model net, int minibatches, long examples, long initNanos,
-      long fitNanos, boolean built) {
+      long fitNanos, long waitNanos, boolean built) {
     RoundResult r = new RoundResult();
     r.params = net.params().toFloatVector();
     INDArray state = RoundState.updaterState(net);
@@ -47,6 +51,7 @@ final class RoundResult implements Serializable {
     r.maxFitNanos = fitNanos;
     r.minFitNanos = fitNanos;
     r.builds = built ? 1 : 0;
+    r.waitNanos = waitNanos;
     return r;
   }
 
@@ -69,6 +74,8 @@ final class RoundResult implements Serializable {
     a.maxFitNanos = Math.max(a.maxFitNanos, b.maxFitNanos);
     a.minFitNanos = Math.min(a.minFitNanos, b.minFitNanos);
     a.builds += b.builds;
+    a.waitNanos += b.waitNanos;
+    a.taskNanos += b.taskNanos;
     return a;
   }
 
@@ -125,5 +132,19 @@ final class RoundResult implements Serializable {
 
   int builds() {
     return builds;
+  }
+
+  long waitNanos() {
+    return waitNanos;
+  }
+
+  long taskNanos() {
+    return taskNanos;
+  }
+
+  /** This result, of a task that took {@code nanos} from its start. */
+  RoundResult withTaskNanos(long nanos) {
+    taskNanos = nanos;
+    return this;
   }
 }

@@ -209,7 +209,8 @@ public final class RunReports {
       t.add(r.epoch(), r.round(), r.workers(), r.minibatches(), fixed(r.wallMs(), 2),
           fixed(r.broadcastMs(), 2), fixed(r.jobMs(), 2), fixed(r.driverMs(), 2),
           fixed(r.maxFitMs(), 2), fixed(r.minFitMs(), 2), fixed(r.meanFitMs(), 2),
-          fixed(r.meanInitMs(), 2), fixed(r.wallMs() - r.maxFitMs(), 2), r.builds());
+          fixed(r.meanInitMs(), 2), fixed(r.wallMs() - r.maxFitMs(), 2), r.builds(),
+          fixed(r.meanWaitMs(), 2), fixed(r.meanTaskMs(), 2));
     }
     return t;
   }

@@ -12,7 +12,7 @@ class RoundFiguresTest {
   private static ResidentTrainingMaster.Round round(double wallMs, double broadcastMs,
       double jobMs, double driverMs, double maxFitMs) {
     return new ResidentTrainingMaster.Round(1, 1, 2, 10, wallMs, broadcastMs, jobMs, driverMs,
-        maxFitMs, maxFitMs / 2, maxFitMs * 0.75, 0.5, 0);
+        maxFitMs, maxFitMs / 2, maxFitMs * 0.75, 0.5, 0, 1.0, jobMs - 2);
   }
 
   @Test
