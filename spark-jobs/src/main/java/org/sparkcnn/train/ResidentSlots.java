@@ -71,11 +71,6 @@ final class ResidentSlots {
     return free.size();
   }
 
-  /** Slots created in this JVM so far, for tests and logs. */
-  static int created() {
-    return created.get();
-  }
-
   /** One task slot: a thread, bound to its device, and the network it keeps. */
   static final class Slot {
     private final ExecutorService thread;

@@ -46,11 +46,6 @@ final class RoundDeal extends Partitioner {
     return rounds;
   }
 
-  /** Workers of a round. */
-  int workers() {
-    return workers;
-  }
-
   @Override
   public int numPartitions() {
     return rounds * workers;
@@ -59,7 +54,7 @@ final class RoundDeal extends Partitioner {
   /** The partition of permuted position {@code key} (a Long): round x workers + worker. */
   @Override
   public int getPartition(Object key) {
-    long minibatch = (Long) key / batchSize;
+    long minibatch = minibatchOf((Long) key);
     int round = (int) (minibatch % rounds);
     int worker = (int) (minibatch / rounds % workers);
     return round * workers + worker;
