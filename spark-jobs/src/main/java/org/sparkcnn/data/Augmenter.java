@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.augment.FloatImage;
 import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.models.ImageShape;
@@ -69,7 +68,7 @@ public record Augmenter(ImageShape inputShape, Pipeline pipeline, int numClasses
     for (int i = 0; i < n; i++) {
       labels[i * numClasses + batch.get(i).label()] = 1f;
     }
-    return new DataSet(features(batch), Nd4j.create(labels, new long[] {n, numClasses}, 'c'));
+    return new DataSet(features(batch), FloatArrays.create(labels, n, numClasses));
   }
 
   /**
@@ -89,7 +88,7 @@ public record Augmenter(ImageShape inputShape, Pipeline pipeline, int numClasses
         System.arraycopy(images.get(v).values(), 0, features, (i * views + v) * size, size);
       }
     }
-    return Nd4j.create(features, new long[] {(long) n * views, out.channels(), out.height(),
-        out.width()}, 'c');
+    return FloatArrays.create(features, (long) n * views, out.channels(), out.height(),
+        out.width());
   }
 }

@@ -1,6 +1,8 @@
 package org.sparkcnn.train;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,12 +28,20 @@ import scala.Tuple2;
 
 /**
  * One worker's part of a resident averaging round, as the Spark task over its partition of the
- * round ({@link RoundDeal}): the task's thread makes the minibatches from the cached examples
- * (augmenting each example as {@link Augmenter} seeds it) and hands them over a queue of {@code
- * train.prefetch-batches} (at least one) to a resident network's thread ({@link ResidentSlots}),
- * which sets the round's broadcast state into the network, fits the minibatches in order, each
- * between the training hooks as DL4J's worker does, and returns its parameters, updater state and
- * last loss. An empty partition returns nothing.
+ * epoch's deal ({@link RoundDeal}): the task's thread sorts the partition's examples by their
+ * position in the epoch, makes the minibatches from them (augmenting each example as {@link
+ * Augmenter} seeds it) and hands them over a queue of {@code train.prefetch-batches} (at least
+ * one) to a resident network's thread ({@link ResidentSlots}), which sets the round's broadcast
+ * state into the network, fits the minibatches in order, each between the training hooks as
+ * DL4J's worker does, and returns its parameters, updater state and last loss. An empty partition
+ * returns nothing.
+ *
+ * <p>One instance serves a whole epoch: the master builds the epoch's RDD of it once and runs
+ * one job per round on that round's partitions, setting the round's state first ({@link
+ * #startRound}). Spark serialises a job's function when it submits the job's stage (and again
+ * when it resubmits it after a lost executor, within the same job), so every task of a round,
+ * retries included, gets that round's state; the master changes it only after the round's job
+ * has ended.
  */
 final class ResidentRound
     implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, RoundResult> {
@@ -39,9 +49,12 @@ final class ResidentRound
   /** Marks the end of a round's minibatches in the queue. */
   private static final Object END = new Object();
   private static final long POLL_MS = 50;
+  private static final Comparator<Tuple2<Long, LabeledImage>> BY_POSITION =
+      Comparator.comparingLong(Tuple2::_1);
 
   private final Broadcast<ModelSpec> spec;
-  private final Broadcast<RoundState> state;
+  /** The current round's state: set before each round's job, serialised with its tasks. */
+  private Broadcast<RoundState> state;
   private final Augmenter augmenter;
   private final int batchSize;
   private final int prefetch;
@@ -51,23 +64,30 @@ final class ResidentRound
    * @param augmenter the training pipeline for the round's epoch
    * @param prefetch minibatches made ahead of the fit (at least one is)
    */
-  ResidentRound(Broadcast<ModelSpec> spec, Broadcast<RoundState> state, Augmenter augmenter,
-      int batchSize, int prefetch, List<TrainingHook> hooks) {
+  ResidentRound(Broadcast<ModelSpec> spec, Augmenter augmenter, int batchSize, int prefetch,
+      List<TrainingHook> hooks) {
     this.spec = spec;
-    this.state = state;
     this.augmenter = augmenter;
     this.batchSize = batchSize;
     this.prefetch = prefetch;
     this.hooks = List.copyOf(hooks);
   }
 
+  /** Sets the state the next round's tasks start from; call before submitting its job. */
+  void startRound(Broadcast<RoundState> roundState) {
+    this.state = roundState;
+  }
+
   @Override
   public Iterator<RoundResult> call(Iterator<Tuple2<Long, LabeledImage>> examples)
       throws Exception {
     long taskStart = System.nanoTime();
-    if (!examples.hasNext()) { // reads the round's shuffle partition
+    List<Tuple2<Long, LabeledImage>> dealt = new ArrayList<>();
+    examples.forEachRemaining(dealt::add); // the round's shuffle partition, in arrival order
+    if (dealt.isEmpty()) {
       return Collections.emptyIterator();
     }
+    dealt.sort(BY_POSITION); // the order the deal's positions give
     long readNanos = System.nanoTime() - taskStart;
     // The minibatches are made on this thread: bind it to the task's GPU as the slot is.
     int device = GpuBinding.bindTaskGpu().orElse(-1);
@@ -86,7 +106,8 @@ final class ResidentRound
       throw e;
     }
     try {
-      Iterator<DataSet> batches = Minibatches.batches(values(examples), batchSize, augmenter);
+      Iterator<DataSet> batches = Minibatches.batches(values(dealt.iterator()), batchSize,
+          augmenter);
       while (batches.hasNext()) {
         if (!hand(queue, batches.next(), result)) {
           break; // the fit ended early: get() below throws its error

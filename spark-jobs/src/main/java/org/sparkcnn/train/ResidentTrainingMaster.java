@@ -27,11 +27,11 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
+import org.sparkcnn.data.FloatArrays;
 import org.sparkcnn.data.LabeledImage;
-import scala.Tuple2;
+import scala.collection.JavaConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
@@ -101,6 +101,9 @@ public final class ResidentTrainingMaster
   public record Round(int epoch, int round, int workers, int minibatches, double wallMs,
       double broadcastMs, double jobMs, double driverMs, double maxFitMs, double minFitMs,
       double meanFitMs, double meanInitMs, int builds, double meanWaitMs, double meanTaskMs) {}
+
+  private static final ClassTag<RoundResult> RESULT_TAG =
+      ClassTag$.MODULE$.apply(RoundResult.class);
 
   private final int workers;
   private final int batchSize;
@@ -200,17 +203,18 @@ public final class ResidentTrainingMaster
       spec = sc.broadcast(ModelSpec.of(net));
     }
     RoundDeal deal = new RoundDeal(epoch.order().size(), batchSize, workers, averagingFrequency);
-    JavaRDD<Tuple2<Long, LabeledImage>> dealt = epoch.order()
-        .positioned(epoch.examples(), epoch.epoch())
-        .repartitionAndSortWithinPartitions(deal).rdd().toJavaRDD();
-    Augmenter augmenter = epoch.augmenter().forEpoch(epoch.epoch());
+    // One shuffle deals the epoch; each task sorts its partition (ResidentRound), so Spark's
+    // shuffle writes without sorting or sizing the records.
+    ResidentRound work = new ResidentRound(spec, epoch.augmenter().forEpoch(epoch.epoch()),
+        batchSize, prefetch, hooks);
+    JavaRDD<RoundResult> results = epoch.order().positioned(epoch.examples(), epoch.epoch())
+        .partitionBy(deal).rdd().toJavaRDD().mapPartitions(work);
     for (int r = 0; r < deal.rounds(); r++) {
       long t0 = System.nanoTime();
       Broadcast<RoundState> state = sc.broadcast(RoundState.of(net));
+      work.startRound(state);
       long t1 = System.nanoTime();
-      RoundResult sum = round(dealt, r).mapPartitions(new ResidentRound(spec, state, augmenter,
-          batchSize, prefetch, hooks)).treeAggregate(null, RoundResult::add, RoundResult::add,
-          aggregationDepth);
+      RoundResult sum = sum(results, r);
       long t2 = System.nanoTime();
       if (sum == null) {
         throw new IllegalStateException("round " + (r + 1) + " of epoch " + epoch.epoch()
@@ -233,14 +237,44 @@ public final class ResidentTrainingMaster
     }
   }
 
-  /** Round {@code r}'s partitions of {@code dealt}: r x workers .. r x workers + workers - 1. */
-  private JavaRDD<Tuple2<Long, LabeledImage>> round(JavaRDD<Tuple2<Long, LabeledImage>> dealt,
-      int r) {
-    @SuppressWarnings("unchecked")
-    ClassTag<Tuple2<Long, LabeledImage>> tag =
-        (ClassTag<Tuple2<Long, LabeledImage>>) (ClassTag<?>) ClassTag$.MODULE$.apply(Tuple2.class);
-    return JavaRDD.fromRDD(PartitionPruningRDD.create(dealt.rdd(),
-        new PartitionsOfRound(r, workers)), tag);
+  /**
+   * Runs round {@code r} (partitions r x workers .. r x workers + workers - 1 of the epoch's
+   * {@code results}) and returns its workers' results summed, or null when it had none.
+   *
+   * <p>The sum is Spark's {@code treeAggregate} of the given depth: while that tree has no level
+   * between the workers and the driver (depth 1, or at most 4 workers at depth 2: Spark then sums
+   * on the driver too), one job over the round's partitions of the epoch's RDD, summed on the
+   * driver in worker order, which spares each round the RDDs, closure checks and partial sums
+   * Spark's method builds (about 8 ms a round in local[2], docs/performance.md); else Spark's
+   * method itself.
+   */
+  private RoundResult sum(JavaRDD<RoundResult> results, int r) {
+    int first = r * workers;
+    if (!treeHasLevels(workers, aggregationDepth)) {
+      List<Object> partitions = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        partitions.add(first + w);
+      }
+      Object[] perWorker = (Object[]) results.context().runJob(results.rdd(), new FirstResult(),
+          JavaConverters.asScalaBuffer(partitions).toSeq(), RESULT_TAG);
+      RoundResult sum = null;
+      for (Object result : perWorker) {
+        sum = RoundResult.add(sum, (RoundResult) result);
+      }
+      return sum;
+    }
+    return JavaRDD.fromRDD(PartitionPruningRDD.create(results.rdd(),
+        new PartitionsOfRound(r, workers)), RESULT_TAG)
+        .treeAggregate(null, RoundResult::add, RoundResult::add, aggregationDepth);
+  }
+
+  /**
+   * Whether Spark's {@code treeAggregate} of {@code partitions} partitions at {@code depth} sums
+   * on executors before the driver (RDD.treeAggregate's loop condition, Spark 3.5).
+   */
+  static boolean treeHasLevels(int partitions, int depth) {
+    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
+    return partitions > scale + Math.ceil((double) partitions / scale);
   }
 
   /**
@@ -249,12 +283,13 @@ public final class ResidentTrainingMaster
    * frequency.
    */
   private void average(Model net, RoundResult sum) {
-    INDArray params = Nd4j.createFromArray(sum.params()).divi(sum.workers());
-    net.setParams(params.reshape(net.params().shape()));
+    INDArray params = net.params();
+    FloatArrays.copyInto(sum.params(), params);
+    params.divi(sum.workers());
     INDArray view = RoundState.updaterState(net);
     if (view != null) {
-      view.assign(Nd4j.createFromArray(sum.updaterState()).divi(sum.workers())
-          .reshape(view.shape()));
+      FloatArrays.copyInto(sum.updaterState(), view);
+      view.divi(sum.workers());
     }
     if (net instanceof MultiLayerNetwork m) {
       var conf = m.getLayerWiseConfigurations();
@@ -267,6 +302,18 @@ public final class ResidentTrainingMaster
 
   private static double ms(long nanos) {
     return nanos / 1e6;
+  }
+
+  /** A round's task's result (none for an empty partition: null). */
+  private static final class FirstResult
+      extends AbstractFunction1<scala.collection.Iterator<RoundResult>, RoundResult>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public RoundResult apply(scala.collection.Iterator<RoundResult> results) {
+      return results.hasNext() ? results.next() : null;
+    }
   }
 
   /** Keeps the partitions of one round. */

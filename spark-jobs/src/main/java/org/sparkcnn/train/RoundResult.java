@@ -3,6 +3,7 @@ package org.sparkcnn.train;
 import java.io.Serializable;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkcnn.data.FloatArrays;
 
 /**
  * What the workers of a resident round return, summed: parameters and updater state (each
@@ -39,9 +40,9 @@ final class RoundResult implements Serializable {
   static RoundResult of(Model net, int minibatches, long examples, long initNanos,
       long fitNanos, long waitNanos, boolean built) {
     RoundResult r = new RoundResult();
-    r.params = net.params().toFloatVector();
+    r.params = FloatArrays.toFloats(net.params());
     INDArray state = RoundState.updaterState(net);
-    r.updaterState = state == null ? new float[0] : state.toFloatVector();
+    r.updaterState = state == null ? new float[0] : FloatArrays.toFloats(state);
     r.scoreSum = net.score();
     r.workers = 1;
     r.minibatches = minibatches;

@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.sparkcnn.data.FloatArrays;
 
 /**
  * What the resident master broadcasts before every averaging round: the driver network's
@@ -34,9 +34,9 @@ final class RoundState implements Serializable {
   /** The state of the driver's {@code net} (a MultiLayerNetwork or a ComputationGraph). */
   static RoundState of(Model net) {
     RoundState s = new RoundState();
-    s.params = net.params().toFloatVector();
+    s.params = FloatArrays.toFloats(net.params());
     INDArray state = updaterState(net);
-    s.updaterState = state == null ? new float[0] : state.toFloatVector();
+    s.updaterState = state == null ? new float[0] : FloatArrays.toFloats(state);
     Layer[] layers = layers(net);
     s.learningRates = new double[layers.length];
     for (int i = 0; i < layers.length; i++) {
@@ -70,8 +70,7 @@ final class RoundState implements Serializable {
           + " and " + params.length);
     }
     setLearningRates(net, layers);
-    INDArray p = net.params();
-    p.assign(Nd4j.createFromArray(params).reshape(p.shape()));
+    FloatArrays.copyInto(params, net.params());
     INDArray state = updaterState(net);
     if ((state == null ? 0 : state.length()) != updaterState.length) {
       throw new IllegalArgumentException("the resident network has "
@@ -79,7 +78,7 @@ final class RoundState implements Serializable {
           + updaterState.length);
     }
     if (state != null) {
-      state.assign(Nd4j.createFromArray(updaterState).reshape(state.shape()));
+      FloatArrays.copyInto(updaterState, state);
     }
     if (net instanceof MultiLayerNetwork m) {
       m.getLayerWiseConfigurations().setIterationCount(iterationCount);

@@ -127,6 +127,36 @@ class ResidentTrainingMasterTest {
   }
 
   @Test
+  void sumsOnTheDriverOrThroughSparksTreeAlike() throws Exception {
+    // The loop condition of Spark 3.5's treeAggregate: a level between workers and driver?
+    assertFalse(ResidentTrainingMaster.treeHasLevels(2, 2));
+    assertFalse(ResidentTrainingMaster.treeHasLevels(5, 2));
+    assertTrue(ResidentTrainingMaster.treeHasLevels(6, 2));
+    assertFalse(ResidentTrainingMaster.treeHasLevels(64, 1));
+    assertTrue(ResidentTrainingMaster.treeHasLevels(64, 2));
+    assertTrue(ResidentTrainingMaster.treeHasLevels(9, 3));
+    // 6 workers: depth 1 sums on the driver in one job per round, depth 2 through Spark's tree
+    // (a shuffle): the same sums up to the order of the float additions.
+    List<double[]> params = new ArrayList<>();
+    for (int depth : new int[] {1, 2}) {
+      String id = "depth" + depth;
+      TrainJobTest.Outcome run = execute(args(id, "train.epochs=2", "train.workers=6",
+          "train.aggregation-depth=" + depth, "train.averaging-frequency=2"));
+      assertEquals(ExitCode.OK, run.code(), run.err());
+      // 20 minibatches in rounds of 6 workers x 2: 2 rounds an epoch
+      assertEquals(5, csv(runs.resolve(id).resolve(RunLayout.ROUND_TIMES)).size());
+      params.add(ModelSerializer.restoreMultiLayerNetwork(
+          runs.resolve(id).resolve(RunLayout.MODEL).toFile()).params().toDoubleVector());
+    }
+    double largest = 0;
+    for (int i = 0; i < params.get(0).length; i++) {
+      assertEquals(params.get(0)[i], params.get(1)[i], 1e-4, "parameter " + i);
+      largest = Math.max(largest, Math.abs(params.get(0)[i]));
+    }
+    assertTrue(largest > 0.01, "trained parameters " + largest);
+  }
+
+  @Test
   void learnsAsDl4jsMasterDoes() throws Exception {
     List<Double> accuracy = new ArrayList<>();
     for (String master : List.of("dl4j", "resident")) {
