@@ -9,7 +9,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.PartitionPruningRDD;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -31,10 +30,6 @@ import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.FloatArrays;
 import org.sparkcnn.data.LabeledImage;
-import scala.collection.JavaConverters;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * A parameter-averaging training master behind DL4J's {@link TrainingMaster} interface whose
@@ -58,8 +53,8 @@ import scala.runtime.AbstractFunction1;
  * </ul>
  * Every round depends only on (seed, epoch, examples, workers, batch, averaging frequency) and
  * the driver's state, so a resumed run repeats the uninterrupted run's rounds, and a task rerun
- * after an executor is lost recomputes the same result. While the sum has no level between the
- * workers and the driver ({@link #treeHasLevels}: depth 1, or up to 5 workers at depth 2) the
+ * after an executor is lost recomputes the same result. The sum is {@link RoundSum}'s: while it
+ * has no level between the workers and the driver (depth 1, or up to 5 workers at depth 2) the
  * driver adds the workers' results in worker order, so the training is the same bitwise from run
  * to run; with more workers Spark's {@code treeAggregate} adds partial sums in an order that
  * varies, as in DL4J's master.
@@ -103,9 +98,6 @@ public final class ResidentTrainingMaster
   public record Round(int epoch, int round, int workers, int minibatches, double wallMs,
       double broadcastMs, double jobMs, double driverMs, double maxFitMs, double minFitMs,
       double meanFitMs, double meanInitMs, int builds, double meanWaitMs, double meanTaskMs) {}
-
-  private static final ClassTag<RoundResult> RESULT_TAG =
-      ClassTag$.MODULE$.apply(RoundResult.class);
 
   private final int workers;
   private final int batchSize;
@@ -216,7 +208,7 @@ public final class ResidentTrainingMaster
       Broadcast<RoundState> state = sc.broadcast(RoundState.of(net));
       work.startRound(state);
       long t1 = System.nanoTime();
-      RoundResult sum = sum(results, r);
+      RoundResult sum = RoundSum.of(results, r, workers, aggregationDepth);
       long t2 = System.nanoTime();
       if (sum == null) {
         throw new IllegalStateException("round " + (r + 1) + " of epoch " + epoch.epoch()
@@ -237,46 +229,6 @@ public final class ResidentTrainingMaster
             sum.builds(), ms(sum.waitNanos()) / w, ms(sum.taskNanos()) / w));
       }
     }
-  }
-
-  /**
-   * Runs round {@code r} (partitions r x workers .. r x workers + workers - 1 of the epoch's
-   * {@code results}) and returns its workers' results summed, or null when it had none.
-   *
-   * <p>The sum is Spark's {@code treeAggregate} of the given depth: while that tree has no level
-   * between the workers and the driver (depth 1, or at most 5 workers at depth 2: Spark then sums
-   * on the driver too), one job over the round's partitions of the epoch's RDD, summed on the
-   * driver in worker order, which spares each round the RDDs and closure checks Spark's method
-   * builds (LeNet-5's median round overhead in local[2] fell from 35.9 to 23.0 ms with this and
-   * the one-copy transfers, docs/performance.md); else Spark's method itself.
-   */
-  private RoundResult sum(JavaRDD<RoundResult> results, int r) {
-    int first = r * workers;
-    if (!treeHasLevels(workers, aggregationDepth)) {
-      List<Object> partitions = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        partitions.add(first + w);
-      }
-      Object[] perWorker = (Object[]) results.context().runJob(results.rdd(), new FirstResult(),
-          JavaConverters.asScalaBuffer(partitions).toSeq(), RESULT_TAG);
-      RoundResult sum = null;
-      for (Object result : perWorker) {
-        sum = RoundResult.add(sum, (RoundResult) result);
-      }
-      return sum;
-    }
-    return JavaRDD.fromRDD(PartitionPruningRDD.create(results.rdd(),
-        new PartitionsOfRound(r, workers)), RESULT_TAG)
-        .treeAggregate(null, RoundResult::add, RoundResult::add, aggregationDepth);
-  }
-
-  /**
-   * Whether Spark's {@code treeAggregate} of {@code partitions} partitions at {@code depth} sums
-   * on executors before the driver (RDD.treeAggregate's loop condition, Spark 3.5).
-   */
-  static boolean treeHasLevels(int partitions, int depth) {
-    int scale = Math.max((int) Math.ceil(Math.pow(partitions, 1.0 / depth)), 2);
-    return partitions > scale + Math.ceil((double) partitions / scale);
   }
 
   /**
@@ -304,36 +256,6 @@ public final class ResidentTrainingMaster
 
   private static double ms(long nanos) {
     return nanos / 1e6;
-  }
-
-  /** A round's task's result (none for an empty partition: null). */
-  private static final class FirstResult
-      extends AbstractFunction1<scala.collection.Iterator<RoundResult>, RoundResult>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public RoundResult apply(scala.collection.Iterator<RoundResult> results) {
-      return results.hasNext() ? results.next() : null;
-    }
-  }
-
-  /** Keeps the partitions of one round. */
-  private static final class PartitionsOfRound extends AbstractFunction1<Object, Object>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final int round;
-    private final int workers;
-
-    PartitionsOfRound(int round, int workers) {
-      this.round = round;
-      this.workers = workers;
-    }
-
-    @Override
-    public Object apply(Object partition) {
-      return (Integer) partition / workers == round;
-    }
   }
 
   /** Not supported: the workers are this master's tasks, not DL4J's workers. */

@@ -129,12 +129,12 @@ class ResidentTrainingMasterTest {
   @Test
   void sumsOnTheDriverOrThroughSparksTreeAlike() throws Exception {
     // The loop condition of Spark 3.5's treeAggregate: a level between workers and driver?
-    assertFalse(ResidentTrainingMaster.treeHasLevels(2, 2));
-    assertFalse(ResidentTrainingMaster.treeHasLevels(5, 2));
-    assertTrue(ResidentTrainingMaster.treeHasLevels(6, 2));
-    assertFalse(ResidentTrainingMaster.treeHasLevels(64, 1));
-    assertTrue(ResidentTrainingMaster.treeHasLevels(64, 2));
-    assertTrue(ResidentTrainingMaster.treeHasLevels(9, 3));
+    assertFalse(RoundSum.treeHasLevels(2, 2));
+    assertFalse(RoundSum.treeHasLevels(5, 2));
+    assertTrue(RoundSum.treeHasLevels(6, 2));
+    assertFalse(RoundSum.treeHasLevels(64, 1));
+    assertTrue(RoundSum.treeHasLevels(64, 2));
+    assertTrue(RoundSum.treeHasLevels(9, 3));
     // 6 workers: depth 1 sums on the driver in one job per round, depth 2 through Spark's tree
     // (a shuffle): the same sums up to the order of the float additions.
     List<double[]> params = new ArrayList<>();
