@@ -18,8 +18,9 @@ import scala.runtime.AbstractFunction1;
  * the round's partitions of the epoch's RDD and adds the results on the driver in worker order,
  * which spares each round the RDDs and closure checks Spark's method builds (LeNet-5's median
  * round overhead in local[2] fell from 37.9 to 20.9-22.7 ms with this and the one-copy
- * transfers, docs/performance.md) and makes the sum the same bitwise from run to run. Otherwise it calls
- * Spark's method, whose partial sums on the executors come in an order that varies.
+ * transfers, docs/performance.md) and makes the sum the same bitwise from run to run.
+ * Otherwise it calls Spark's method, whose partial sums on the executors come in an order that
+ * varies.
  */
 final class RoundSum {
   private static final ClassTag<RoundResult> RESULT_TAG =
