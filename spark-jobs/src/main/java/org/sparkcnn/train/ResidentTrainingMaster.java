@@ -201,8 +201,8 @@ public final class ResidentTrainingMaster
     // shuffle writes without sorting or sizing the records.
     ResidentRound work = new ResidentRound(spec, epoch.augmenter().forEpoch(epoch.epoch()),
         batchSize, prefetch, hooks);
-    JavaRDD<RoundResult> results = epoch.order().positioned(epoch.examples(), epoch.epoch())
-        .partitionBy(deal).rdd().toJavaRDD().mapPartitions(work);
+    JavaRDD<RoundResult> results = deal.deal(epoch.order().positioned(epoch.examples(),
+        epoch.epoch())).mapPartitions(work);
     for (int r = 0; r < deal.rounds(); r++) {
       long t0 = System.nanoTime();
       Broadcast<RoundState> state = sc.broadcast(RoundState.of(net));

@@ -1,6 +1,13 @@
 package org.sparkcnn.train;
 
 import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.ShuffledRDD;
+import org.sparkcnn.data.LabeledImage;
+import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * How the resident training master ({@link ResidentTrainingMaster}) deals one epoch into
@@ -39,6 +46,17 @@ final class RoundDeal extends Partitioner {
     long minibatches = (examples + batchSize - 1) / batchSize;
     long perRound = (long) workers * averagingFrequency;
     return (int) Math.max(1, (minibatches + perRound - 1) / perRound);
+  }
+
+  /**
+   * The epoch's examples, keyed by their permuted positions, dealt into this deal's partitions
+   * (one shuffle, not sorted; {@link ExecutorSerializer} writes and reads it).
+   */
+  JavaRDD<Tuple2<Long, LabeledImage>> deal(JavaPairRDD<Long, LabeledImage> positioned) {
+    ClassTag<Long> position = ClassTag$.MODULE$.apply(Long.class);
+    ClassTag<LabeledImage> image = ClassTag$.MODULE$.apply(LabeledImage.class);
+    return new ShuffledRDD<Long, LabeledImage, LabeledImage>(positioned.rdd(), this, position,
+        image, image).setSerializer(new ExecutorSerializer()).toJavaRDD();
   }
 
   /** Rounds of the epoch. */

@@ -1,15 +1,25 @@
 package org.sparkcnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkcnn.LocalSpark;
+import org.sparkcnn.data.LabeledImage;
+import scala.Tuple2;
 
 /** The resident master's deal of an epoch into rounds and workers. */
 class RoundDealTest {
@@ -60,5 +70,45 @@ class RoundDealTest {
     int fewest = perRound.stream().mapToInt(Integer::intValue).min().orElseThrow();
     int most = perRound.stream().mapToInt(Integer::intValue).max().orElseThrow();
     assertTrue(fewest >= 1 && most - fewest <= 1, "minibatches per round " + perRound);
+  }
+
+  @Test
+  void dealsThroughTheJvmsSerializerWhatSparksDefaultShuffleDeals() {
+    try (JavaSparkContext sc = LocalSpark.start()) {
+      List<Tuple2<Long, LabeledImage>> examples = new ArrayList<>();
+      for (long i = 0; i < 700; i++) {
+        long position = (i * 389) % 700; // a permutation of 0..699
+        examples.add(new Tuple2<>(position,
+            new LabeledImage(i, new byte[] {(byte) i, (byte) (i >> 8), 7}, (int) (i % 10))));
+      }
+      JavaPairRDD<Long, LabeledImage> positioned = JavaPairRDD.fromJavaRDD(
+          sc.parallelize(examples, 3));
+      RoundDeal deal = new RoundDeal(700, 32, 2, 3);
+      var dealt = deal.deal(positioned);
+      ShuffleDependency<?, ?, ?> shuffle =
+          (ShuffleDependency<?, ?, ?>) dealt.rdd().dependencies().head();
+      assertInstanceOf(ExecutorSerializer.class, shuffle.serializer());
+      assertEquals(SparkEnv.get().serializer().newInstance().getClass(),
+          shuffle.serializer().newInstance().getClass());
+      assertTrue(shuffle.serializer().supportsRelocationOfSerializedObjects(),
+          "Kryo's bytes can be moved, as Spark's serialized shuffle needs");
+      List<List<Tuple2<Long, LabeledImage>>> ours = sorted(dealt.glom().collect());
+      List<List<Tuple2<Long, LabeledImage>>> spark =
+          sorted(positioned.partitionBy(deal).rdd().toJavaRDD().glom().collect());
+      assertEquals(deal.numPartitions(), ours.size());
+      assertEquals(spark, ours);
+      assertEquals(700, ours.stream().mapToInt(List::size).sum());
+    }
+  }
+
+  private static List<List<Tuple2<Long, LabeledImage>>> sorted(
+      List<List<Tuple2<Long, LabeledImage>>> partitions) {
+    List<List<Tuple2<Long, LabeledImage>>> out = new ArrayList<>();
+    for (List<Tuple2<Long, LabeledImage>> p : partitions) {
+      List<Tuple2<Long, LabeledImage>> copy = new ArrayList<>(p);
+      copy.sort(Comparator.comparingLong(Tuple2::_1));
+      out.add(copy);
+    }
+    return out;
   }
 }
