@@ -12,8 +12,8 @@ treeAggregate for W workers and depth d. Prints, for each network, T_ovh in mill
 depths 1, 2 and 3 and the averaging frequency F that keeps it under 5% of a round
 (F t_b >= 19 T_ovh).
 
-Usage: bench/round_cost_model.py [--executors 64] [--latency-ms 87] [--bandwidth-gbps 1.1]
-       [--cb 2.4] [--cw 5.1] [--cr 0.35]     (per-byte costs in ms per MB)
+Usage: bench/round_cost_model.py [--executors 64] [--latency-ms 79] [--bandwidth-gbps 1.1]
+       [--cb 1.7] [--cw 4.5] [--cr 0.35]     (per-byte costs in ms per MB)
 """
 import argparse
 import math
@@ -44,10 +44,10 @@ def overhead_ms(size_mb, workers, depth, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--executors", type=int, default=64)
-    p.add_argument("--latency-ms", type=float, default=87.0)
+    p.add_argument("--latency-ms", type=float, default=79.0)
     p.add_argument("--bandwidth-gbps", type=float, default=1.1, help="GB/s")
-    p.add_argument("--cb", type=float, default=2.4)
-    p.add_argument("--cw", type=float, default=5.1)
+    p.add_argument("--cb", type=float, default=1.7)
+    p.add_argument("--cw", type=float, default=4.5)
     p.add_argument("--cr", type=float, default=0.35)
     p.add_argument("--updater-values", type=int, default=1, help="u: 1 Nesterov, 2 Adam, 0 SGD")
     a = p.parse_args()
