@@ -10,11 +10,15 @@ public final class LocalSpark {
 
   /** A new context on {@code local[2]} (two executor threads), without the web UI. */
   public static JavaSparkContext start() {
-    SparkConf conf = SparkSetup.configure(new SparkConf(), "spark-cnn test")
+    return new JavaSparkContext(conf());
+  }
+
+  /** The settings {@link #start} uses, for a test that changes some before starting. */
+  public static SparkConf conf() {
+    return SparkSetup.configure(new SparkConf(), "spark-cnn test")
         .setMaster("local[2]")
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1");
-    return new JavaSparkContext(conf);
   }
 }

@@ -39,12 +39,7 @@ class SparkSetupTest {
       assertEquals("128m", sc.getConf().get("spark.task.maxDirectResultSize"));
       assertEquals(List.of(0L, 0L), gettingResultTimes(sc));
     }
-    SparkConf sparks = SparkSetup.configure(new SparkConf(), "test")
-        .set("spark.task.maxDirectResultSize", "1m")
-        .setMaster("local[2]")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1");
+    SparkConf sparks = LocalSpark.conf().set("spark.task.maxDirectResultSize", "1m");
     try (JavaSparkContext sc = new JavaSparkContext(sparks)) {
       assertTrue(gettingResultTimes(sc).stream().allMatch(t -> t > 0),
           "with Spark's 1 MB the driver fetches the results");
@@ -52,7 +47,7 @@ class SparkSetupTest {
   }
 
   /** The times two tasks returning 3 MB each spent getting their results (0: direct). */
-  static List<Long> gettingResultTimes(JavaSparkContext sc) throws TimeoutException {
+  private static List<Long> gettingResultTimes(JavaSparkContext sc) throws TimeoutException {
     List<Long> times = new CopyOnWriteArrayList<>();
     sc.sc().addSparkListener(new SparkListener() {
       @Override
