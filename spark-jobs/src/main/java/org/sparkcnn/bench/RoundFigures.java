@@ -15,17 +15,27 @@ import org.sparkcnn.train.ResidentTrainingMaster;
  * Percentiles interpolate linearly between the sorted values (NumPy's default), so the median of
  * an even count is the mean of the middle two.
  *
+ * <p>The rounds' wall time also splits into three shares that add up to 1: the workers fitting
+ * (mean fit), waiting at the round's barrier for the slowest worker (slowest fit minus mean fit:
+ * parameter averaging is synchronous) and the overhead. The barrier is the straggler cost of
+ * synchronous training; docs/performance.md ("A cost model of a round") carries it to more
+ * workers.
+ *
  * @param rounds timed rounds the figures are taken from
  * @param workerResultBytes what one worker returns each round: 4 bytes (float) x (parameters +
  *     updater values)
+ * @param barrierMedianMs median of the slowest worker's fit minus the workers' mean fit
+ * @param barrierShare the rounds' summed barrier (slowest minus mean fit) over their summed wall
+ *     time
+ * @param overheadShare the rounds' summed overhead over their summed wall time
  */
 record RoundFigures(int rounds, double overheadMedianMs, double overheadP90Ms,
     double broadcastMedianMs, double jobMedianMs, double driverMedianMs,
-    long workerResultBytes) {
+    long workerResultBytes, double barrierMedianMs, double barrierShare, double overheadShare) {
   /** The CSV columns of {@link #cells()}, after {@code master} in {@code runs/throughput.csv}. */
   static final List<String> COLUMNS = List.of("timed_rounds", "round_overhead_median_ms",
       "round_overhead_p90_ms", "broadcast_median_ms", "job_median_ms", "driver_median_ms",
-      "worker_result_bytes");
+      "worker_result_bytes", "barrier_median_ms", "barrier_share", "overhead_share");
 
   /**
    * The figures of {@code timed}.
@@ -40,18 +50,27 @@ record RoundFigures(int rounds, double overheadMedianMs, double overheadP90Ms,
       throw new IllegalArgumentException("no timed rounds");
     }
     double[] overhead = values(timed, r -> r.wallMs() - r.maxFitMs());
+    double[] barrier = values(timed, r -> r.maxFitMs() - r.meanFitMs());
+    double wall = sum(values(timed, ResidentTrainingMaster.Round::wallMs));
     return new RoundFigures(timed.size(), percentile(overhead, 50), percentile(overhead, 90),
         percentile(values(timed, ResidentTrainingMaster.Round::broadcastMs), 50),
         percentile(values(timed, ResidentTrainingMaster.Round::jobMs), 50),
         percentile(values(timed, ResidentTrainingMaster.Round::driverMs), 50),
-        Float.BYTES * (parameters + updaterValues));
+        Float.BYTES * (parameters + updaterValues), percentile(barrier, 50),
+        sum(barrier) / wall, sum(overhead) / wall);
+  }
+
+  /** The share of the rounds' wall time the workers spent fitting: 1 - barrier - overhead. */
+  double fitShare() {
+    return 1 - barrierShare - overheadShare;
   }
 
   /** Cells of {@link #COLUMNS}. */
   List<String> cells() {
     return List.of(Integer.toString(rounds), ms(overheadMedianMs), ms(overheadP90Ms),
         ms(broadcastMedianMs), ms(jobMedianMs), ms(driverMedianMs),
-        Long.toString(workerResultBytes));
+        Long.toString(workerResultBytes), ms(barrierMedianMs), share(barrierShare),
+        share(overheadShare));
   }
 
   /** Empty cells of {@link #COLUMNS}, for a row without resident rounds. */
@@ -63,8 +82,11 @@ record RoundFigures(int rounds, double overheadMedianMs, double overheadP90Ms,
   String summary() {
     return String.format(Locale.ROOT, "%d timed rounds: overhead (wall - slowest fit) median %.2f"
         + " ms, p90 %.2f ms; median broadcast %.2f ms, job %.2f ms, driver %.2f ms; a worker"
-        + " returns %,d bytes", rounds, overheadMedianMs, overheadP90Ms, broadcastMedianMs,
-        jobMedianMs, driverMedianMs, workerResultBytes);
+        + " returns %,d bytes; of the rounds' wall time, the workers fit %.1f%%, wait for the"
+        + " slowest %.1f%% (median %.2f ms a round) and the overhead takes %.1f%%", rounds,
+        overheadMedianMs, overheadP90Ms, broadcastMedianMs, jobMedianMs, driverMedianMs,
+        workerResultBytes, 100 * fitShare(), 100 * barrierShare, barrierMedianMs,
+        100 * overheadShare);
   }
 
   /**
@@ -91,7 +113,15 @@ record RoundFigures(int rounds, double overheadMedianMs, double overheadP90Ms,
     return rounds.stream().mapToDouble(value).toArray();
   }
 
+  private static double sum(double[] values) {
+    return Arrays.stream(values).sum();
+  }
+
   private static String ms(double value) {
     return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String share(double value) {
+    return String.format(Locale.ROOT, "%.4f", value);
   }
 }

@@ -2,6 +2,7 @@ package org.sparkcnn.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,25 @@ class RoundFiguresTest {
     assertEquals(60, f.jobMedianMs(), 1e-9);
     assertEquals(4, f.driverMedianMs(), 1e-9);
     assertEquals(6_000, f.workerResultBytes());
-    assertEquals(List.of("3", "10.00", "14.00", "2.00", "60.00", "4.00", "6000"), f.cells());
+    assertEquals(List.of("3", "10.00", "14.00", "2.00", "60.00", "4.00", "6000", "15.00",
+        "0.2125", "0.1500"), f.cells());
     assertEquals(RoundFigures.COLUMNS.size(), RoundFigures.noCells().size());
     assertThrows(IllegalArgumentException.class, () -> RoundFigures.of(List.of(), 1, 1));
+  }
+
+  @Test
+  void wallTimeSplitsIntoFitBarrierAndOverhead() {
+    // mean fits 75 (barrier 25: max 100) and 150 (barrier 10: max 160); overheads 20 and 40
+    var a = new ResidentTrainingMaster.Round(1, 1, 4, 20, 120, 2, 110, 3, 100, 60, 75, 0.5, 0,
+        1, 105);
+    var b = new ResidentTrainingMaster.Round(1, 2, 4, 20, 200, 2, 190, 3, 160, 140, 150, 0.5, 0,
+        1, 185);
+    RoundFigures f = RoundFigures.of(List.of(a, b), 10, 10);
+    assertEquals(17.5, f.barrierMedianMs(), 1e-9);
+    assertEquals(35.0 / 320, f.barrierShare(), 1e-12);
+    assertEquals(60.0 / 320, f.overheadShare(), 1e-12);
+    assertEquals(225.0 / 320, f.fitShare(), 1e-12);
+    assertTrue(f.summary().contains("the workers fit 70.3%, wait for the slowest 10.9% (median"
+        + " 17.50 ms a round) and the overhead takes 18.8%"), f.summary());
   }
 }

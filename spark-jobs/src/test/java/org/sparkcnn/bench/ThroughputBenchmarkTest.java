@@ -219,6 +219,11 @@ class ThroughputBenchmarkTest {
     assertTrue(Double.parseDouble(cells.get("driver_median_ms")) >= 0, row.toString());
     // LeNet-5's 61,706 parameters and Nesterov's one velocity per parameter, as floats
     assertEquals(Long.toString(4L * (61_706 + 61_706)), cells.get("worker_result_bytes"));
+    // two real workers never fit in exactly the same time: a barrier, within the wall time
+    assertTrue(Double.parseDouble(cells.get("barrier_median_ms")) > 0, row.toString());
+    double barrier = Double.parseDouble(cells.get("barrier_share"));
+    double overhead = Double.parseDouble(cells.get("overhead_share"));
+    assertTrue(barrier > 0 && overhead > 0 && barrier + overhead < 1, row.toString());
   }
 
   @Test
