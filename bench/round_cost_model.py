@@ -12,8 +12,18 @@ treeAggregate for W workers and depth d. Prints, for each network, T_ovh in mill
 depths 1, 2 and 3 and the averaging frequency F that keeps it under 5% of a round
 (F t_b >= 19 T_ovh).
 
+It also prints the barrier: averaging is synchronous, so every round waits for the slowest of the
+W workers. With each worker's round of fits taking F t_b (1 + cv z), z standard normal and
+independent between workers, the slowest takes F t_b (1 + cv e(W)) on average, e(W) the
+expected maximum of W standard normals (e(2) = 1/sqrt(pi) = 0.564, e(64) = 2.344): a share
+cv e(W) of the fit time. cv is the spread of a round's fit time at the F it was measured at
+(from two workers: cv = sqrt(pi) x barrier / mean fit; 0.11-0.16 on this project's 2 vCPUs at
+F = 5). At a larger F it stays (speeds that differ for a whole round) or falls as sqrt(5 / F)
+(noise independent between minibatches); docs/performance.md measured both kinds.
+
 Usage: bench/round_cost_model.py [--executors 64] [--latency-ms 79] [--bandwidth-gbps 1.1]
        [--cb 1.7] [--cw 4.5] [--cr 0.35]     (per-byte costs in ms per MB)
+       [--cv 0.15]                           (spread of one worker's round fit time)
 """
 import argparse
 import math
@@ -34,6 +44,17 @@ def tree(workers, depth):
     return n, levels, scale
 
 
+def expected_max_normal(n):
+    """e(n): the expected maximum of n independent standard normals (trapezoid rule)."""
+    step, total = 0.001, 0.0
+    for i in range(-12000, 12001):
+        x = i * step
+        density = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+        below = 0.5 * (1 + math.erf(x / math.sqrt(2)))
+        total += x * n * density * below ** (n - 1) * step
+    return total
+
+
 def overhead_ms(size_mb, workers, depth, a):
     k, levels, scale = tree(workers, depth)
     per_mb = a.cb + a.cw + k * a.cr + levels * scale * a.cr
@@ -50,7 +71,11 @@ def main():
     p.add_argument("--cw", type=float, default=4.5)
     p.add_argument("--cr", type=float, default=0.35)
     p.add_argument("--updater-values", type=int, default=1, help="u: 1 Nesterov, 2 Adam, 0 SGD")
+    p.add_argument("--cv", type=float, default=0.15,
+                   help="coefficient of variation of one worker's round fit time")
     a = p.parse_args()
+    # the integration against the closed form e(2) = 1/sqrt(pi)
+    assert abs(expected_max_normal(2) - 1 / math.sqrt(math.pi)) < 1e-6
     print("| network | S | depth 1 | depth 2 | depth 3 | t_b | F for < 5%, depth 1 / 2 / 3 |")
     print("|---|---|---|---|---|---|---|")
     for name, params, seconds in NETWORKS:
@@ -59,6 +84,13 @@ def main():
         f = [math.ceil(19 * x / (seconds * 1000)) for x in t]
         print(f"| {name} | {size_mb:.2f} MB | {t[0]:,.0f} | {t[1]:,.0f} | {t[2]:,.0f} "
               f"| {seconds * 1000:,.0f} ms | {f[0]} / {f[1]} / {f[2]} |")
+    print()
+    print(f"Barrier (waiting for the slowest worker) at cv = {a.cv}, any network:")
+    print("| workers | e(W) | barrier, share of the fit time |")
+    print("|---|---|---|")
+    for workers in sorted({2, 8, 16, a.executors}):
+        e = expected_max_normal(workers)
+        print(f"| {workers} | {e:.3f} | {100 * a.cv * e:.1f}% |")
 
 
 if __name__ == "__main__":
