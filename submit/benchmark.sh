@@ -36,6 +36,18 @@
 #          throughput"); rows go to runs/scoring.csv and runs/torch_inference.csv with one run id
 #        submit/benchmark.sh [--dry-run] --zoo [--models LIST|all] [--iterations 10] [--warmup 3]
 #                            [--min-seconds 10] [--run-id ID]
+#        submit/benchmark.sh [--dry-run] --speedup [--models LIST|zoo] [--repeats 2]
+#                            [--iterations 20] [--warmup 10] [--min-seconds 20]
+#                            [--averaging-frequency 5] [--run-id ID]
+#          the resident master's Spark local[N] against the one-thread process, interleaved so
+#          that the machine's drift cancels (docs/performance.md, "Speedup, interleaved"): for
+#          each network in turn, --repeats times a one-thread process then a resident run, a last
+#          one-thread process, then N one-thread processes side by side (what N cores give N
+#          independent workers now; rows with processes = N); then the table (Speedup) of each
+#          resident run against the one-thread runs around it, to stdout and
+#          runs/speedup-<run id>.md. --models: specs separated by ';' (default: lenet5,
+#          lenet-caffe, tf-cifar10); 'zoo' adds the zoo networks with small inputs. About 4
+#          minutes a network on 2 cores with the defaults.
 #   --dry-run   print the commands instead of running them
 # Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh),
 #   SPARK_CNN_PYTHON   Python with PyTorch for the peers  (default: /usr/bin/python3)
@@ -149,6 +161,74 @@ zoo() {
   return "$failed"
 }
 
+# The interleaved speedup run (see the usage above).
+speedup() {
+  local models="lenet5;lenet-caffe;tf-cifar10" repeats=2 iterations=20 warmup=10 min_seconds=20
+  local frequency=5 run_id
+  run_id=speedup-$(date -u +%Y%m%d-%H%M%S)
+  while (($# > 0)); do
+    if (($# < 2)); then
+      usage_error "$1 needs a value"
+    fi
+    case $1 in
+      --models) models=$2 ;;
+      --repeats) repeats=$2 ;;
+      --iterations) iterations=$2 ;;
+      --warmup) warmup=$2 ;;
+      --min-seconds) min_seconds=$2 ;;
+      --averaging-frequency) frequency=$2 ;;
+      --run-id) run_id=$2 ;;
+      *) usage_error "--speedup takes --models, --repeats, --iterations, --warmup," \
+        "--min-seconds, --averaging-frequency, --run-id; not $1" ;;
+    esac
+    shift 2
+  done
+  if [[ ! "$repeats" =~ ^[1-9][0-9]*$ ]]; then
+    usage_error "--repeats must be a whole number >= 1, got $repeats"
+  fi
+  if [[ "$models" == zoo ]]; then
+    models=$ZOO_SMALL
+  fi
+  local failed=0 model r p pids=()
+  local common=(--engines native --iterations "$iterations" --warmup "$warmup"
+    --min-seconds "$min_seconds" --run-id "$run_id")
+  IFS=';' read -r -a specs <<< "$models"
+  for model in "${specs[@]}"; do
+    for ((r = 0; r < repeats; r++)); do
+      bench 1 ThroughputBenchmark --mode single --model "$model" "${common[@]}" || failed=1
+      bench 1 ThroughputBenchmark --mode spark --master resident --workers "$CORES" \
+        --averaging-frequency "$frequency" --model "$model" "${common[@]}" || failed=1
+    done
+    bench 1 ThroughputBenchmark --mode single --model "$model" "${common[@]}" || failed=1
+    pids=()
+    for ((p = 0; p < CORES; p++)); do
+      if [[ "$DRY_RUN" == 1 ]]; then
+        bench 1 ThroughputBenchmark --mode single --processes "$CORES" --model "$model" \
+          "${common[@]}"
+      else
+        bench 1 ThroughputBenchmark --mode single --processes "$CORES" --model "$model" \
+          "${common[@]}" &
+        pids+=("$!")
+      fi
+    done
+    for p in "${pids[@]}"; do
+      wait "$p" || failed=1
+    done
+  done
+  if [[ "$DRY_RUN" == 1 ]]; then
+    bench 1 Speedup --run-id "$run_id" --cores "$CORES"
+  else
+    bench 1 Speedup --run-id "$run_id" --cores "$CORES" | tee "runs/speedup-$run_id.md" \
+      || failed=1
+  fi
+  return "$failed"
+}
+
+if [[ "${1:-}" == --speedup ]]; then
+  shift
+  speedup "$@"
+  exit $?
+fi
 if [[ "${1:-}" == --zoo ]]; then
   shift
   zoo "$@"

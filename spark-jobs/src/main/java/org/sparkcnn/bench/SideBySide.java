@@ -155,10 +155,10 @@ public final class SideBySide {
         "PyTorch " + n + " threads", "1 thread vs PyTorch", n + " threads vs PyTorch",
         "Spark per core vs PyTorch per core");
     for (String model : models) {
-      Optional<Map<String, String>> one = find(project, model,
-          r -> r.get("mode").equals("single") && r.get("threads_per_worker").equals("1"));
-      Optional<Map<String, String>> many = find(project, model,
-          r -> r.get("mode").equals("single") && r.get("threads_per_worker").equals("" + n));
+      Optional<Map<String, String>> one = find(project, model, r -> r.get("mode").equals("single")
+          && r.get("threads_per_worker").equals("1") && Speedup.processes(r) == 1);
+      Optional<Map<String, String>> many = find(project, model, r -> r.get("mode").equals("single")
+          && r.get("threads_per_worker").equals("" + n) && Speedup.processes(r) == 1);
       Optional<Map<String, String>> spark = find(project, model,
           r -> sparkRow(r, n) && !isResident(r));
       Optional<Map<String, String>> resident = find(project, model,

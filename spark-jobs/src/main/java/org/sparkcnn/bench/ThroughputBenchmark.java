@@ -46,6 +46,7 @@ import org.sparkcnn.train.SparkSetup;
  *     [--model SPEC ...] [--input CxHxW] [--classes 10] [--batch N] [--engines native,dl4j]
  *     [--iterations 100] [--warmup 10] [--min-seconds 10] [--workers N] [--averaging-frequency 5]
  *     [--master dl4j|resident] [--stats false] [--run-id ID] [--output runs/throughput.csv]
+ *     [--processes 1]
  * </pre>
  *
  * <p>{@code --models} is a list of registry specs separated by {@code ;} or by commas outside
@@ -87,12 +88,14 @@ public final class ThroughputBenchmark {
   static final List<String> DEFAULT_MODELS = List.of("lenet5", "lenet-caffe", "tf-cifar10");
   /**
    * The columns of the earlier rows first, then the ones added with the zoo, then the training
-   * master (empty for the single process) and the resident master's {@link RoundFigures}.
+   * master (empty for the single process), the resident master's {@link RoundFigures} and how
+   * many benchmark processes ran at once ({@code --processes}; empty in earlier rows: one).
    */
   static final List<String> COLUMNS = Stream.concat(Stream.of("date", "cpu", "nd4j", "model",
       "parameters", "convolution", "mode", "workers", "threads_per_worker", "batch",
       "averaging_frequency", "iterations", "images_per_sec", "trainable_parameters", "input",
-      "classes", "seconds", "run", "master"), RoundFigures.COLUMNS.stream()).toList();
+      "classes", "seconds", "run", "master"), Stream.concat(RoundFigures.COLUMNS.stream(),
+          Stream.of("processes"))).toList();
 
   private ThroughputBenchmark() {}
 
@@ -102,11 +105,14 @@ public final class ThroughputBenchmark {
    * @param input input shape for every model; null: each model's natural input
    * @param batch minibatch for every model; 0: the per-model default
    * @param minSeconds least measured wall time of each measurement
+   * @param processes how many benchmark processes the caller runs at once on the machine (the
+   *     {@code processes} column; {@link Speedup}'s side-by-side reference)
    */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
       int iterations, int warmup, int workers, int averagingFrequency,
       TrainingMasterChoice master, boolean stats,
-      Path output, ImageShape input, int classes, int batch, double minSeconds, String runId) {}
+      Path output, ImageShape input, int classes, int batch, double minSeconds, String runId,
+      int processes) {}
 
   public static void main(String[] args) throws IOException {
     // touches no ND4J class, so the build can still be selected
@@ -164,6 +170,7 @@ public final class ThroughputBenchmark {
         Integer.toString(c.classes()), Long.toString(seconds), o.runId(),
         sc == null ? "" : o.master().configValue()));
     row.addAll(result.rounds() == null ? RoundFigures.noCells() : result.rounds().cells());
+    row.add(Integer.toString(o.processes()));
     return row;
   }
 

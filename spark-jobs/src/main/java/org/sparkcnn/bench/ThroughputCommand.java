@@ -96,6 +96,11 @@ final class ThroughputCommand {
       description = "CSV file the rows are appended to (default: ${DEFAULT-VALUE})")
   Path output = Path.of("runs", "throughput.csv");
 
+  @Option(order = 17, names = "--processes", paramLabel = "N",
+      description = "how many benchmark processes the caller runs at once on this machine,"
+          + " recorded in the rows' processes column (default: ${DEFAULT-VALUE})")
+  String processes = "1";
+
   @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
       description = "print this help and exit")
   boolean help;
@@ -133,7 +138,8 @@ final class ThroughputCommand {
         Numbers.positive("--averaging-frequency", averagingFrequency),
         master(), Boolean.parseBoolean(stats), output, network.input(), network.classes(),
         network.batch(),
-        Numbers.seconds("--min-seconds", minSeconds), runId);
+        Numbers.seconds("--min-seconds", minSeconds), runId,
+        Numbers.positive("--processes", processes));
   }
 
   private TrainingMasterChoice master() {

@@ -131,7 +131,8 @@ class ThroughputBenchmarkTest {
     Path out = tmp.resolve("runs/throughput.csv");
     ThroughputBenchmark.Options o = parse("--mode", "single", "--models", "lenet5;resnet20",
         "--batch", "4", "--iterations", "2", "--warmup", "1", "--min-seconds", "0",
-        "--run-id", "test-run", "--output", out.toString(), "--master", "resident");
+        "--run-id", "test-run", "--output", out.toString(), "--master", "resident",
+        "--processes", "2");
     for (ThroughputBenchmark.Case c : ThroughputBenchmark.cases(o)) {
       List<String> row = ThroughputBenchmark.measure(null, c, ConvolutionEngine.NATIVE, o, "test");
       ResultsFile.append(out, new Table(ThroughputBenchmark.COLUMNS).add(row));
@@ -153,6 +154,7 @@ class ThroughputBenchmarkTest {
       // --master is ignored: benchmark.sh passes the same arguments to every mode
       assertEquals("", row.get(ThroughputBenchmark.COLUMNS.indexOf("master")), "no master");
       assertEquals("", row.get(ThroughputBenchmark.COLUMNS.indexOf("timed_rounds")));
+      assertEquals("2", row.get(ThroughputBenchmark.COLUMNS.indexOf("processes")));
     }
     assertEquals("1x28x28", rows.get(1).get(ThroughputBenchmark.COLUMNS.indexOf("input")));
     assertEquals("3x32x32", rows.get(2).get(ThroughputBenchmark.COLUMNS.indexOf("input")));
@@ -178,7 +180,9 @@ class ThroughputBenchmarkTest {
           "images_per_sec"))) > 0, row.toString());
       int master = ThroughputBenchmark.COLUMNS.indexOf("master");
       assertEquals("dl4j", row.get(master), "the default master");
-      assertEquals(RoundFigures.noCells(), row.subList(master + 1, row.size()));
+      assertEquals(RoundFigures.noCells(),
+          row.subList(master + 1, master + 1 + RoundFigures.COLUMNS.size()));
+      assertEquals("1", row.get(ThroughputBenchmark.COLUMNS.indexOf("processes")), "default");
     } finally {
       sc.stop();
     }

@@ -639,6 +639,48 @@ class SubmitScriptsTest {
   }
 
   @Test
+  void speedupBenchmarkInterleavesOneThreadAndResidentRunsThenRunsProcessesSideBySide()
+      throws Exception {
+    Result r = bash(Map.of("SPARK_CNN_CORES", "3"), "submit/benchmark.sh", "--dry-run",
+        "--speedup", "--models", "lenet5;mobilenet-v1-cifar(alpha=0.5, unit=rhs)", "--repeats",
+        "2", "--min-seconds", "5", "--run-id", "s1");
+    assertEquals(0, r.exit, r.err);
+    List<String> commands = r.out.lines().toList();
+    // per network: (1 thread, resident) x 2, 1 thread, 3 side by side; then the table
+    assertEquals(2 * 8 + 1, commands.size(), r.out);
+    String main = " org.sparkcnn.bench.ThroughputBenchmark ";
+    String common = " --engines native --iterations 20 --warmup 10 --min-seconds 5 --run-id s1";
+    for (int n = 0; n < 2; n++) {
+      String model = n == 0 ? "lenet5" : "mobilenet-v1-cifar\\(alpha=0.5\\,\\ unit=rhs\\)";
+      List<String> network = commands.subList(8 * n, 8 * n + 8);
+      String single = main + "--mode single --model " + model + common;
+      String resident = main + "--mode spark --master resident --workers 3"
+          + " --averaging-frequency 5 --model " + model + common;
+      String side = main + "--mode single --processes 3 --model " + model + common;
+      List<String> expected = List.of(single, resident, single, resident, single, side, side,
+          side);
+      for (int i = 0; i < 8; i++) {
+        assertTrue(network.get(i).startsWith("env OMP_NUM_THREADS=1 java "), network.get(i));
+        assertTrue(network.get(i).endsWith(expected.get(i)), i + ": " + network.get(i));
+      }
+    }
+    assertTrue(commands.get(16).endsWith(" org.sparkcnn.bench.Speedup --run-id s1 --cores 3"),
+        commands.get(16));
+    Result zoo = bash(Map.of("SPARK_CNN_CORES", "2"), "submit/benchmark.sh", "--dry-run",
+        "--speedup", "--models", "zoo", "--repeats", "1");
+    assertEquals(0, zoo.exit, zoo.err);
+    assertEquals(11 * 5 + 1, zoo.out.lines().count(), "the eleven networks with small inputs");
+    Result bad = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--speedup", "--repeats",
+        "0");
+    assertEquals(2, bad.exit, bad.out);
+    assertTrue(bad.err.contains("--repeats must be a whole number >= 1, got 0"), bad.err);
+    Result unknown = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--speedup", "--master",
+        "dl4j");
+    assertEquals(2, unknown.exit, unknown.out);
+    assertTrue(unknown.err.contains("not --master"), unknown.err);
+  }
+
+  @Test
   void scoringBenchmarkRunsPyTorchInferenceOnOneAndAllCoresThenTheTableWithTheSameRunId()
       throws Exception {
     Result r = bash(Map.of("SPARK_CNN_CORES", "4"), "submit/benchmark.sh", "--dry-run",
