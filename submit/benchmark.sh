@@ -37,17 +37,18 @@
 #        submit/benchmark.sh [--dry-run] --zoo [--models LIST|all] [--iterations 10] [--warmup 3]
 #                            [--min-seconds 10] [--run-id ID]
 #        submit/benchmark.sh [--dry-run] --speedup [--models LIST|zoo] [--repeats 2]
-#                            [--iterations 20] [--warmup 10] [--min-seconds 20]
-#                            [--averaging-frequency 5] [--run-id ID]
+#                            [--iterations 20] [--warmup 10] [--warmup-seconds 45]
+#                            [--min-seconds 30] [--averaging-frequency 5] [--run-id ID]
 #          the resident master's Spark local[N] against the one-thread process, interleaved so
 #          that the machine's drift cancels (docs/performance.md, "Speedup, interleaved"): for
 #          each network in turn, --repeats times a one-thread process then a resident run, a last
 #          one-thread process, then N one-thread processes side by side (what N cores give N
 #          independent workers now; rows with processes = N); then the table (Speedup) of each
 #          resident run against the one-thread runs around it, to stdout and
-#          runs/speedup-<run id>.md. --models: specs separated by ';' (default: lenet5,
-#          lenet-caffe, tf-cifar10); 'zoo' adds the zoo networks with small inputs. About 4
-#          minutes a network on 2 cores with the defaults.
+#          runs/speedup-table-<run id>.md. --models: specs separated by ';' (default: lenet5,
+#          lenet-caffe, tf-cifar10); 'zoo': the 11 networks with small inputs. Every measurement
+#          warms up for --warmup-seconds (the Spark JVM's JIT compiler is busy for a minute) and
+#          is timed for --min-seconds: about 8 minutes a network on 2 cores with the defaults.
 #   --dry-run   print the commands instead of running them
 # Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh),
 #   SPARK_CNN_PYTHON   Python with PyTorch for the peers  (default: /usr/bin/python3)
@@ -163,8 +164,8 @@ zoo() {
 
 # The interleaved speedup run (see the usage above).
 speedup() {
-  local models="lenet5;lenet-caffe;tf-cifar10" repeats=2 iterations=20 warmup=10 min_seconds=20
-  local frequency=5 run_id
+  local models="lenet5;lenet-caffe;tf-cifar10" repeats=2 iterations=20 warmup=10
+  local warmup_seconds=45 min_seconds=30 frequency=5 run_id
   run_id=speedup-$(date -u +%Y%m%d-%H%M%S)
   while (($# > 0)); do
     if (($# < 2)); then
@@ -175,11 +176,12 @@ speedup() {
       --repeats) repeats=$2 ;;
       --iterations) iterations=$2 ;;
       --warmup) warmup=$2 ;;
+      --warmup-seconds) warmup_seconds=$2 ;;
       --min-seconds) min_seconds=$2 ;;
       --averaging-frequency) frequency=$2 ;;
       --run-id) run_id=$2 ;;
       *) usage_error "--speedup takes --models, --repeats, --iterations, --warmup," \
-        "--min-seconds, --averaging-frequency, --run-id; not $1" ;;
+        "--warmup-seconds, --min-seconds, --averaging-frequency, --run-id; not $1" ;;
     esac
     shift 2
   done
@@ -191,7 +193,7 @@ speedup() {
   fi
   local failed=0 model r p pids=()
   local common=(--engines native --iterations "$iterations" --warmup "$warmup"
-    --min-seconds "$min_seconds" --run-id "$run_id")
+    --warmup-seconds "$warmup_seconds" --min-seconds "$min_seconds" --run-id "$run_id")
   IFS=';' read -r -a specs <<< "$models"
   for model in "${specs[@]}"; do
     for ((r = 0; r < repeats; r++)); do
@@ -218,8 +220,8 @@ speedup() {
   if [[ "$DRY_RUN" == 1 ]]; then
     bench 1 Speedup --run-id "$run_id" --cores "$CORES"
   else
-    bench 1 Speedup --run-id "$run_id" --cores "$CORES" | tee "runs/speedup-$run_id.md" \
-      || failed=1
+    bench 1 Speedup --run-id "$run_id" --cores "$CORES" \
+      | tee "runs/speedup-table-$run_id.md" || failed=1
   fi
   return "$failed"
 }

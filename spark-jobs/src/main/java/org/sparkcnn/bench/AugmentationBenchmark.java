@@ -87,7 +87,7 @@ public final class AugmentationBenchmark {
     ThroughputBenchmark.Options trainOptions = new ThroughputBenchmark.Options("single",
         List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1,
         TrainingMasterChoice.DL4J, false, o.output(), null, ThroughputBenchmark.DEFAULT_CLASSES,
-        0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "", 1);
+        0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "", 1, 0);
     ThroughputBenchmark.Case tutorial = ThroughputBenchmark.cases(trainOptions).get(0);
     double training = ThroughputBenchmark.single(
         ThroughputBenchmark.network(tutorial, ConvolutionEngine.NATIVE), tutorial, trainOptions);

@@ -161,7 +161,7 @@ public final class LayerProfile {
       ThroughputBenchmark.Options benchmark = new ThroughputBenchmark.Options("single",
           List.of(modelSpec.trim()), List.of(ConvolutionEngine.NATIVE), 1, 0, 1, 1,
           TrainingMasterChoice.DL4J, false, null, network.input(), network.classes(),
-          network.batch(), 0, "", 1);
+          network.batch(), 0, "", 1, 0);
       return new Options(benchmark, ConvolutionEngine.parse(engineName),
           Numbers.positive("--iterations", iterationText),
           Numbers.nonNegative("--warmup", warmup));

@@ -72,7 +72,10 @@ final class SparkThroughput {
         : new Dl4jFits(sc, c, o, warmUpMinibatches, timedMinibatches);
     try {
       SparkNet spark = SparkNet.of(sc, net, fits.master());
-      spark.fit().accept(fits.warmUp());
+      long warmUpStart = System.nanoTime();
+      do { // the warm-up fit, repeated until --warmup-seconds have passed
+        spark.fit().accept(fits.warmUp());
+      } while (System.nanoTime() - warmUpStart < o.warmupSeconds() * 1e9);
       long minNanos = (long) (o.minSeconds() * 1e9);
       long fitted = 0;
       long t0 = System.nanoTime();

@@ -46,7 +46,7 @@ import org.sparkcnn.train.SparkSetup;
  *     [--model SPEC ...] [--input CxHxW] [--classes 10] [--batch N] [--engines native,dl4j]
  *     [--iterations 100] [--warmup 10] [--min-seconds 10] [--workers N] [--averaging-frequency 5]
  *     [--master dl4j|resident] [--stats false] [--run-id ID] [--output runs/throughput.csv]
- *     [--processes 1]
+ *     [--processes 1] [--warmup-seconds 0]
  * </pre>
  *
  * <p>{@code --models} is a list of registry specs separated by {@code ;} or by commas outside
@@ -57,17 +57,19 @@ import org.sparkcnn.train.SparkSetup;
  * lenet-caffe and 128 for tf-cifar10, the sizes of the earlier rows, 32 for every other network).
  *
  * <p>{@code single}: {@code fit} on one minibatch, timed over at least {@code iterations} fits and
- * {@code min-seconds}, after {@code warmup} fits. {@code spark} ({@link SparkThroughput}): {@code
- * SparkDl4jMultiLayer} (or {@code SparkComputationGraph} for graphs) with {@code workers} workers
- * (Spark local[workers] unless spark.master is set), averaging every {@code
- * averaging-frequency} by the training master {@code --master} names: {@code dl4j} (DL4J's, the
- * default) or {@code resident} (the project's, {@code train.master = resident}); after a warm-up
- * fit, fits of {@code iterations} minibatches per worker (rounded up to whole rounds) are repeated
- * until {@code min-seconds} have passed; the time includes Spark's scheduling, DL4J's export and
- * the averaging ({@code --stats true} prints DL4J's breakdown of its master's last fit; the
- * resident master's rows and console carry its {@link RoundFigures}). Threads per worker:
- * OMP_NUM_THREADS. Every row carries {@code run} ({@code --run-id}, default the UTC time), which
- * {@link SideBySide} uses to pick one invocation's rows. Run by {@code submit/benchmark.sh}.
+ * {@code min-seconds}, after {@code warmup} fits and at least {@code warmup-seconds} (default
+ * 0). {@code spark} ({@link SparkThroughput}): {@code SparkDl4jMultiLayer} (or {@code
+ * SparkComputationGraph} for graphs) with {@code workers} workers (Spark local[workers] unless
+ * spark.master is set), averaging every {@code averaging-frequency} by the training master {@code
+ * --master} names: {@code dl4j} (DL4J's, the default) or {@code resident} (the project's, {@code
+ * train.master = resident}); after a warm-up fit (repeated until {@code warmup-seconds} have
+ * passed), fits of {@code iterations} minibatches per worker (rounded up to whole rounds) are
+ * repeated until {@code min-seconds} have passed; the time includes Spark's scheduling, DL4J's
+ * export and the averaging ({@code --stats true} prints DL4J's breakdown of its master's last
+ * fit; the resident master's rows and console carry its {@link RoundFigures}). Threads per
+ * worker: OMP_NUM_THREADS. Every row carries {@code run} ({@code --run-id}, default the UTC
+ * time), which {@link SideBySide} and {@link Speedup} use to pick one invocation's rows. Run by
+ * {@code submit/benchmark.sh}.
  *
  * <p>Exit code 2 for bad arguments (an unknown model lists the known ones).
  */
@@ -107,12 +109,14 @@ public final class ThroughputBenchmark {
    * @param minSeconds least measured wall time of each measurement
    * @param processes how many benchmark processes the caller runs at once on the machine (the
    *     {@code processes} column; {@link Speedup}'s side-by-side reference)
+   * @param warmupSeconds least wall time of the warm-up, seconds (the JIT compiler's: a Spark
+   *     JVM still compiles a tenth of its CPU time away a minute in, docs/performance.md)
    */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
       int iterations, int warmup, int workers, int averagingFrequency,
       TrainingMasterChoice master, boolean stats,
       Path output, ImageShape input, int classes, int batch, double minSeconds, String runId,
-      int processes) {}
+      int processes, double warmupSeconds) {}
 
   public static void main(String[] args) throws IOException {
     // touches no ND4J class, so the build can still be selected
@@ -234,7 +238,9 @@ public final class ThroughputBenchmark {
   /** Fits after the warm-up until both {@code iterations} fits and min-seconds have passed. */
   static double single(NeuralNetwork net, Case c, Options o) {
     DataSet batch = randomBatch(c, 1);
-    for (int i = 0; i < o.warmup(); i++) {
+    long warmUpStart = System.nanoTime();
+    for (int i = 0; i < o.warmup()
+        || System.nanoTime() - warmUpStart < o.warmupSeconds() * 1e9; i++) {
       net.fit(batch);
     }
     long minNanos = (long) (o.minSeconds() * 1e9);

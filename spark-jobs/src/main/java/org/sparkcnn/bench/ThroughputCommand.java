@@ -101,6 +101,11 @@ final class ThroughputCommand {
           + " recorded in the rows' processes column (default: ${DEFAULT-VALUE})")
   String processes = "1";
 
+  @Option(order = 18, names = "--warmup-seconds", paramLabel = "S",
+      description = "least seconds of warm-up: fits (Spark: warm-up fits) repeat until both"
+          + " --warmup and this have passed (default: ${DEFAULT-VALUE})")
+  String warmupSeconds = "0";
+
   @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
       description = "print this help and exit")
   boolean help;
@@ -139,7 +144,8 @@ final class ThroughputCommand {
         master(), Boolean.parseBoolean(stats), output, network.input(), network.classes(),
         network.batch(),
         Numbers.seconds("--min-seconds", minSeconds), runId,
-        Numbers.positive("--processes", processes));
+        Numbers.positive("--processes", processes),
+        Numbers.seconds("--warmup-seconds", warmupSeconds));
   }
 
   private TrainingMasterChoice master() {

@@ -166,6 +166,22 @@ class ThroughputBenchmarkTest {
   }
 
   @Test
+  void theWarmUpLastsAtLeastWarmupSeconds() throws Exception {
+    ThroughputBenchmark.Options o = parse("--mode", "single", "--model", "lenet5", "--batch", "4",
+        "--iterations", "1", "--warmup", "0", "--warmup-seconds", "1.6", "--min-seconds", "0");
+    assertEquals(1.6, o.warmupSeconds());
+    ThroughputBenchmark.Case c = ThroughputBenchmark.cases(o).get(0);
+    List<String> row = ThroughputBenchmark.measure(null, c, ConvolutionEngine.NATIVE, o, "test");
+    // the row's seconds (rounded) include the warm-up; one timed fit of 4 images takes far less
+    assertTrue(Long.parseLong(row.get(ThroughputBenchmark.COLUMNS.indexOf("seconds"))) >= 2,
+        row.toString());
+    assertEquals(0.0, parse("--mode", "single").warmupSeconds(), "by default none");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> parse("--mode", "single", "--warmup-seconds", "-1"));
+    assertEquals("--warmup-seconds must be a number >= 0, got -1", bad.getMessage());
+  }
+
+  @Test
   void sparkModeTrainsAComputationGraph() throws Exception {
     ThroughputBenchmark.Options o = parse("--mode", "spark", "--model", "resnet20", "--batch",
         "2", "--iterations", "1", "--warmup", "1", "--averaging-frequency", "1", "--workers", "2",

@@ -649,7 +649,8 @@ class SubmitScriptsTest {
     // per network: (1 thread, resident) x 2, 1 thread, 3 side by side; then the table
     assertEquals(2 * 8 + 1, commands.size(), r.out);
     String main = " org.sparkcnn.bench.ThroughputBenchmark ";
-    String common = " --engines native --iterations 20 --warmup 10 --min-seconds 5 --run-id s1";
+    String common = " --engines native --iterations 20 --warmup 10 --warmup-seconds 45"
+        + " --min-seconds 5 --run-id s1";
     for (int n = 0; n < 2; n++) {
       String model = n == 0 ? "lenet5" : "mobilenet-v1-cifar\\(alpha=0.5\\,\\ unit=rhs\\)";
       List<String> network = commands.subList(8 * n, 8 * n + 8);
