@@ -127,13 +127,8 @@ public final class ScoringBenchmark {
     } finally {
       sc.stop();
     }
-    try {
-      System.out.println(table(rows, SideBySide.rows(o.torch(), o.runId()), o.workers())
-          .toMarkdown());
-    } catch (IOException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(3);
-    }
+    RunTableOptions.printOrExit(
+        () -> table(rows, SideBySide.rows(o.torch(), o.runId()), o.workers()));
   }
 
   /**

@@ -47,14 +47,8 @@ public final class SideBySide {
 
   public static void main(String[] args) {
     Options o = Cli.parseOrExit(args, SideBySide::parse, new Command());
-    if (o == null) {
-      return;
-    }
-    try {
-      System.out.println(table(o).toMarkdown());
-    } catch (IOException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(3);
+    if (o != null) {
+      RunTableOptions.printOrExit(() -> table(o));
     }
   }
 
@@ -74,18 +68,8 @@ public final class SideBySide {
           + " images/s and their ratios. Exit code 2 for bad arguments, 3 for a missing or"
           + " malformed CSV file.")
   static final class Command {
-    @Option(names = "--run-id", paramLabel = "ID", description = "the run whose rows to take"
-        + " (required)")
-    String runId;
-
-    @Option(names = "--cores", paramLabel = "N",
-        description = "N of the N-thread and Spark local[N] columns, at least 2"
-            + " (default: ${DEFAULT-VALUE})")
-    String cores = "2";
-
-    @Option(names = "--project", paramLabel = "FILE",
-        description = "the project's rows (default: ${DEFAULT-VALUE})")
-    Path project = Path.of("runs", "throughput.csv");
+    @CommandLine.Mixin
+    RunTableOptions run = new RunTableOptions();
 
     @Option(names = "--torch", paramLabel = "FILE",
         description = "PyTorch's rows (default: ${DEFAULT-VALUE})")
@@ -95,19 +79,8 @@ public final class SideBySide {
     boolean help;
 
     Options options() {
-      int n;
-      try {
-        n = Integer.parseInt(cores);
-      } catch (NumberFormatException e) {
-        n = 0;
-      }
-      if (n < 2) {
-        throw new IllegalArgumentException("--cores must be a whole number >= 2, got " + cores);
-      }
-      if (runId == null || runId.isBlank()) {
-        throw new IllegalArgumentException("--run-id is required");
-      }
-      return new Options(runId, n, project, torch);
+      int n = run.checkedCores();
+      return new Options(run.checkedRunId(), n, run.project, torch);
     }
   }
 

@@ -44,14 +44,8 @@ public final class Speedup {
 
   public static void main(String[] args) {
     Options o = Cli.parseOrExit(args, Speedup::parse, new Command());
-    if (o == null) {
-      return;
-    }
-    try {
-      System.out.println(table(o).toMarkdown());
-    } catch (IOException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(3);
+    if (o != null) {
+      RunTableOptions.printOrExit(() -> table(o));
     }
   }
 
@@ -72,31 +66,15 @@ public final class Speedup {
           + " and against N one-thread processes side by side. Exit code 2 for bad arguments, 3"
           + " for a missing or malformed CSV file or a run without rows.")
   static final class Command {
-    @Option(names = "--run-id", paramLabel = "ID", description = "the run whose rows to take"
-        + " (required)")
-    String runId;
-
-    @Option(names = "--cores", paramLabel = "N",
-        description = "N of Spark local[N] and of the side-by-side processes, at least 2"
-            + " (default: ${DEFAULT-VALUE})")
-    String cores = "2";
-
-    @Option(names = "--project", paramLabel = "FILE",
-        description = "the project's rows (default: ${DEFAULT-VALUE})")
-    Path project = Path.of("runs", "throughput.csv");
+    @CommandLine.Mixin
+    RunTableOptions run = new RunTableOptions();
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
     boolean help;
 
     Options options() {
-      int n = Numbers.positive("--cores", cores);
-      if (n < 2) {
-        throw new IllegalArgumentException("--cores must be a whole number >= 2, got " + cores);
-      }
-      if (runId == null || runId.isBlank()) {
-        throw new IllegalArgumentException("--run-id is required");
-      }
-      return new Options(runId, n, project);
+      int n = run.checkedCores();
+      return new Options(run.checkedRunId(), n, run.project);
     }
   }
 

@@ -23,10 +23,12 @@ class CommandLinesTest {
   static final Map<Object, List<String>> HELP = Map.of(
       new ThroughputCommand(), List.of("--mode", "--models", "--model", "--input", "--classes",
           "--batch", "--engines", "--iterations", "--warmup", "--min-seconds", "--workers",
-          "--averaging-frequency", "--stats", "--run-id", "--output", "--help"),
+          "--averaging-frequency", "--stats", "--run-id", "--output", "--processes",
+          "--warmup-seconds", "--help"),
       new LayerProfile.Command(), List.of("--model", "--engine", "--iterations", "--warmup",
           "--input", "--classes", "--batch", "--help", "[MODEL] [ENGINE] [ITERATIONS]"),
       new SideBySide.Command(), List.of("--run-id", "--cores", "--project", "--torch", "--help"),
+      new Speedup.Command(), List.of("--run-id", "--cores", "--project", "--help"),
       new AugmentationBenchmark.Command(), List.of("--pipeline", "--images", "--seconds",
           "--workers", "--output", "--help"),
       new PeakFlops.Command(), List.of("--size", "--seconds", "--output", "--models", "--help"),
@@ -54,7 +56,7 @@ class CommandLinesTest {
   void helpIsNullOptionsAndUnknownOptionsAreRefusedNamingThem() {
     List<Function<String[], Object>> parsers = List.of(ThroughputBenchmark::parse,
         LayerProfile::parse, SideBySide::parse, AugmentationBenchmark::parse,
-        ScoringBenchmark::parse);
+        ScoringBenchmark::parse, Speedup::parse);
     for (Function<String[], Object> parse : parsers) {
       assertNull(parse.apply(new String[] {"--help"}));
       assertNull(parse.apply(new String[] {"-h"}));
