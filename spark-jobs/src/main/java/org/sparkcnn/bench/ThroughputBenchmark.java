@@ -109,8 +109,8 @@ public final class ThroughputBenchmark {
    * @param minSeconds least measured wall time of each measurement
    * @param processes how many benchmark processes the caller runs at once on the machine (the
    *     {@code processes} column; {@link Speedup}'s side-by-side reference)
-   * @param warmupSeconds least wall time of the warm-up, seconds (the JIT compiler's: a Spark
-   *     JVM still compiles a tenth of its CPU time away a minute in, docs/performance.md)
+   * @param warmupSeconds least wall time of the warm-up, seconds (for the JIT compiler: it takes
+   *     a tenth of a Spark JVM's CPU time in its first minute, docs/performance.md)
    */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
       int iterations, int warmup, int workers, int averagingFrequency,
