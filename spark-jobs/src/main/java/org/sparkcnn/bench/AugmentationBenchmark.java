@@ -17,6 +17,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkcnn.augment.FloatImage;
 import org.sparkcnn.augment.Pipeline;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
@@ -87,7 +88,7 @@ public final class AugmentationBenchmark {
     ThroughputBenchmark.Options trainOptions = new ThroughputBenchmark.Options("single",
         List.of("tf-cifar10"), List.of(ConvolutionEngine.NATIVE), 20, 5, 1, 1,
         TrainingMasterChoice.DL4J, false, o.output(), null, ThroughputBenchmark.DEFAULT_CLASSES,
-        0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "", 1, 0);
+        0, ThroughputBenchmark.DEFAULT_MIN_SECONDS, "", 1, 0, RoundScheduling.JOB);
     ThroughputBenchmark.Case tutorial = ThroughputBenchmark.cases(trainOptions).get(0);
     double training = ThroughputBenchmark.single(
         ThroughputBenchmark.network(tutorial, ConvolutionEngine.NATIVE), tutorial, trainOptions);

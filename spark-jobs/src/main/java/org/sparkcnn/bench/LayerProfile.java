@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.Models;
@@ -161,7 +162,7 @@ public final class LayerProfile {
       ThroughputBenchmark.Options benchmark = new ThroughputBenchmark.Options("single",
           List.of(modelSpec.trim()), List.of(ConvolutionEngine.NATIVE), 1, 0, 1, 1,
           TrainingMasterChoice.DL4J, false, null, network.input(), network.classes(),
-          network.batch(), 0, "", 1, 0);
+          network.batch(), 0, "", 1, 0, RoundScheduling.JOB);
       return new Options(benchmark, ConvolutionEngine.parse(engineName),
           Numbers.positive("--iterations", iterationText),
           Numbers.nonNegative("--warmup", warmup));

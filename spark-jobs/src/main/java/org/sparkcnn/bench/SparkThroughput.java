@@ -191,7 +191,7 @@ final class SparkThroughput {
         int warmUpMinibatches, int timedMinibatches) {
       this.sc = sc;
       master = new ResidentTrainingMaster(o.workers(), c.batch(), o.averagingFrequency(),
-          PREFETCH, AGGREGATION_DEPTH, List.of());
+          PREFETCH, AGGREGATION_DEPTH, o.roundScheduling(), List.of());
       augmenter = new Augmenter(c.shape(), Pipeline.parse("benchmark pipeline",
           List.of("scale"), false), c.classes(), SEED, 1);
       warmUpExamples = examples(sc, c, warmUpMinibatches * c.batch(), o.workers());

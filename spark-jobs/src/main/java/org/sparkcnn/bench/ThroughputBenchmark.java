@@ -22,6 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.sparkcnn.backend.NativeBackend;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.GraphBuilder;
@@ -91,13 +92,15 @@ public final class ThroughputBenchmark {
   /**
    * The columns of the earlier rows first, then the ones added with the zoo, then the training
    * master (empty for the single process), the resident master's {@link RoundFigures} and how
-   * many benchmark processes ran at once ({@code --processes}; empty in earlier rows: one).
+   * many benchmark processes ran at once ({@code --processes}; empty in earlier rows: one), and
+   * how the resident master ran its rounds ({@code --round-scheduling}; empty for the other rows,
+   * "job" in earlier resident rows).
    */
   static final List<String> COLUMNS = Stream.concat(Stream.of("date", "cpu", "nd4j", "model",
       "parameters", "convolution", "mode", "workers", "threads_per_worker", "batch",
       "averaging_frequency", "iterations", "images_per_sec", "trainable_parameters", "input",
       "classes", "seconds", "run", "master"), Stream.concat(RoundFigures.COLUMNS.stream(),
-          Stream.of("processes"))).toList();
+          Stream.of("processes", "round_scheduling"))).toList();
 
   private ThroughputBenchmark() {}
 
@@ -111,12 +114,14 @@ public final class ThroughputBenchmark {
    *     {@code processes} column; {@link Speedup}'s side-by-side reference)
    * @param warmupSeconds least wall time of the warm-up, seconds (for the JIT compiler: it takes
    *     a tenth of a Spark JVM's CPU time in its first minute, docs/performance.md)
+   * @param roundScheduling how the resident master runs its rounds (the {@code
+   *     round_scheduling} column of its rows)
    */
   record Options(String mode, List<String> models, List<ConvolutionEngine> engines,
       int iterations, int warmup, int workers, int averagingFrequency,
       TrainingMasterChoice master, boolean stats,
       Path output, ImageShape input, int classes, int batch, double minSeconds, String runId,
-      int processes, double warmupSeconds) {}
+      int processes, double warmupSeconds, RoundScheduling roundScheduling) {}
 
   public static void main(String[] args) throws IOException {
     // touches no ND4J class, so the build can still be selected
@@ -175,6 +180,8 @@ public final class ThroughputBenchmark {
         sc == null ? "" : o.master().configValue()));
     row.addAll(result.rounds() == null ? RoundFigures.noCells() : result.rounds().cells());
     row.add(Integer.toString(o.processes()));
+    row.add(sc != null && o.master() == TrainingMasterChoice.RESIDENT
+        ? o.roundScheduling().configValue() : "");
     return row;
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.sparkcnn.config.ConfigChoice;
 import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.models.ConvolutionEngine;
 import org.sparkcnn.models.Models;
@@ -106,6 +107,12 @@ final class ThroughputCommand {
           + " --warmup and this have passed (default: ${DEFAULT-VALUE})")
   String warmupSeconds = "0";
 
+  @Option(order = 19, names = "--round-scheduling", paramLabel = "job|barrier",
+      description = "how the resident master runs its rounds: one Spark job per round, or one"
+          + " barrier-mode job per fit exchanging the state with the driver every round"
+          + " (train.round-scheduling); used with --master resident (default: ${DEFAULT-VALUE})")
+  String roundScheduling = RoundScheduling.JOB.configValue();
+
   @Option(order = 99, names = {"-h", "--help"}, usageHelp = true,
       description = "print this help and exit")
   boolean help;
@@ -141,16 +148,17 @@ final class ThroughputCommand {
         Numbers.positive("--iterations", iterations), Numbers.nonNegative("--warmup", warmup),
         Numbers.positive("--workers", workers),
         Numbers.positive("--averaging-frequency", averagingFrequency),
-        master(), Boolean.parseBoolean(stats), output, network.input(), network.classes(),
-        network.batch(),
+        choice(TrainingMasterChoice.values(), "--master", master), Boolean.parseBoolean(stats),
+        output, network.input(), network.classes(), network.batch(),
         Numbers.seconds("--min-seconds", minSeconds), runId,
         Numbers.positive("--processes", processes),
-        Numbers.seconds("--warmup-seconds", warmupSeconds));
+        Numbers.seconds("--warmup-seconds", warmupSeconds), choice(RoundScheduling.values(),
+            "--round-scheduling", roundScheduling));
   }
 
-  private TrainingMasterChoice master() {
+  private static <E extends ConfigChoice> E choice(E[] choices, String option, String value) {
     try {
-      return ConfigChoice.parse(TrainingMasterChoice.values(), "--master", master);
+      return ConfigChoice.parse(choices, option, value);
     } catch (InvalidConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -11,7 +11,8 @@ import com.typesafe.config.Config;
  * gathered. The rounds of an epoch follow from them; what is learnt per example does not.
  */
 public record AveragingConfig(int batchSizePerWorker, int workers, int averagingFrequency,
-    int prefetchBatches, int aggregationDepth, TrainingMasterChoice master) {
+    int prefetchBatches, int aggregationDepth, TrainingMasterChoice master,
+    RoundScheduling roundScheduling) {
   public AveragingConfig {
     check(batchSizePerWorker > 0, "train.batch-size-per-worker", "must be > 0",
         batchSizePerWorker);
@@ -20,6 +21,16 @@ public record AveragingConfig(int batchSizePerWorker, int workers, int averaging
         averagingFrequency);
     check(prefetchBatches >= 0, "train.prefetch-batches", "must be >= 0", prefetchBatches);
     check(aggregationDepth >= 1, "train.aggregation-depth", "must be >= 1", aggregationDepth);
+    check(roundScheduling == RoundScheduling.JOB || master == TrainingMasterChoice.RESIDENT,
+        "train.round-scheduling", "must be \"job\" with train.master = \"" + master + "\"",
+        roundScheduling);
+  }
+
+  /** Settings for the given master, one Spark job per round ({@code train.round-scheduling}). */
+  public AveragingConfig(int batchSizePerWorker, int workers, int averagingFrequency,
+      int prefetchBatches, int aggregationDepth, TrainingMasterChoice master) {
+    this(batchSizePerWorker, workers, averagingFrequency, prefetchBatches, aggregationDepth,
+        master, RoundScheduling.JOB);
   }
 
   /** Settings for DL4J's training master ({@code train.master = "dl4j"}). */
@@ -32,13 +43,14 @@ public record AveragingConfig(int batchSizePerWorker, int workers, int averaging
   /**
    * Reads {@code train.batch-size-per-worker}, {@code train.workers}, {@code
    * train.averaging-frequency}, {@code train.prefetch-batches} and {@code
-   * train.aggregation-depth} and {@code train.master}.
+   * train.aggregation-depth}, {@code train.master} and {@code train.round-scheduling}.
    */
   public static AveragingConfig from(Config c) {
     return new AveragingConfig(wholeInt(c, "train.batch-size-per-worker"),
         wholeInt(c, "train.workers"),
         wholeInt(c, "train.averaging-frequency"), wholeInt(c, "train.prefetch-batches"),
         wholeInt(c, "train.aggregation-depth"),
-        TrainingMasterChoice.parse(c.getString("train.master")));
+        TrainingMasterChoice.parse(c.getString("train.master")),
+        RoundScheduling.parse(c.getString("train.round-scheduling")));
   }
 }

@@ -248,6 +248,11 @@ public record JobConfig(RunConfig run, DataConfig data, ModelConfig model, Train
     public TrainingMasterChoice master() {
       return averaging.master();
     }
+
+    /** {@code train.round-scheduling}. */
+    public RoundScheduling roundScheduling() {
+      return averaging.roundScheduling();
+    }
   }
 
   /** Section {@code cluster}. */

@@ -179,7 +179,7 @@ public final class NetworkTraining {
     if (tc.master() == TrainingMasterChoice.RESIDENT) {
       resident = new ResidentTrainingMaster(workers, tc.batchSizePerWorker(),
           tc.averagingFrequency(), tc.prefetchBatches(), tc.aggregationDepth(),
-          trainingHooks(in.seed()));
+          tc.roundScheduling(), trainingHooks(in.seed()));
     } else {
       master = dl4jMaster();
     }

@@ -47,8 +47,9 @@ final class ResidentRound
     implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, RoundResult> {
   private static final long serialVersionUID = 1L;
   /** Marks the end of a round's minibatches in the queue. */
-  private static final Object END = new Object();
-  private static final long POLL_MS = 50;
+  static final Object END = new Object();
+  static final long POLL_MS = 50;
+  private static final Runnable NOTHING = () -> {};
   private static final Comparator<Tuple2<Long, LabeledImage>> BY_POSITION =
       Comparator.comparingLong(Tuple2::_1);
 
@@ -109,11 +110,11 @@ final class ResidentRound
       Iterator<DataSet> batches = Minibatches.batches(values(dealt.iterator()), batchSize,
           augmenter);
       while (batches.hasNext()) {
-        if (!hand(queue, batches.next(), result)) {
+        if (!hand(queue, batches.next(), result, NOTHING)) {
           break; // the fit ended early: get() below throws its error
         }
       }
-      hand(queue, END, result);
+      hand(queue, END, result, NOTHING);
       return List.of(result.get().withTaskNanos(System.nanoTime() - taskStart)).iterator();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
@@ -122,13 +123,17 @@ final class ResidentRound
     }
   }
 
-  /** Puts {@code item} in the queue unless the fit ended first; returns whether it did. */
-  private static boolean hand(BlockingQueue<Object> queue, Object item, Future<?> fit)
-      throws InterruptedException {
+  /**
+   * Puts {@code item} in the queue unless the fit ended first; returns whether it did. Runs
+   * {@code whileWaiting} every {@value #POLL_MS} ms the queue stays full.
+   */
+  static boolean hand(BlockingQueue<Object> queue, Object item, Future<?> fit,
+      Runnable whileWaiting) throws InterruptedException {
     while (!queue.offer(item, POLL_MS, TimeUnit.MILLISECONDS)) {
       if (fit.isDone()) {
         return false;
       }
+      whileWaiting.run();
     }
     return true;
   }
@@ -143,49 +148,69 @@ final class ResidentRound
       Model net = slot.network(model, built);
       start.applyTo(net);
       long initNanos = fetchNanos + System.nanoTime() - t0;
-      int minibatches = 0;
-      long examples = 0;
-      long fitNanos = 0;
-      long waitNanos = readNanos; // the task read the round's shuffle partition first
-      while (true) {
-        long w0 = System.nanoTime();
-        Object item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
-        waitNanos += System.nanoTime() - w0;
-        if (item == END) {
-          break;
-        }
-        if (stop.get()) {
-          throw new CancellationException("the round's task stopped before its last minibatch");
-        }
-        if (item == null) {
-          continue;
-        }
-        DataSet minibatch = (DataSet) item;
-        long f0 = System.nanoTime();
-        for (TrainingHook hook : hooks) {
-          hook.preUpdate(minibatch, net);
-        }
-        if (net instanceof MultiLayerNetwork layers) {
-          layers.fit(minibatch);
-        } else {
-          ((ComputationGraph) net).fit(minibatch);
-        }
-        for (TrainingHook hook : hooks) {
-          hook.postUpdate(minibatch, net);
-        }
-        Nd4j.getExecutioner().commit();
-        fitNanos += System.nanoTime() - f0;
-        minibatches++;
-        examples += minibatch.numExamples();
-      }
-      return RoundResult.of(net, minibatches, examples, initNanos, fitNanos, waitNanos,
-          built[0]);
+      Fitted fitted = fitQueued(net, queue, stop, hooks);
+      // the task read the round's shuffle partition before its first minibatch
+      return RoundResult.of(net, fitted.minibatches(), fitted.examples(), initNanos,
+          fitted.fitNanos(), readNanos + fitted.waitNanos(), built[0]);
     } finally {
       ResidentSlots.release(slot);
     }
   }
 
-  private static Iterator<LabeledImage> values(Iterator<Tuple2<Long, LabeledImage>> keyed) {
+  /**
+   * What {@link #fitQueued} fitted.
+   *
+   * @param fitNanos the minibatches' fits, hooks included
+   * @param waitNanos waiting for the next minibatch in the queue
+   */
+  record Fitted(int minibatches, long examples, long fitNanos, long waitNanos) {}
+
+  /**
+   * Fits {@code net} on the minibatches of {@code queue} in order, each between the training
+   * hooks as DL4J's worker does, until the {@link #END} marker.
+   *
+   * @throws CancellationException when {@code stop} is set before the marker
+   */
+  static Fitted fitQueued(Model net, BlockingQueue<Object> queue, AtomicBoolean stop,
+      List<TrainingHook> hooks) throws InterruptedException {
+    int minibatches = 0;
+    long examples = 0;
+    long fitNanos = 0;
+    long waitNanos = 0;
+    while (true) {
+      long w0 = System.nanoTime();
+      Object item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+      waitNanos += System.nanoTime() - w0;
+      if (item == END) {
+        return new Fitted(minibatches, examples, fitNanos, waitNanos);
+      }
+      if (stop.get()) {
+        throw new CancellationException("the round's task stopped before its last minibatch");
+      }
+      if (item == null) {
+        continue;
+      }
+      DataSet minibatch = (DataSet) item;
+      long f0 = System.nanoTime();
+      for (TrainingHook hook : hooks) {
+        hook.preUpdate(minibatch, net);
+      }
+      if (net instanceof MultiLayerNetwork layers) {
+        layers.fit(minibatch);
+      } else {
+        ((ComputationGraph) net).fit(minibatch);
+      }
+      for (TrainingHook hook : hooks) {
+        hook.postUpdate(minibatch, net);
+      }
+      Nd4j.getExecutioner().commit();
+      fitNanos += System.nanoTime() - f0;
+      minibatches++;
+      examples += minibatch.numExamples();
+    }
+  }
+
+  static Iterator<LabeledImage> values(Iterator<Tuple2<Long, LabeledImage>> keyed) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -1,14 +1,20 @@
 package org.sparkcnn.train;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.DoubleConsumer;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -26,10 +32,14 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sparkcnn.config.InvalidConfigException;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.FloatArrays;
 import org.sparkcnn.data.LabeledImage;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * A parameter-averaging training master behind DL4J's {@link TrainingMaster} interface whose
@@ -65,6 +75,7 @@ import org.sparkcnn.data.LabeledImage;
 public final class ResidentTrainingMaster
     implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable {
   private static final long serialVersionUID = 1L;
+  private static final ClassTag<Object> OBJECT = ClassTag$.MODULE$.apply(Object.class);
 
   /**
    * One epoch's data.
@@ -104,6 +115,7 @@ public final class ResidentTrainingMaster
   private final int averagingFrequency;
   private final int prefetch;
   private final int aggregationDepth;
+  private final RoundScheduling scheduling;
   private final List<TrainingHook> hooks = new ArrayList<>();
   private final transient List<Round> rounds = new ArrayList<>();
   private transient EpochSource source;
@@ -121,6 +133,16 @@ public final class ResidentTrainingMaster
    */
   public ResidentTrainingMaster(int workers, int batchSize, int averagingFrequency, int prefetch,
       int aggregationDepth, Collection<TrainingHook> hooks) {
+    this(workers, batchSize, averagingFrequency, prefetch, aggregationDepth, RoundScheduling.JOB,
+        hooks);
+  }
+
+  /**
+   * As {@link #ResidentTrainingMaster(int, int, int, int, int, Collection)}, with the rounds run
+   * as {@code scheduling} says ({@code train.round-scheduling}).
+   */
+  public ResidentTrainingMaster(int workers, int batchSize, int averagingFrequency, int prefetch,
+      int aggregationDepth, RoundScheduling scheduling, Collection<TrainingHook> hooks) {
     if (workers < 1 || batchSize < 1 || averagingFrequency < 1 || prefetch < 0
         || aggregationDepth < 1) {
       throw new IllegalArgumentException("workers, batch size, averaging frequency and"
@@ -132,6 +154,7 @@ public final class ResidentTrainingMaster
     this.averagingFrequency = averagingFrequency;
     this.prefetch = prefetch;
     this.aggregationDepth = aggregationDepth;
+    this.scheduling = java.util.Objects.requireNonNull(scheduling, "scheduling");
     this.hooks.addAll(hooks);
   }
 
@@ -197,6 +220,10 @@ public final class ResidentTrainingMaster
       spec = sc.broadcast(ModelSpec.of(net));
     }
     RoundDeal deal = new RoundDeal(epoch.order().size(), batchSize, workers, averagingFrequency);
+    if (scheduling == RoundScheduling.BARRIER) {
+      trainBarrier(sc, net, setScore, epoch, deal);
+      return;
+    }
     // One shuffle deals the epoch; each task sorts its partition (ResidentRound), so Spark's
     // shuffle writes without sorting or sizing the records.
     ResidentRound work = new ResidentRound(spec, epoch.augmenter().forEpoch(epoch.epoch()),
@@ -210,24 +237,103 @@ public final class ResidentTrainingMaster
       long t1 = System.nanoTime();
       RoundResult sum = RoundSum.of(results, r, workers, aggregationDepth);
       long t2 = System.nanoTime();
-      if (sum == null) {
-        throw new IllegalStateException("round " + (r + 1) + " of epoch " + epoch.epoch()
-            + " had no minibatches");
-      }
-      average(net, sum);
-      lastRoundSize = new RoundProgress.Size(sum.examples(),
-          (sum.minibatches() + sum.workers() - 1) / sum.workers());
       try {
-        setScore.accept(sum.meanScore()); // the round's listeners (RoundProgress) run here
-      } finally { // a diverged round is recorded too
-        long t3 = System.nanoTime();
+        endRound(net, setScore, epoch.epoch(), r, sum, t0, t1, t2);
+      } finally {
         state.destroy();
-        int w = sum.workers();
-        rounds.add(new Round(epoch.epoch(), r + 1, w, sum.minibatches(), ms(t3 - t0),
-            ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()),
-            ms(sum.minFitNanos()), ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w,
-            sum.builds(), ms(sum.waitNanos()) / w, ms(sum.taskNanos()) / w));
       }
+    }
+  }
+
+  /**
+   * The epoch as one barrier-mode Spark job ({@link BarrierEpoch}): the driver publishes each
+   * round's state on a {@link RoundExchange} and sums the results the tasks send back.
+   */
+  private void trainBarrier(JavaSparkContext sc, Model net, DoubleConsumer setScore,
+      EpochSource epoch, RoundDeal deal) {
+    SparkConf conf = sc.getConf();
+    checkBarrier(sc, conf);
+    String host = conf.get("spark.driver.host", "localhost");
+    try (RoundExchange exchange = new RoundExchange(conf.get("spark.driver.bindAddress", host),
+        epoch.epoch(), workers)) {
+      BarrierEpoch work = new BarrierEpoch(spec, epoch.augmenter().forEpoch(epoch.epoch()),
+          batchSize, prefetch, hooks, deal, epoch.epoch(), host, exchange.port(),
+          exchange.token());
+      RDD<Object> tasks = deal.byWorker().deal(epoch.order().positioned(epoch.examples(),
+          epoch.epoch())).rdd().barrier().mapPartitions(work, false, OBJECT);
+      long t0 = System.nanoTime();
+      exchange.publish(0, RoundWire.state(0, RoundState.of(net)));
+      long t1 = System.nanoTime();
+      JavaFutureAction<Long> job = JavaRDD.fromRDD(tasks, OBJECT).countAsync();
+      try {
+        for (int r = 0; r < deal.rounds(); r++) {
+          if (r > 0) {
+            t0 = System.nanoTime();
+            exchange.publish(r, RoundWire.state(r, RoundState.of(net)));
+            t1 = System.nanoTime();
+          }
+          RoundResult sum = exchange.sum(job);
+          endRound(net, setScore, epoch.epoch(), r, sum, t0, t1, System.nanoTime());
+        }
+        exchange.publish(deal.rounds(), RoundWire.end(deal.rounds()));
+        job.get();
+      } catch (ExecutionException e) {
+        throw RoundExchange.Sneaky.<RuntimeException>rethrow(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted in epoch " + epoch.epoch(), e);
+      } finally {
+        if (!job.isDone()) {
+          job.cancel(true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("epoch " + epoch.epoch() + "'s round exchange", e);
+    }
+  }
+
+  /**
+   * Refuses barrier rounds Spark could not run: more workers than local mode's task slots (Spark
+   * would wait for slots that never come, retrying for minutes), or encrypted Spark networking
+   * (the round exchange is not encrypted).
+   */
+  private void checkBarrier(JavaSparkContext sc, SparkConf conf) {
+    if (conf.getBoolean("spark.network.crypto.enabled", false)
+        || conf.getBoolean("spark.ssl.enabled", false)) {
+      throw new InvalidConfigException("train.round-scheduling = \"barrier\" sends the"
+          + " parameters over a connection of its own, not encrypted, and Spark's networking is"
+          + " encrypted here (spark.network.crypto.enabled or spark.ssl.enabled): use \"job\"");
+    }
+    if (sc.sc().isLocal()) {
+      int slots = sc.sc().maxNumConcurrentTasks(
+          sc.sc().resourceProfileManager().defaultResourceProfile());
+      if (slots < workers) {
+        throw new InvalidConfigException("train.round-scheduling = \"barrier\" runs every"
+            + " worker's task at once: train.workers = " + workers + " needs " + workers
+            + " task slots, local mode (" + sc.master() + ") has " + slots);
+      }
+    }
+  }
+
+  /** The driver's end of round {@code r}: the averaging, the loss and the round's times. */
+  private void endRound(Model net, DoubleConsumer setScore, int epoch, int r, RoundResult sum,
+      long t0, long t1, long t2) {
+    if (sum == null) {
+      throw new IllegalStateException("round " + (r + 1) + " of epoch " + epoch
+          + " had no minibatches");
+    }
+    average(net, sum);
+    lastRoundSize = new RoundProgress.Size(sum.examples(),
+        (sum.minibatches() + sum.workers() - 1) / sum.workers());
+    try {
+      setScore.accept(sum.meanScore()); // the round's listeners (RoundProgress) run here
+    } finally { // a diverged round is recorded too
+      long t3 = System.nanoTime();
+      int w = sum.workers();
+      rounds.add(new Round(epoch, r + 1, w, sum.minibatches(), ms(t3 - t0), ms(t1 - t0),
+          ms(t2 - t1), ms(t3 - t2), ms(sum.maxFitNanos()), ms(sum.minFitNanos()),
+          ms(sum.fitNanos()) / w, ms(sum.initNanos()) / w, sum.builds(),
+          ms(sum.waitNanos()) / w, ms(sum.taskNanos()) / w));
     }
   }
 
@@ -284,16 +390,17 @@ public final class ResidentTrainingMaster
   @Override
   public String toJson() {
     return String.format(java.util.Locale.ROOT, "{\"master\":\"resident\",\"workers\":%d,"
-        + "\"batchSize\":%d,\"averagingFrequency\":%d,\"prefetch\":%d,\"aggregationDepth\":%d}",
-        workers, batchSize, averagingFrequency, prefetch, aggregationDepth);
+        + "\"batchSize\":%d,\"averagingFrequency\":%d,\"prefetch\":%d,\"aggregationDepth\":%d,"
+        + "\"roundScheduling\":\"%s\"}", workers, batchSize, averagingFrequency, prefetch,
+        aggregationDepth, scheduling);
   }
 
   /** The settings, as YAML. */
   @Override
   public String toYaml() {
     return String.format(java.util.Locale.ROOT, "master: resident%nworkers: %d%nbatchSize: %d%n"
-        + "averagingFrequency: %d%nprefetch: %d%naggregationDepth: %d%n", workers, batchSize,
-        averagingFrequency, prefetch, aggregationDepth);
+        + "averagingFrequency: %d%nprefetch: %d%naggregationDepth: %d%nroundScheduling: %s%n",
+        workers, batchSize, averagingFrequency, prefetch, aggregationDepth, scheduling);
   }
 
   /** No DL4J statistics are kept: the rounds' times are {@link #rounds()}. */

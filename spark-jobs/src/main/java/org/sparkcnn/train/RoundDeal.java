@@ -21,13 +21,17 @@ import scala.reflect.ClassTag$;
  * minibatch is fitted once per epoch (none is dropped), every round holds floor(M / R) or one
  * more minibatch, a round's workers differ by at most one minibatch, and none fits more than the
  * averaging frequency. Partition r x workers + w holds worker w's examples of round r; sorted by
- * position, they are its minibatches in fit order.
+ * position, they are its minibatches in fit order. The same deal {@link #byWorker} has one
+ * partition per worker, all its rounds' examples (for one task per worker and epoch, {@code
+ * train.round-scheduling = "barrier"}); sorted by round, then position, they are again its
+ * minibatches in fit order.
  */
 final class RoundDeal extends Partitioner {
   private static final long serialVersionUID = 1L;
   private final int batchSize;
   private final int workers;
   private final int rounds;
+  private final boolean byWorker;
 
   /**
    * @param examples the examples of an epoch
@@ -39,6 +43,19 @@ final class RoundDeal extends Partitioner {
     this.batchSize = batchSize;
     this.workers = workers;
     this.rounds = rounds(examples, batchSize, workers, averagingFrequency);
+    this.byWorker = false;
+  }
+
+  private RoundDeal(RoundDeal deal) {
+    this.batchSize = deal.batchSize;
+    this.workers = deal.workers;
+    this.rounds = deal.rounds;
+    this.byWorker = true;
+  }
+
+  /** This deal with one partition per worker: partition w holds all of worker w's rounds. */
+  RoundDeal byWorker() {
+    return new RoundDeal(this);
   }
 
   /** Rounds of an epoch of {@code examples} examples (see the class comment), at least one. */
@@ -66,16 +83,23 @@ final class RoundDeal extends Partitioner {
 
   @Override
   public int numPartitions() {
-    return rounds * workers;
+    return byWorker ? workers : rounds * workers;
   }
 
-  /** The partition of permuted position {@code key} (a Long): round x workers + worker. */
+  /**
+   * The partition of permuted position {@code key} (a Long): round x workers + worker, or the
+   * worker when {@link #byWorker}.
+   */
   @Override
   public int getPartition(Object key) {
     long minibatch = minibatchOf((Long) key);
-    int round = (int) (minibatch % rounds);
     int worker = (int) (minibatch / rounds % workers);
-    return round * workers + worker;
+    return byWorker ? worker : roundOf((Long) key) * workers + worker;
+  }
+
+  /** The round (0-based) of permuted position {@code position}. */
+  int roundOf(long position) {
+    return (int) (minibatchOf(position) % rounds);
   }
 
   /** The minibatch of permuted position {@code position}. */
@@ -86,11 +110,11 @@ final class RoundDeal extends Partitioner {
   @Override
   public boolean equals(Object o) {
     return o instanceof RoundDeal other && other.batchSize == batchSize
-        && other.workers == workers && other.rounds == rounds;
+        && other.workers == workers && other.rounds == rounds && other.byWorker == byWorker;
   }
 
   @Override
   public int hashCode() {
-    return (batchSize * 31 + workers) * 31 + rounds;
+    return ((batchSize * 31 + workers) * 31 + rounds) * 2 + (byWorker ? 1 : 0);
   }
 }

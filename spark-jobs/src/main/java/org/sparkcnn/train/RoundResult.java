@@ -1,5 +1,8 @@
 package org.sparkcnn.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -141,6 +144,46 @@ final class RoundResult implements Serializable {
 
   long taskNanos() {
     return taskNanos;
+  }
+
+  /**
+   * Writes one worker's result to a barrier round's connection ({@link RoundWire}).
+   *
+   * @throws IllegalStateException when this is a sum of several workers' results
+   */
+  void write(DataOutputStream out) throws IOException {
+    if (workers != 1) {
+      throw new IllegalStateException("a sum of " + workers + " results is not sent");
+    }
+    out.writeInt(minibatches);
+    out.writeLong(examples);
+    out.writeDouble(scoreSum);
+    out.writeLong(initNanos);
+    out.writeLong(fitNanos);
+    out.writeLong(waitNanos);
+    out.writeLong(taskNanos);
+    out.writeInt(builds);
+    RoundWire.writeFloats(out, params);
+    RoundWire.writeFloats(out, updaterState);
+  }
+
+  /** Reads what {@link #write} wrote. */
+  static RoundResult read(DataInputStream in) throws IOException {
+    RoundResult r = new RoundResult();
+    r.workers = 1;
+    r.minibatches = in.readInt();
+    r.examples = in.readLong();
+    r.scoreSum = in.readDouble();
+    r.initNanos = in.readLong();
+    r.fitNanos = in.readLong();
+    r.maxFitNanos = r.fitNanos;
+    r.minFitNanos = r.fitNanos;
+    r.waitNanos = in.readLong();
+    r.taskNanos = in.readLong();
+    r.builds = in.readInt();
+    r.params = RoundWire.readFloats(in);
+    r.updaterState = RoundWire.readFloats(in);
+    return r;
   }
 
   /** This result, of a task that took {@code nanos} from its start. */

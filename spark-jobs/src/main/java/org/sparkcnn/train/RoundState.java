@@ -1,5 +1,8 @@
 package org.sparkcnn.train;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
@@ -161,6 +164,38 @@ final class RoundState implements Serializable {
   private static Layer[] layers(Model net) {
     return net instanceof MultiLayerNetwork m ? m.getLayers()
         : ((ComputationGraph) net).getLayers();
+  }
+
+  /** Bytes {@link #write} writes. */
+  long encodedBytes() {
+    return 12 + 8L * learningRates.length + RoundWire.floatBytes(params.length)
+        + RoundWire.floatBytes(updaterState.length);
+  }
+
+  /** Writes this state to a barrier round's connection ({@link RoundWire}). */
+  void write(DataOutputStream out) throws IOException {
+    out.writeInt(iterationCount);
+    out.writeInt(epochCount);
+    out.writeInt(learningRates.length);
+    for (double rate : learningRates) {
+      out.writeDouble(rate);
+    }
+    RoundWire.writeFloats(out, params);
+    RoundWire.writeFloats(out, updaterState);
+  }
+
+  /** Reads what {@link #write} wrote. */
+  static RoundState read(DataInputStream in) throws IOException {
+    RoundState s = new RoundState();
+    s.iterationCount = in.readInt();
+    s.epochCount = in.readInt();
+    s.learningRates = new double[RoundWire.length(in.readInt())];
+    for (int i = 0; i < s.learningRates.length; i++) {
+      s.learningRates[i] = in.readDouble();
+    }
+    s.params = RoundWire.readFloats(in);
+    s.updaterState = RoundWire.readFloats(in);
+    return s;
   }
 
   @Override

@@ -97,16 +97,29 @@ class SectionRecordsTest {
   void trainGroupsItsKeysAndKeepsTheFlatAccessors() {
     Config c = ConfigFactory.parseString("train { epochs = 4, batch-size-per-worker = 16,"
         + " workers = 3, averaging-frequency = 2, prefetch-batches = 0, aggregation-depth = 1,"
-        + " master = resident, updater = nesterovs, learning-rate = 0.1, learning-rate-decay = 0.5,"
+        + " master = resident, round-scheduling = barrier, updater = nesterovs,"
+        + " learning-rate = 0.1, learning-rate-decay = 0.5,"
         + " learning-rate-decay-epochs = 2, learning-rate-boundaries = [], learning-rate-cosine"
         + " = false, warmup-epochs = 0, momentum = 0.8 }");
-    assertEquals(new AveragingConfig(16, 3, 2, 0, 1, TrainingMasterChoice.RESIDENT),
-        AveragingConfig.from(c));
+    assertEquals(new AveragingConfig(16, 3, 2, 0, 1, TrainingMasterChoice.RESIDENT,
+        RoundScheduling.BARRIER), AveragingConfig.from(c));
+    assertEquals(RoundScheduling.JOB,
+        new AveragingConfig(16, 3, 2, 0, 1, TrainingMasterChoice.RESIDENT).roundScheduling());
     assertEquals(TrainingMasterChoice.DL4J, new AveragingConfig(16, 3, 2, 0, 1).master());
     InvalidConfigException bad = assertThrows(InvalidConfigException.class,
         () -> AveragingConfig.from(c.withValue("train.master",
             ConfigValueFactory.fromAnyRef("local"))));
     assertEquals("train.master must be one of [dl4j, resident], got 'local'", bad.getMessage());
+    bad = assertThrows(InvalidConfigException.class,
+        () -> AveragingConfig.from(c.withValue("train.round-scheduling",
+            ConfigValueFactory.fromAnyRef("epoch"))));
+    assertEquals("train.round-scheduling must be one of [job, barrier], got 'epoch'",
+        bad.getMessage());
+    bad = assertThrows(InvalidConfigException.class,
+        () -> AveragingConfig.from(c.withValue("train.master",
+            ConfigValueFactory.fromAnyRef("dl4j"))));
+    assertEquals("train.round-scheduling must be \"job\" with train.master = \"dl4j\", got"
+        + " barrier", bad.getMessage());
     OptimiserConfig optimiser = OptimiserConfig.from(c);
     assertEquals(Updater.NESTEROVS, optimiser.updater());
     assertEquals(0.8, ((Nesterovs) optimiser.optimizer()).getMomentum());

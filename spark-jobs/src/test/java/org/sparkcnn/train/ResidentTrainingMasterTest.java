@@ -157,6 +157,68 @@ class ResidentTrainingMasterTest {
   }
 
   @Test
+  void barrierRoundsTrainBitwiseAsOneJobPerRound() throws Exception {
+    // 20 minibatches, 2 workers x 3: 4 rounds an epoch, the last ones short (7 / 7 / 6 ... split)
+    String[] settings = {"train.epochs=2", "train.averaging-frequency=3",
+        "train.learning-rate-decay=0.7"};
+    for (String scheduling : List.of("job", "barrier")) {
+      List<String> args = args(scheduling, settings);
+      args.addAll(List.of("--set", "train.round-scheduling=" + scheduling));
+      TrainJobTest.Outcome run = execute(args);
+      assertEquals(ExitCode.OK, run.code(), run.err());
+    }
+    Path job = runs.resolve("job");
+    Path barrier = runs.resolve("barrier");
+    assertEquals(
+        ModelSerializer.restoreMultiLayerNetwork(job.resolve(RunLayout.MODEL).toFile()).params(),
+        ModelSerializer.restoreMultiLayerNetwork(barrier.resolve(RunLayout.MODEL).toFile())
+            .params());
+    List<List<String>> a = csv(job.resolve(RunLayout.METRICS));
+    List<List<String>> b = csv(barrier.resolve(RunLayout.METRICS));
+    assertEquals(3, b.size());
+    for (int row = 1; row < a.size(); row++) {
+      assertEquals(a.get(row).subList(0, 6), b.get(row).subList(0, 6), "metrics row " + row);
+    }
+    List<List<String>> rounds = csv(barrier.resolve(RunLayout.ROUNDS));
+    assertEquals(csv(job.resolve(RunLayout.ROUNDS)).stream().map(r -> r.subList(0, 4)).toList(),
+        rounds.stream().map(r -> r.subList(0, 4)).toList(), "rounds.csv: epoch, round, loss");
+    List<List<String>> times = csv(barrier.resolve(RunLayout.ROUND_TIMES));
+    assertEquals(9, times.size(), "4 rounds an epoch: " + times);
+    int builds = 0;
+    for (List<String> row : times.subList(1, times.size())) {
+      assertEquals("2", row.get(2), "workers " + row);
+      double wall = Double.parseDouble(row.get(4));
+      double maxFit = Double.parseDouble(row.get(8));
+      assertTrue(maxFit > 0 && maxFit < wall, "fit inside the round " + row);
+      builds += Integer.parseInt(row.get(13));
+    }
+    assertTrue(builds <= 2, "networks built " + builds);
+    assertEquals(0, ResidentSlots.freeSlots(), "the training's networks are closed at its end");
+    List<List<String>> timing = csv(barrier.resolve(RunLayout.TIMING));
+    assertEquals("0.0", timing.get(1).get(RunLayout.TIMING_COLUMNS.indexOf("export_seconds")));
+    // no thread left that would keep a JVM from exiting after its main method (Spark's
+    // BarrierTaskContext timer, started by BarrierTaskContext.get())
+    assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !t.isDaemon() && t.getName().toLowerCase().contains("barrier"))
+        .map(Thread::getName).toList());
+  }
+
+  @Test
+  void barrierRoundsNeedATaskSlotPerWorker() {
+    List<String> args = args("slots", "train.epochs=1", "train.workers=3",
+        "train.round-scheduling=barrier");
+    TrainJobTest.Outcome run = execute(args);
+    assertEquals(ExitCode.USAGE, run.code(), run.err());
+    assertTrue(run.err().contains("train.workers = 3 needs 3 task slots, local mode"),
+        run.err());
+    TrainJobTest.Outcome dl4j = execute(args("dl4j-barrier", "train.master=dl4j",
+        "train.round-scheduling=barrier"));
+    assertEquals(ExitCode.USAGE, dl4j.code(), dl4j.err());
+    assertTrue(dl4j.err().contains("train.round-scheduling must be \"job\" with train.master"
+        + " = \"dl4j\", got barrier"), dl4j.err());
+  }
+
+  @Test
   void learnsAsDl4jsMasterDoes() throws Exception {
     List<Double> accuracy = new ArrayList<>();
     for (String master : List.of("dl4j", "resident")) {
