@@ -32,6 +32,8 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.data.Augmenter;
@@ -75,6 +77,7 @@ import scala.reflect.ClassTag$;
 public final class ResidentTrainingMaster
     implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable {
   private static final long serialVersionUID = 1L;
+  private static final Logger log = LoggerFactory.getLogger(ResidentTrainingMaster.class);
   private static final ClassTag<Object> OBJECT = ClassTag$.MODULE$.apply(Object.class);
 
   /**
@@ -256,6 +259,8 @@ public final class ResidentTrainingMaster
     String host = conf.get("spark.driver.host", "localhost");
     try (RoundExchange exchange = new RoundExchange(conf.get("spark.driver.bindAddress", host),
         epoch.epoch(), workers)) {
+      log.info("epoch {}: {} rounds in one barrier-mode Spark job of {} tasks, exchanging the"
+          + " state on {}:{}", epoch.epoch(), deal.rounds(), workers, host, exchange.port());
       BarrierEpoch work = new BarrierEpoch(spec, epoch.augmenter().forEpoch(epoch.epoch()),
           batchSize, prefetch, hooks, deal, epoch.epoch(), host, exchange.port(),
           exchange.token());
@@ -264,7 +269,10 @@ public final class ResidentTrainingMaster
       long t0 = System.nanoTime();
       exchange.publish(0, RoundWire.state(0, RoundState.of(net)));
       long t1 = System.nanoTime();
-      JavaFutureAction<Long> job = JavaRDD.fromRDD(tasks, OBJECT).countAsync();
+      // The barrier stage feeds a shuffle (of nothing): Spark reruns a failed barrier map stage
+      // (every task, up to spark.stage.maxConsecutiveAttempts), but aborts the job when a
+      // barrier result stage fails (DAGScheduler, Spark 3.5).
+      JavaFutureAction<Long> job = JavaRDD.fromRDD(tasks, OBJECT).repartition(1).countAsync();
       try {
         for (int r = 0; r < deal.rounds(); r++) {
           if (r > 0) {

@@ -23,11 +23,14 @@ class ExecutorHaltTest {
   void readsExecutorIdAndMinibatch() {
     System.setProperty(ExecutorHalt.PROPERTY, "0:13");
     assertTrue(ExecutorHalt.fromSystemProperty().isPresent());
+    System.setProperty(ExecutorHalt.PROPERTY, "driver:13:throw");
+    assertTrue(ExecutorHalt.fromSystemProperty().isPresent());
   }
 
   @Test
   void rejectsAMalformedValue() {
-    for (String bad : new String[] {"13", "0:", "0:zero", "0:0", "0:-1", "0:13:1"}) {
+    for (String bad : new String[] {"13", "0:", "0:zero", "0:0", "0:-1", "0:13:1",
+        "0:13:throw:1"}) {
       System.setProperty(ExecutorHalt.PROPERTY, bad);
       InvalidConfigException e = assertThrows(InvalidConfigException.class,
           ExecutorHalt::fromSystemProperty, bad);

@@ -203,6 +203,40 @@ class ResidentTrainingMasterTest {
         .map(Thread::getName).toList());
   }
 
+  /**
+   * A barrier task fails before the 13th minibatch of the JVM (local mode: executor "driver";
+   * epoch 1, round 3 of 4): Spark reruns every task of the epoch's barrier stage, which resume at
+   * the round the driver has reached, and the run ends with the parameters of an undisturbed one.
+   */
+  @Test
+  void aFailedBarrierTaskIsRerunAndTheTrainingIsUndisturbed() throws Exception {
+    String[] settings = {"train.epochs=2", "train.averaging-frequency=3",
+        "train.round-scheduling=barrier"};
+    TrainJobTest.Outcome plain = execute(args("undisturbed", settings));
+    assertEquals(ExitCode.OK, plain.code(), plain.err());
+    int faults = ExecutorHalt.thrown();
+    System.setProperty(ExecutorHalt.PROPERTY, "driver:13:throw");
+    try {
+      TrainJobTest.Outcome run = execute(args("task-failed", settings));
+      assertEquals(ExitCode.OK, run.code(), run.err());
+    } finally {
+      System.clearProperty(ExecutorHalt.PROPERTY);
+    }
+    assertEquals(faults + 1, ExecutorHalt.thrown(), "the test hook failed one task");
+    for (String file : List.of(RunLayout.METRICS, RunLayout.ROUNDS)) {
+      assertEquals(
+          csv(runs.resolve("undisturbed").resolve(file)).stream().map(r -> r.subList(0, 4))
+              .toList(),
+          csv(runs.resolve("task-failed").resolve(file)).stream().map(r -> r.subList(0, 4))
+              .toList(), file);
+    }
+    assertEquals(
+        ModelSerializer.restoreMultiLayerNetwork(
+            runs.resolve("undisturbed").resolve(RunLayout.MODEL).toFile()).params(),
+        ModelSerializer.restoreMultiLayerNetwork(
+            runs.resolve("task-failed").resolve(RunLayout.MODEL).toFile()).params());
+  }
+
   @Test
   void barrierRoundsNeedATaskSlotPerWorker() {
     List<String> args = args("slots", "train.epochs=1", "train.workers=3",
