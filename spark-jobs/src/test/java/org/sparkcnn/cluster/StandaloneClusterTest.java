@@ -203,6 +203,42 @@ class StandaloneClusterTest {
     }
   }
 
+  /**
+   * The same fault with {@code train.round-scheduling = "barrier"}: executor 0 halts before its
+   * 13th minibatch, inside an epoch's barrier stage; Spark reruns the stage's tasks once a third
+   * executor has replaced it, they resume at the round the driver has reached, and the run
+   * repeats the undisturbed one's losses and accuracy (one job per round, which trains bitwise
+   * alike).
+   */
+  @Test
+  @Order(4)
+  void completesWhenAnExecutorDiesInABarrierEpoch() throws Exception {
+    List<String> args = new ArrayList<>(jobArgs("barrier-executor-lost"));
+    args.addAll(List.of("--set", "train.round-scheduling=barrier"));
+    StandaloneCluster.Submission run = submit("barrier-executor-lost",
+        List.of("-Dspark-cnn.test.halt-executor=0:13"), args);
+
+    assertSucceeded(run, "barrier-executor-lost");
+    String driver = Files.readString(run.log());
+    assertTrue(driver.contains("barrier-mode Spark job of 2 tasks"),
+        "no barrier rounds\n" + StandaloneCluster.tail(run.log()));
+    assertTrue(Pattern.compile("stage attempt \\d+ replaces attempt \\d+, resuming at round")
+        .matcher(driver).find(), "no rerun of the barrier stage\n"
+        + StandaloneCluster.tail(run.log()));
+    assertEquals(3, cluster.executorDirs(run.appId()).size(),
+        "the master starts a third executor in place of the lost one");
+    List<Map<String, String>> metrics =
+        csv(runDir("barrier-executor-lost").resolve("metrics.csv"));
+    assertEquals(2, metrics.size(), "epochs in metrics.csv");
+    if (undisturbedMetrics != null) {
+      assertEquals(column(undisturbedRounds, "loss"),
+          column(csv(runDir("barrier-executor-lost").resolve("rounds.csv")), "loss"),
+          "the rounds' losses against the undisturbed run's");
+      assertEquals(column(undisturbedMetrics, "test_accuracy"), column(metrics, "test_accuracy"),
+          "test accuracy per epoch against the undisturbed run's");
+    }
+  }
+
   /** Submits TrainJob with the application jar, as spark-submit does, in client mode. */
   static StandaloneCluster.Submission submit(String name, List<String> driverProperties,
       List<String> jobArgs) throws Exception {
