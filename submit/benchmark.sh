@@ -38,7 +38,8 @@
 #                            [--min-seconds 10] [--run-id ID]
 #        submit/benchmark.sh [--dry-run] --speedup [--models LIST|zoo] [--repeats 2]
 #                            [--iterations 20] [--warmup 10] [--warmup-seconds 45]
-#                            [--min-seconds 30] [--averaging-frequency 5] [--run-id ID]
+#                            [--min-seconds 30] [--averaging-frequency 5]
+#                            [--round-scheduling job|barrier|job,barrier] [--run-id ID]
 #          the resident master's Spark local[N] against the one-thread process, interleaved so
 #          that the machine's drift cancels (docs/performance.md, "Speedup, interleaved"): for
 #          each network in turn, --repeats times a one-thread process then a resident run, a last
@@ -49,6 +50,9 @@
 #          lenet-caffe, tf-cifar10); 'zoo': the 11 networks with small inputs. Every measurement
 #          warms up for --warmup-seconds (the Spark JVM's JIT compiler is busy for a minute) and
 #          is timed for --min-seconds: about 8 minutes a network on 2 cores with the defaults.
+#          --round-scheduling (default job) gives the resident runs' train.round-scheduling; with
+#          job,barrier each repeat runs both after its one-thread process, and the table has a
+#          row for each (about 3 minutes more a network).
 #   --dry-run   print the commands instead of running them
 # Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh),
 #   SPARK_CNN_PYTHON   Python with PyTorch for the peers  (default: /usr/bin/python3)
@@ -165,7 +169,7 @@ zoo() {
 # The interleaved speedup run (see the usage above).
 speedup() {
   local models="lenet5;lenet-caffe;tf-cifar10" repeats=2 iterations=20 warmup=10
-  local warmup_seconds=45 min_seconds=30 frequency=5 run_id
+  local warmup_seconds=45 min_seconds=30 frequency=5 schedulings=job run_id
   run_id=speedup-$(date -u +%Y%m%d-%H%M%S)
   while (($# > 0)); do
     if (($# < 2)); then
@@ -179,27 +183,35 @@ speedup() {
       --warmup-seconds) warmup_seconds=$2 ;;
       --min-seconds) min_seconds=$2 ;;
       --averaging-frequency) frequency=$2 ;;
+      --round-scheduling) schedulings=$2 ;;
       --run-id) run_id=$2 ;;
       *) usage_error "--speedup takes --models, --repeats, --iterations, --warmup," \
-        "--warmup-seconds, --min-seconds, --averaging-frequency, --run-id; not $1" ;;
+        "--warmup-seconds, --min-seconds, --averaging-frequency, --round-scheduling," \
+        "--run-id; not $1" ;;
     esac
     shift 2
   done
   if [[ ! "$repeats" =~ ^[1-9][0-9]*$ ]]; then
     usage_error "--repeats must be a whole number >= 1, got $repeats"
   fi
+  if [[ ! "$schedulings" =~ ^(job|barrier)(,(job|barrier))?$ ]]; then
+    usage_error "--round-scheduling must be job, barrier or job,barrier, got $schedulings"
+  fi
   if [[ "$models" == zoo ]]; then
     models=$ZOO_SMALL
   fi
-  local failed=0 model r p pids=()
+  local failed=0 model r p scheduling pids=()
   local common=(--engines native --iterations "$iterations" --warmup "$warmup"
     --warmup-seconds "$warmup_seconds" --min-seconds "$min_seconds" --run-id "$run_id")
   IFS=';' read -r -a specs <<< "$models"
   for model in "${specs[@]}"; do
     for ((r = 0; r < repeats; r++)); do
       bench 1 ThroughputBenchmark --mode single --model "$model" "${common[@]}" || failed=1
-      bench 1 ThroughputBenchmark --mode spark --master resident --workers "$CORES" \
-        --averaging-frequency "$frequency" --model "$model" "${common[@]}" || failed=1
+      for scheduling in ${schedulings//,/ }; do
+        bench 1 ThroughputBenchmark --mode spark --master resident --workers "$CORES" \
+          --round-scheduling "$scheduling" --averaging-frequency "$frequency" --model "$model" \
+          "${common[@]}" || failed=1
+      done
     done
     bench 1 ThroughputBenchmark --mode single --model "$model" "${common[@]}" || failed=1
     pids=()

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.config.TrainingMasterChoice;
 import org.sparkcnn.report.Table;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  * <p>Reads the rows {@link ThroughputBenchmark} appended with the same {@code run} id: one-thread
  * single rows (the {@code processes} column empty or 1), resident local[N] rows, and single rows
  * with {@code processes} N (the side-by-side processes, N rows a group; the column gives their
- * mean sum over the groups).
+ * mean sum over the groups). A network whose resident rows ran their rounds both ways ({@code
+ * round_scheduling}: one Spark job per round, or barrier) gets a table row for each.
  *
  * <p>Usage:
  * <pre>
@@ -96,14 +98,33 @@ public final class Speedup {
         n + " processes vs 1 thread", "resident vs " + n + " processes",
         "resident fit / barrier / overhead");
     for (String model : models) {
-      table.add(networkRow(model,
-          rows.stream().filter(r -> r.get("model").equals(model)).toList(), n));
+      List<Map<String, String>> ofModel =
+          rows.stream().filter(r -> r.get("model").equals(model)).toList();
+      List<String> schedulings = ofModel.stream().filter(r -> isResident(r, n))
+          .map(Speedup::scheduling).distinct().toList();
+      if (schedulings.size() <= 1) {
+        table.add(networkRow("`" + model + "`", ofModel, n, null));
+      }
+      for (String scheduling : schedulings.size() > 1 ? schedulings : List.<String>of()) {
+        table.add(networkRow("`" + model + "`, " + scheduling + " rounds", ofModel, n,
+            scheduling));
+      }
     }
     return table;
   }
 
-  /** The table's row of one network from its rows, in file order. */
-  private static List<String> networkRow(String model, List<Map<String, String>> rows, int n) {
+  /** A resident row's round scheduling: its {@code round_scheduling} cell, "job" when empty. */
+  static String scheduling(Map<String, String> row) {
+    String cell = row.getOrDefault("round_scheduling", "");
+    return cell.isEmpty() ? RoundScheduling.JOB.configValue() : cell;
+  }
+
+  /**
+   * The table's row of one network from its rows, in file order: of its resident rows of round
+   * scheduling {@code scheduling}, or of all when that is null.
+   */
+  private static List<String> networkRow(String label, List<Map<String, String>> rows, int n,
+      String scheduling) {
     List<Double> single = new ArrayList<>();
     List<Double> resident = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
@@ -117,7 +138,7 @@ public final class Speedup {
         single.add(rate);
       } else if (isOneThreadSingle(r, n)) {
         sideBySide.add(rate);
-      } else if (isResident(r, n)) {
+      } else if (isResident(r, n) && (scheduling == null || scheduling.equals(scheduling(r)))) {
         resident.add(rate);
         Double base = neighbourMean(rows, i);
         if (base != null) {
@@ -135,7 +156,7 @@ public final class Speedup {
         : String.format(Locale.ROOT, "%.1f / %.1f / %.1f%%",
             100 * (1 - median(barrier) - median(overhead)), 100 * median(barrier),
             100 * median(overhead));
-    return List.of("`" + model + "`", list(single, "%,.1f", ""), list(resident, "%,.1f", ""),
+    return List.of(label, list(single, "%,.1f", ""), list(resident, "%,.1f", ""),
         list(ratios, "%.2f", "x"), ratios.isEmpty() ? "-" : times(median(ratios)),
         side == null ? "-" : String.format(Locale.ROOT, "%,.1f", side),
         quotient(side, oneThread), quotient(residentMean, side), shares);

@@ -24,7 +24,7 @@ class CommandLinesTest {
       new ThroughputCommand(), List.of("--mode", "--models", "--model", "--input", "--classes",
           "--batch", "--engines", "--iterations", "--warmup", "--min-seconds", "--workers",
           "--averaging-frequency", "--stats", "--run-id", "--output", "--processes",
-          "--warmup-seconds", "--help"),
+          "--warmup-seconds", "--round-scheduling", "--help"),
       new LayerProfile.Command(), List.of("--model", "--engine", "--iterations", "--warmup",
           "--input", "--classes", "--batch", "--help", "[MODEL] [ENGINE] [ITERATIONS]"),
       new SideBySide.Command(), List.of("--run-id", "--cores", "--project", "--torch", "--help"),

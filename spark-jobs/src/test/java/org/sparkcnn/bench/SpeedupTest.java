@@ -32,6 +32,13 @@ class SpeedupTest {
         "barrier_share", "" + barrier, "overhead_share", "" + overhead, "processes", "1"));
   }
 
+  private static List<String> resident(String run, String model, double rate,
+      String scheduling) {
+    List<String> row = resident(run, model, rate, 0.05, 0.05);
+    row.set(ThroughputBenchmark.COLUMNS.indexOf("round_scheduling"), scheduling);
+    return row;
+  }
+
   private static List<String> row(Map<String, String> cells) {
     List<String> row = new ArrayList<>();
     ThroughputBenchmark.COLUMNS.forEach(c -> row.add(cells.getOrDefault(c, "")));
@@ -86,6 +93,28 @@ class SpeedupTest {
         vgg.get(columns.indexOf("resident fit / barrier / overhead")));
     assertTrue(table.toMarkdown().contains("| `resnet20` | 100.0; 80.0; 90.0 |"),
         table.toMarkdown());
+  }
+
+  @Test
+  void residentRunsOfBothRoundSchedulingsGetARowEach() throws Exception {
+    Table rows = new Table(ThroughputBenchmark.COLUMNS)
+        .add(single("s2", "lenet5", 100, 1))
+        .add(resident("s2", "lenet5", 130, "job"))
+        .add(resident("s2", "lenet5", 150, "barrier"))
+        .add(single("s2", "lenet5", 100, 1))
+        .add(resident("s2", "lenet5", 120, "")) // a row before the column: job
+        .add(resident("s2", "lenet5", 160, "barrier"))
+        .add(single("s2", "lenet5", 80, 1))
+        .add(resident("s2", "lenet-caffe", 70, "barrier"));
+    Table table = Speedup.table(Speedup.parse(new String[] {"--run-id", "s2", "--project",
+        write(rows).toString()}));
+    List<String> columns = table.columns();
+    assertEquals(List.of("`lenet5`, job rounds", "`lenet5`, barrier rounds", "`lenet-caffe`"),
+        table.rows().stream().map(r -> r.get(0)).toList());
+    int each = columns.indexOf("resident vs 1 thread (each run)");
+    // 130 / 100, 120 / 90; 150 / 100, 160 / 90
+    assertEquals("1.30x; 1.33x", table.rows().get(0).get(each));
+    assertEquals("1.50x; 1.78x", table.rows().get(1).get(each));
   }
 
   @Test

@@ -656,7 +656,7 @@ class SubmitScriptsTest {
       List<String> network = commands.subList(8 * n, 8 * n + 8);
       String single = main + "--mode single --model " + model + common;
       String resident = main + "--mode spark --master resident --workers 3"
-          + " --averaging-frequency 5 --model " + model + common;
+          + " --round-scheduling job --averaging-frequency 5 --model " + model + common;
       String side = main + "--mode single --processes 3 --model " + model + common;
       List<String> expected = List.of(single, resident, single, resident, single, side, side,
           side);
@@ -671,6 +671,19 @@ class SubmitScriptsTest {
         "--speedup", "--models", "zoo", "--repeats", "1");
     assertEquals(0, zoo.exit, zoo.err);
     assertEquals(11 * 5 + 1, zoo.out.lines().count(), "the eleven networks with small inputs");
+    Result both = bash(Map.of("SPARK_CNN_CORES", "2"), "submit/benchmark.sh", "--dry-run",
+        "--speedup", "--models", "lenet5", "--repeats", "1", "--round-scheduling",
+        "job,barrier");
+    assertEquals(0, both.exit, both.err);
+    List<String> lines = both.out.lines().toList();
+    assertEquals(6 + 1, lines.size(), "1 thread, job, barrier, 1 thread, 2 side by side; table");
+    assertTrue(lines.get(1).contains(" --round-scheduling job "), lines.get(1));
+    assertTrue(lines.get(2).contains(" --round-scheduling barrier "), lines.get(2));
+    Result badScheduling = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--speedup",
+        "--round-scheduling", "epoch");
+    assertEquals(2, badScheduling.exit, badScheduling.out);
+    assertTrue(badScheduling.err.contains(
+        "--round-scheduling must be job, barrier or job,barrier, got epoch"), badScheduling.err);
     Result bad = bash(Map.of(), "submit/benchmark.sh", "--dry-run", "--speedup", "--repeats",
         "0");
     assertEquals(2, bad.exit, bad.out);
