@@ -51,8 +51,8 @@
 #          warms up for --warmup-seconds (the Spark JVM's JIT compiler is busy for a minute) and
 #          is timed for --min-seconds: about 8 minutes a network on 2 cores with the defaults.
 #          --round-scheduling (default job) gives the resident runs' train.round-scheduling; with
-#          job,barrier each repeat runs both after its one-thread process, and the table has a
-#          row for each (about 3 minutes more a network).
+#          job,barrier each repeat runs both after its one-thread process (in turn job first and
+#          barrier first), and the table has a row for each (about 3 minutes more a network).
 #   --dry-run   print the commands instead of running them
 # Environment: SPARK_CNN_CORES (default: nproc), MVN (see submit/common.sh),
 #   SPARK_CNN_PYTHON   Python with PyTorch for the peers  (default: /usr/bin/python3)
@@ -200,14 +200,18 @@ speedup() {
   if [[ "$models" == zoo ]]; then
     models=$ZOO_SMALL
   fi
-  local failed=0 model r p scheduling pids=()
+  local failed=0 model r p scheduling order=() pids=()
   local common=(--engines native --iterations "$iterations" --warmup "$warmup"
     --warmup-seconds "$warmup_seconds" --min-seconds "$min_seconds" --run-id "$run_id")
   IFS=';' read -r -a specs <<< "$models"
   for model in "${specs[@]}"; do
     for ((r = 0; r < repeats; r++)); do
       bench 1 ThroughputBenchmark --mode single --model "$model" "${common[@]}" || failed=1
-      for scheduling in ${schedulings//,/ }; do
+      IFS=',' read -r -a order <<< "$schedulings"
+      if ((r % 2 == 1 && ${#order[@]} == 2)); then # every other repeat the other way round
+        order=("${order[1]}" "${order[0]}")
+      fi
+      for scheduling in "${order[@]}"; do
         bench 1 ThroughputBenchmark --mode spark --master resident --workers "$CORES" \
           --round-scheduling "$scheduling" --averaging-frequency "$frequency" --model "$model" \
           "${common[@]}" || failed=1

@@ -302,8 +302,11 @@ public final class ResidentTrainingMaster
 
   /**
    * Refuses barrier rounds Spark could not run: more workers than local mode's task slots (Spark
-   * would wait for slots that never come, retrying for minutes), or encrypted Spark networking
-   * (the round exchange is not encrypted).
+   * would wait for slots that never come, retrying for minutes), dynamic allocation on a cluster
+   * (Spark refuses barrier stages with it), or encrypted Spark networking (the round exchange is
+   * not encrypted).
+   *
+   * @throws InvalidConfigException naming {@code train.round-scheduling} and the setting
    */
   private void checkBarrier(JavaSparkContext sc, SparkConf conf) {
     if (conf.getBoolean("spark.network.crypto.enabled", false)
@@ -311,6 +314,11 @@ public final class ResidentTrainingMaster
       throw new InvalidConfigException("train.round-scheduling = \"barrier\" sends the"
           + " parameters over a connection of its own, not encrypted, and Spark's networking is"
           + " encrypted here (spark.network.crypto.enabled or spark.ssl.enabled): use \"job\"");
+    }
+    if (!sc.sc().isLocal() && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      throw new InvalidConfigException("train.round-scheduling = \"barrier\" needs every"
+          + " worker's executor for the whole epoch, and Spark runs no barrier stage with"
+          + " spark.dynamicAllocation.enabled = true: use \"job\" or disable it");
     }
     if (sc.sc().isLocal()) {
       int slots = sc.sc().maxNumConcurrentTasks(

@@ -479,21 +479,27 @@ class TrainJobTest {
 
   @Test
   void divergingLossExitsWithDivergedAndNoSuccess() throws Exception {
-    List<String> args = subsetArgs("diverged");
-    args.addAll(List.of("--set", "train.updater=sgd", "--set", "train.learning-rate=1e6",
-        "--set", "data.train-limit=1280", "--set", "data.test-limit=100"));
-    Outcome outcome = execute(args);
-    assertEquals(ExitCode.DIVERGED, outcome.code, outcome.err);
-    assertTrue(outcome.err.startsWith("error: training diverged in epoch 1: loss "), outcome.err);
-    assertFalse(Files.exists(runs.resolve("diverged").resolve(RunDirectory.SUCCESS)));
-    assertFalse(Files.exists(runs.resolve("diverged").resolve("model.zip")));
-    assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.FAILED))
-        .startsWith("training diverged in epoch 1: loss "));
-    assertTrue(Files.readString(runs.resolve("diverged").resolve(RunLayout.REPORT))
-        .contains("Status: failed: training diverged in epoch 1: loss "), "report.html");
-    // the resident master's rounds up to the diverged one
-    List<List<String>> times = csv(runs.resolve("diverged").resolve(RunLayout.ROUND_TIMES));
-    assertTrue(times.size() >= 2, "round-times.csv " + times);
+    for (String scheduling : List.of("job", "barrier")) { // the resident master's two ways
+      String id = "diverged-" + scheduling;
+      List<String> args = subsetArgs(id);
+      args.addAll(List.of("--set", "train.updater=sgd", "--set", "train.learning-rate=1e6",
+          "--set", "data.train-limit=1280", "--set", "data.test-limit=100",
+          "--set", "train.round-scheduling=" + scheduling));
+      Outcome outcome = execute(args);
+      assertEquals(ExitCode.DIVERGED, outcome.code, outcome.err);
+      assertTrue(outcome.err.startsWith("error: training diverged in epoch 1: loss "),
+          outcome.err);
+      Path dir = runs.resolve(id);
+      assertFalse(Files.exists(dir.resolve(RunDirectory.SUCCESS)));
+      assertFalse(Files.exists(dir.resolve("model.zip")));
+      assertTrue(Files.readString(dir.resolve(RunLayout.FAILED))
+          .startsWith("training diverged in epoch 1: loss "));
+      assertTrue(Files.readString(dir.resolve(RunLayout.REPORT))
+          .contains("Status: failed: training diverged in epoch 1: loss "), "report.html");
+      // the resident master's rounds up to the diverged one
+      List<List<String>> times = csv(dir.resolve(RunLayout.ROUND_TIMES));
+      assertTrue(times.size() >= 2, "round-times.csv " + times);
+    }
   }
 
   @Test
