@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.function.DoubleConsumer;
 import org.apache.spark.SparkConf;
@@ -70,6 +71,13 @@ import scala.reflect.ClassTag$;
  * driver adds the workers' results in worker order, so the training is the same bitwise from run
  * to run; with more workers Spark's {@code treeAggregate} adds partial sums in an order that
  * varies, as in DL4J's master.
+ *
+ * <p>With {@link RoundScheduling#BARRIER} ({@code train.round-scheduling = "barrier"}) an epoch
+ * is one barrier-mode Spark job instead of one job per round: the epoch's deal has one partition
+ * per worker ({@link RoundDeal#byWorker}), whose task ({@link BarrierEpoch}) stays up for the
+ * epoch and exchanges every round's state and result with the driver over a connection ({@link
+ * RoundExchange}); the driver adds the results in worker order whatever the number of workers,
+ * so the training is the same, bitwise, as one job per round summed on the driver.
  *
  * <p>Usage: {@code master.startEpoch(new EpochSource(cached, order, augmenter, epoch));} then
  * {@code sparkNet.fit(anyRdd)} (the RDD given to {@code fit} is not read) for every epoch.
@@ -157,7 +165,7 @@ public final class ResidentTrainingMaster
     this.averagingFrequency = averagingFrequency;
     this.prefetch = prefetch;
     this.aggregationDepth = aggregationDepth;
-    this.scheduling = java.util.Objects.requireNonNull(scheduling, "scheduling");
+    this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
     this.hooks.addAll(hooks);
   }
 

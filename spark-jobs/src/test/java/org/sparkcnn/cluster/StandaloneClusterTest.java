@@ -155,13 +155,7 @@ class StandaloneClusterTest {
     assertEquals(2, metrics.size(), "epochs in metrics.csv");
     double accuracy = Double.parseDouble(metrics.get(1).get("test_accuracy"));
     assertTrue(accuracy > CHANCE + 0.3, "test accuracy " + accuracy);
-    if (undisturbedMetrics != null) {
-      assertEquals(column(undisturbedRounds, "loss"),
-          column(csv(runDir("executor-lost").resolve("rounds.csv")), "loss"),
-          "the rounds' losses against the undisturbed run's");
-      assertEquals(column(undisturbedMetrics, "test_accuracy"), column(metrics, "test_accuracy"),
-          "test accuracy per epoch against the undisturbed run's");
-    }
+    assertRepeatsTheUndisturbedRun(runDir("executor-lost"), metrics);
   }
 
   /**
@@ -193,14 +187,8 @@ class StandaloneClusterTest {
     double accuracy = Double.parseDouble(metrics.get(2).get("test_accuracy"));
     assertTrue(accuracy > CHANCE + 0.3, "test accuracy " + accuracy);
     assertEquals("1", csv(runDir.resolve("timing.csv")).get(0).get("resumed_after_epoch"));
-    if (undisturbedMetrics != null) { // same job but for the epoch count: epochs 1-2 repeat it
-      assertEquals(column(undisturbedRounds, "loss"),
-          column(csv(runDir.resolve("rounds.csv")), "loss").subList(0, undisturbedRounds.size()),
-          "the rounds' losses against the undisturbed run's");
-      assertEquals(column(undisturbedMetrics, "test_accuracy"),
-          column(metrics, "test_accuracy").subList(0, undisturbedMetrics.size()),
-          "test accuracy per epoch against the undisturbed run's");
-    }
+    // same job but for the epoch count: epochs 1-2 repeat it
+    assertRepeatsTheUndisturbedRun(runDir, metrics);
   }
 
   /**
@@ -230,13 +218,26 @@ class StandaloneClusterTest {
     List<Map<String, String>> metrics =
         csv(runDir("barrier-executor-lost").resolve("metrics.csv"));
     assertEquals(2, metrics.size(), "epochs in metrics.csv");
-    if (undisturbedMetrics != null) {
-      assertEquals(column(undisturbedRounds, "loss"),
-          column(csv(runDir("barrier-executor-lost").resolve("rounds.csv")), "loss"),
-          "the rounds' losses against the undisturbed run's");
-      assertEquals(column(undisturbedMetrics, "test_accuracy"), column(metrics, "test_accuracy"),
-          "test accuracy per epoch against the undisturbed run's");
+    assertRepeatsTheUndisturbedRun(runDir("barrier-executor-lost"), metrics);
+  }
+
+  /**
+   * The run in {@code runDir} begins with the undisturbed run's round losses and per-epoch test
+   * accuracies (when that test ran first), to the last digit.
+   */
+  static void assertRepeatsTheUndisturbedRun(Path runDir, List<Map<String, String>> metrics)
+      throws IOException {
+    if (undisturbedMetrics == null) {
+      return;
     }
+    List<String> losses = column(csv(runDir.resolve("rounds.csv")), "loss");
+    assertEquals(column(undisturbedRounds, "loss"),
+        losses.subList(0, Math.min(losses.size(), undisturbedRounds.size())),
+        "the rounds' losses against the undisturbed run's");
+    List<String> accuracies = column(metrics, "test_accuracy");
+    assertEquals(column(undisturbedMetrics, "test_accuracy"),
+        accuracies.subList(0, Math.min(accuracies.size(), undisturbedMetrics.size())),
+        "test accuracy per epoch against the undisturbed run's");
   }
 
   /** Submits TrainJob with the application jar, as spark-submit does, in client mode. */
