@@ -1,21 +1,15 @@
 package org.sparkcnn.train;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.function.DoubleConsumer;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.RDD;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
@@ -33,16 +27,11 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.sparkcnn.config.InvalidConfigException;
 import org.sparkcnn.config.RoundScheduling;
 import org.sparkcnn.data.Augmenter;
 import org.sparkcnn.data.EpochOrder;
 import org.sparkcnn.data.FloatArrays;
 import org.sparkcnn.data.LabeledImage;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * A parameter-averaging training master behind DL4J's {@link TrainingMaster} interface whose
@@ -85,8 +74,6 @@ import scala.reflect.ClassTag$;
 public final class ResidentTrainingMaster
     implements TrainingMaster<TrainingResult, TrainingWorker<TrainingResult>>, Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Logger log = LoggerFactory.getLogger(ResidentTrainingMaster.class);
-  private static final ClassTag<Object> OBJECT = ClassTag$.MODULE$.apply(Object.class);
 
   /**
    * One epoch's data.
@@ -232,7 +219,12 @@ public final class ResidentTrainingMaster
     }
     RoundDeal deal = new RoundDeal(epoch.order().size(), batchSize, workers, averagingFrequency);
     if (scheduling == RoundScheduling.BARRIER) {
-      trainBarrier(sc, net, setScore, epoch, deal);
+      BarrierRounds.check(sc, workers);
+      BarrierRounds.run(sc, net, epoch.epoch(), workers, deal,
+          epoch.order().positioned(epoch.examples(), epoch.epoch()),
+          (host, port, token) -> new BarrierEpoch(spec, epoch.augmenter().forEpoch(
+              epoch.epoch()), batchSize, prefetch, hooks, deal, epoch.epoch(), host, port, token),
+          (r, sum, t0, t1, t2) -> endRound(net, setScore, epoch.epoch(), r, sum, t0, t1, t2));
       return;
     }
     // One shuffle deals the epoch; each task sorts its partition (ResidentRound), so Spark's
@@ -252,89 +244,6 @@ public final class ResidentTrainingMaster
         endRound(net, setScore, epoch.epoch(), r, sum, t0, t1, t2);
       } finally {
         state.destroy();
-      }
-    }
-  }
-
-  /**
-   * The epoch as one barrier-mode Spark job ({@link BarrierEpoch}): the driver publishes each
-   * round's state on a {@link RoundExchange} and sums the results the tasks send back.
-   */
-  private void trainBarrier(JavaSparkContext sc, Model net, DoubleConsumer setScore,
-      EpochSource epoch, RoundDeal deal) {
-    SparkConf conf = sc.getConf();
-    checkBarrier(sc, conf);
-    String host = conf.get("spark.driver.host", "localhost");
-    try (RoundExchange exchange = new RoundExchange(conf.get("spark.driver.bindAddress", host),
-        epoch.epoch(), workers)) {
-      log.info("epoch {}: {} rounds in one barrier-mode Spark job of {} tasks, exchanging the"
-          + " state on {}:{}", epoch.epoch(), deal.rounds(), workers, host, exchange.port());
-      BarrierEpoch work = new BarrierEpoch(spec, epoch.augmenter().forEpoch(epoch.epoch()),
-          batchSize, prefetch, hooks, deal, epoch.epoch(), host, exchange.port(),
-          exchange.token());
-      RDD<Object> tasks = deal.byWorker().deal(epoch.order().positioned(epoch.examples(),
-          epoch.epoch())).rdd().barrier().mapPartitions(work, false, OBJECT);
-      long t0 = System.nanoTime();
-      exchange.publish(0, RoundWire.state(0, RoundState.of(net)));
-      long t1 = System.nanoTime();
-      // The barrier stage feeds a shuffle (of nothing): Spark reruns a failed barrier map stage
-      // (every task, up to spark.stage.maxConsecutiveAttempts), but aborts the job when a
-      // barrier result stage fails (DAGScheduler, Spark 3.5).
-      JavaFutureAction<Long> job = JavaRDD.fromRDD(tasks, OBJECT).repartition(1).countAsync();
-      try {
-        for (int r = 0; r < deal.rounds(); r++) {
-          if (r > 0) {
-            t0 = System.nanoTime();
-            exchange.publish(r, RoundWire.state(r, RoundState.of(net)));
-            t1 = System.nanoTime();
-          }
-          RoundResult sum = exchange.sum(job);
-          endRound(net, setScore, epoch.epoch(), r, sum, t0, t1, System.nanoTime());
-        }
-        exchange.publish(deal.rounds(), RoundWire.end(deal.rounds()));
-        job.get();
-      } catch (ExecutionException e) {
-        throw RoundExchange.Sneaky.<RuntimeException>rethrow(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted in epoch " + epoch.epoch(), e);
-      } finally {
-        if (!job.isDone()) {
-          job.cancel(true);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("epoch " + epoch.epoch() + "'s round exchange", e);
-    }
-  }
-
-  /**
-   * Refuses barrier rounds Spark could not run: more workers than local mode's task slots (Spark
-   * would wait for slots that never come, retrying for minutes), dynamic allocation on a cluster
-   * (Spark refuses barrier stages with it), or encrypted Spark networking (the round exchange is
-   * not encrypted).
-   *
-   * @throws InvalidConfigException naming {@code train.round-scheduling} and the setting
-   */
-  private void checkBarrier(JavaSparkContext sc, SparkConf conf) {
-    if (conf.getBoolean("spark.network.crypto.enabled", false)
-        || conf.getBoolean("spark.ssl.enabled", false)) {
-      throw new InvalidConfigException("train.round-scheduling = \"barrier\" sends the"
-          + " parameters over a connection of its own, not encrypted, and Spark's networking is"
-          + " encrypted here (spark.network.crypto.enabled or spark.ssl.enabled): use \"job\"");
-    }
-    if (!sc.sc().isLocal() && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-      throw new InvalidConfigException("train.round-scheduling = \"barrier\" needs every"
-          + " worker's executor for the whole epoch, and Spark runs no barrier stage with"
-          + " spark.dynamicAllocation.enabled = true: use \"job\" or disable it");
-    }
-    if (sc.sc().isLocal()) {
-      int slots = sc.sc().maxNumConcurrentTasks(
-          sc.sc().resourceProfileManager().defaultResourceProfile());
-      if (slots < workers) {
-        throw new InvalidConfigException("train.round-scheduling = \"barrier\" runs every"
-            + " worker's task at once: train.workers = " + workers + " needs " + workers
-            + " task slots, local mode (" + sc.master() + ") has " + slots);
       }
     }
   }
